@@ -1,0 +1,24 @@
+package modrelay.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The listening side.
+ *
+ * @param routePrefix       path prefix the relay answers under ("" or e.g. "/openai"; never a trailing slash)
+ * @param maxRequestBytes   largest request body accepted (413 above)
+ * @param hopHeaderPrefix   request headers starting with this (lower case) are dropped; "" for none
+ * @param shutdownDeadline  how long running streams may go on after SIGTERM
+ * @param corsOrigins       allowed browser origins; ["*"] for any
+ * @param heartbeatInterval an SSE comment is sent after this much silence, so dead clients are noticed
+ */
+public record ServerSettings(
+        String host,
+        int port,
+        String routePrefix,
+        long maxRequestBytes,
+        String hopHeaderPrefix,
+        Duration shutdownDeadline,
+        List<String> corsOrigins,
+        Duration heartbeatInterval) {}
