@@ -1,0 +1,172 @@
+package modrelay.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds {@link Settings} from application.conf (+ the defaults in reference.conf) and the
+ * environment. The environment variable names are those of the relay this project grows from
+ * ({@code PORT}, {@code PROXY_KEY}, {@code TIMEOUT}, {@code OPENAI_KEY}, {@code TENCENT_CLOUD_*}),
+ * so an existing {@code docker run} line keeps working.
+ */
+public final class SettingsLoader {
+    private static final List<String> LEVELS = List.of("off", "low", "high");
+
+    private SettingsLoader() {}
+
+    /** The process's own configuration and environment. */
+    public static Settings load() {
+        return load(ConfigFactory.load(), System.getenv());
+    }
+
+    /** Defaults from reference.conf with the given environment on top (for tests and embedding). */
+    public static Settings load(Map<String, String> env) {
+        return load(ConfigFactory.load(), env);
+    }
+
+    public static Settings load(Config config, Map<String, String> env) {
+        SettingSource s = new SettingSource(config, env);
+        return new Settings(server(s), upstream(s), access(s), moderation(s));
+    }
+
+    private static ServerSettings server(SettingSource s) {
+        return new ServerSettings(
+                s.string("HOST", "modrelay.server.host"),
+                s.intInRange("PORT", "modrelay.server.port", 1, 65535),
+                routePrefix(s.string("ROUTE_PREFIX", "modrelay.server.route-prefix")),
+                s.bytes("MAX_REQUEST_BYTES", "modrelay.server.max-request-bytes", 1024),
+                s.string("HOP_HEADER_PREFIX", "modrelay.server.hop-header-prefix").toLowerCase(Locale.ROOT),
+                s.duration("SHUTDOWN_DEADLINE", "modrelay.server.shutdown-deadline", Duration.ZERO),
+                s.list("CORS_ORIGINS", "modrelay.server.cors-origins"),
+                s.duration("HEARTBEAT_INTERVAL", "modrelay.server.heartbeat-interval", Duration.ofMillis(100)));
+    }
+
+    /** "/openai/" and "openai" both become "/openai"; "/" and "" become "". */
+    static String routePrefix(String raw) {
+        String p = raw.trim();
+        while (p.endsWith("/")) p = p.substring(0, p.length() - 1);
+        if (p.isEmpty()) return "";
+        if (!p.startsWith("/")) p = "/" + p;
+        if (!p.matches("(/[A-Za-z0-9._~\\-]+)+")) {
+            throw new ConfigException("ROUTE_PREFIX must be a path like /openai, got \"" + raw + "\"");
+        }
+        return p;
+    }
+
+    private static UpstreamSettings upstream(SettingSource s) {
+        String urlVar = s.isSet("UPSTREAM_URL") || !s.isSet("OPENAI_BASE_URL") ? "UPSTREAM_URL" : "OPENAI_BASE_URL";
+        String raw = s.string(urlVar, "modrelay.upstream.url");
+        return new UpstreamSettings(
+                upstreamUrl(urlVar, raw),
+                secrets(s.list("OPENAI_KEY", "modrelay.upstream.keys")),
+                s.duration("CONNECT_TIMEOUT", "modrelay.upstream.connect-timeout", Duration.ofMillis(1)),
+                s.duration("TIMEOUT", "modrelay.upstream.timeout", Duration.ofMillis(1)),
+                s.duration("IDLE_TIMEOUT", "modrelay.upstream.idle-timeout", Duration.ofMillis(1)),
+                s.duration("TOTAL_TIMEOUT", "modrelay.upstream.total-timeout", Duration.ofSeconds(1)),
+                s.intInRange("UPSTREAM_MAX_CONNECTIONS", "modrelay.upstream.max-connections", 1, 1_000_000),
+                s.duration("KEY_COOLDOWN", "modrelay.upstream.key-cooldown", Duration.ZERO));
+    }
+
+    /** An http(s) URL with a host; a trailing slash and a trailing "/v1" are dropped (clients send /v1/...). */
+    static URI upstreamUrl(String var, String raw) {
+        String v = raw.trim();
+        while (v.endsWith("/")) v = v.substring(0, v.length() - 1);
+        if (v.endsWith("/v1")) v = v.substring(0, v.length() - 3);
+        try {
+            URI uri = new URI(v);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                    && uri.getQuery() == null && uri.getFragment() == null && uri.getUserInfo() == null) {
+                return uri;
+            }
+        } catch (URISyntaxException ignored) {
+            // reported below
+        }
+        throw new ConfigException(var + " must be an http:// or https:// URL like https://api.openai.com, got \"" + raw + "\"");
+    }
+
+    private static List<Secret> secrets(List<String> raw) {
+        return raw.stream().map(Secret::of).toList();
+    }
+
+    private static AccessSettings access(SettingSource s) {
+        List<String> raw = s.list("PROXY_KEY", "modrelay.access.proxy-keys");
+        List<AccessSettings.ProxyKey> keys = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String k = raw.get(i);
+            if (k.contains(":")) {
+                // The part after the last ':' of the client's key is the proxy key: a ':' inside it could never match.
+                throw new ConfigException("PROXY_KEY must not contain ':', got a key of " + k.length() + " characters with one");
+            }
+            keys.add(new AccessSettings.ProxyKey("key-" + (i + 1), Secret.of(k)));
+        }
+        return new AccessSettings(List.copyOf(keys));
+    }
+
+    private static ModerationSettings moderation(SettingSource s) {
+        String def = s.oneOf("MODERATION_DEFAULT", "modrelay.moderation.default", LEVELS);
+        String min = s.oneOf("MODERATION_MIN", "modrelay.moderation.min", LEVELS);
+        Optional<Path> keywords = s.optional("MODERATION_KEYWORDS_FILE", "modrelay.moderation.keywords-file").map(Path::of);
+        Duration timeout = s.duration("MODERATION_TIMEOUT", "modrelay.moderation.timeout", Duration.ofMillis(10));
+        ModerationSettings m = new ModerationSettings(
+                def,
+                min,
+                s.oneOf("MODERATION_FAIL", "modrelay.moderation.fail", List.of("closed", "open")),
+                s.string("MODERATION_BLOCK_MESSAGE", "modrelay.moderation.block-message"),
+                s.string("MODERATION_UNAVAILABLE_MESSAGE", "modrelay.moderation.unavailable-message"),
+                keywords,
+                tencent(s, timeout),
+                s.intInRange("MODERATION_MAX_FRAME_CHARS", "modrelay.moderation.max-frame-chars", 8, 10_000),
+                s.duration("MODERATION_MAX_HOLD", "modrelay.moderation.max-hold", Duration.ofMillis(10)),
+                s.intInRange("MODERATION_PARALLELISM", "modrelay.moderation.parallelism", 1, 64));
+        if ((!def.equals("off") || !min.equals("off")) && !m.hasModerator()) {
+            throw new ConfigException("MODERATION_DEFAULT=" + def + " / MODERATION_MIN=" + min
+                    + " need a moderator: set TENCENT_CLOUD_SID and TENCENT_CLOUD_SKEY, or MODERATION_KEYWORDS_FILE");
+        }
+        return m;
+    }
+
+    private static Optional<TencentSettings> tencent(SettingSource s, Duration timeout) {
+        Optional<String> sid = s.optional("TENCENT_CLOUD_SID", "modrelay.moderation.tencent.secret-id");
+        Optional<String> skey = s.optional("TENCENT_CLOUD_SKEY", "modrelay.moderation.tencent.secret-key");
+        if (sid.isEmpty() && skey.isEmpty()) return Optional.empty();
+        if (sid.isEmpty()) throw new ConfigException("TENCENT_CLOUD_SID must be set when TENCENT_CLOUD_SKEY is set");
+        if (skey.isEmpty()) throw new ConfigException("TENCENT_CLOUD_SKEY must be set when TENCENT_CLOUD_SID is set");
+        String rawEndpoint = s.string("TENCENT_CLOUD_ENDPOINT", "modrelay.moderation.tencent.endpoint");
+        String protocol = "https://";
+        String endpoint = rawEndpoint;
+        if (endpoint.startsWith("http://")) {
+            protocol = "http://";
+            endpoint = endpoint.substring(7);
+        } else if (endpoint.startsWith("https://")) {
+            endpoint = endpoint.substring(8);
+        }
+        while (endpoint.endsWith("/")) endpoint = endpoint.substring(0, endpoint.length() - 1);
+        if (!endpoint.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?")) {
+            throw new ConfigException("TENCENT_CLOUD_ENDPOINT must be a host[:port], optionally with http:// or https://, got \""
+                    + rawEndpoint + "\"");
+        }
+        String region = s.string("TENCENT_CLOUD_AP", "modrelay.moderation.tencent.region");
+        if (!region.matches("[a-z0-9\\-]+")) {
+            throw new ConfigException("TENCENT_CLOUD_AP must be a region like ap-singapore, got \"" + region + "\"");
+        }
+        return Optional.of(new TencentSettings(
+                Secret.of(sid.get()),
+                Secret.of(skey.get()),
+                region,
+                endpoint,
+                protocol,
+                s.string("TENCENT_CLOUD_BIZTYPE", "modrelay.moderation.tencent.biz-type"),
+                timeout,
+                s.intInRange("TENCENT_CLOUD_MAX_CONCURRENCY", "modrelay.moderation.tencent.max-concurrency", 1, 1024)));
+    }
+}
