@@ -1,0 +1,78 @@
+package modrelay.moderation.keywords;
+
+import java.text.Normalizer;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Brings text and keyword entries to one comparable form, so that a list entry written once matches
+ * the ways a model (or a user steering it) may spell it.
+ *
+ * <ul>
+ *   <li>NFKC: full-width letters and digits, ligatures and compatibility forms become their plain forms.
+ *   <li>Case folding: upper-casing then lower-casing, which also folds ß/SS and final sigma
+ *       (Java has no full Unicode case folding; this is the usual close approximation).
+ *   <li>Invisible format characters (zero-width space, joiners, BOM) are dropped.
+ *   <li>Whitespace between two characters of spaceless scripts (Han, kana, Thai, …) is dropped, so
+ *       "敏 感 词" matches "敏感词"; elsewhere a run of whitespace becomes one space.
+ * </ul>
+ */
+final class TextFolding {
+    private TextFolding() {}
+
+    private static final Set<Character.UnicodeScript> SPACELESS = EnumSet.of(
+            Character.UnicodeScript.HAN,
+            Character.UnicodeScript.HIRAGANA,
+            Character.UnicodeScript.KATAKANA,
+            Character.UnicodeScript.THAI,
+            Character.UnicodeScript.LAO,
+            Character.UnicodeScript.KHMER,
+            Character.UnicodeScript.MYANMAR);
+
+    static String nfkc(String text) {
+        return Normalizer.isNormalized(text, Normalizer.Form.NFKC)
+                ? text
+                : Normalizer.normalize(text, Normalizer.Form.NFKC);
+    }
+
+    /** The comparable form of already NFKC-normalised text. */
+    static String foldNfkc(String nfkc) {
+        String cased = nfkc.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        return squeeze(cased);
+    }
+
+    static String fold(String text) {
+        return foldNfkc(nfkc(text));
+    }
+
+    /** Letters of scripts that do not separate words with spaces. */
+    static boolean isSpaceless(int codePoint) {
+        return SPACELESS.contains(Character.UnicodeScript.of(codePoint));
+    }
+
+    /** A character that continues a space-separated word: a match must not start or end inside one. */
+    static boolean isWordChar(int codePoint) {
+        return Character.isLetterOrDigit(codePoint) && !isSpaceless(codePoint);
+    }
+
+    private static String squeeze(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        int lastKept = -1; // code point of the last character kept, -1 at the start
+        boolean pendingSpace = false;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.getType(cp) == Character.FORMAT) continue;
+            if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+                pendingSpace = lastKept != -1;
+                continue;
+            }
+            if (pendingSpace && !(isSpaceless(lastKept) && isSpaceless(cp))) out.append(' ');
+            pendingSpace = false;
+            out.appendCodePoint(cp);
+            lastKept = cp;
+        }
+        return out.toString();
+    }
+}
