@@ -1,0 +1,246 @@
+package modrelay.loadtests.fakes;
+
+import akka.NotUsed;
+import akka.actor.ActorSystem;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.stream.Materializer;
+import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Sink;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fake OpenAI-compatible upstream: a real HTTP server on 127.0.0.1 that streams replies token
+ * by token the way OpenAI does (Chat Completions, legacy Completions, Responses, models,
+ * embeddings, speech, file upload), with controls for tests ({@code x-fake-*} headers, status by
+ * API key) and counters that tests can await (open connections, streams started, completed,
+ * cancelled).
+ *
+ * <p>Built for load too: replies are string-assembled, pacing uses timers, and the server
+ * accepts thousands of connections and silent streams without timing them out.
+ */
+public final class FakeUpstream implements AutoCloseable {
+
+    /** Server settings for many concurrent, long and silent streams. */
+    private static final Config SERVER_CONFIG = ConfigFactory.parseString("""
+            akka.http.server {
+              idle-timeout = infinite
+              request-timeout = infinite
+              backlog = 8192
+              max-connections = 100000
+              pipelining-limit = 16
+              server-header = ""
+              parsing.max-content-length = 64m
+            }
+            """);
+
+    /**
+     * @param port 0 for any free port
+     * @param tokenInterval the pause between two token events of a stream (zero: no pause)
+     * @param defaultReply what the model says when the prompt has no {@code say:}
+     * @param statusByKey a request whose {@code Authorization: Bearer <key>} is a key here gets that
+     *     status with an OpenAI error body
+     * @param retryAfterSeconds the {@code Retry-After} of a 429
+     * @param recordRequests keep every request for {@link #requests()}; off for benchmarks
+     */
+    public record Options(int port, Duration tokenInterval, String defaultReply, Map<String, Integer> statusByKey,
+                          int retryAfterSeconds, boolean recordRequests) {
+        public static final String DEFAULT_REPLY = "Hello! I am a fake model behind a relay. "
+                + "I speak one token at a time, so every sentence arrives in pieces. "
+                + "这是一个用于测试的中文句子。";
+
+        public Options {
+            statusByKey = Map.copyOf(statusByKey);
+            if (tokenInterval.isNegative()) throw new IllegalArgumentException("tokenInterval < 0");
+        }
+
+        public static Options defaults() {
+            return new Options(0, Duration.ofMillis(20), DEFAULT_REPLY, Map.of(), 1, true);
+        }
+
+        public Options withPort(int port) {
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests);
+        }
+
+        public Options withTokenInterval(Duration tokenInterval) {
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests);
+        }
+
+        public Options withDefaultReply(String defaultReply) {
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests);
+        }
+
+        public Options withStatusByKey(Map<String, Integer> statusByKey) {
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests);
+        }
+
+        /** Adds one key to {@link #statusByKey}. */
+        public Options withStatusForKey(String apiKey, int status) {
+            Map<String, Integer> more = new HashMap<>(statusByKey);
+            more.put(apiKey, status);
+            return withStatusByKey(more);
+        }
+
+        public Options withRetryAfterSeconds(int retryAfterSeconds) {
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests);
+        }
+
+        public Options withRecordRequests(boolean recordRequests) {
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests);
+        }
+    }
+
+    /**
+     * A request as the fake received it. {@code headers} maps lower-case names to values (repeated
+     * headers joined with ", "), including {@code content-type}; {@code body} is the raw bytes.
+     */
+    public record RecordedRequest(String method, String path, Map<String, String> headers, byte[] body) {
+        /** The value of a header, looked up case-insensitively; null when absent. */
+        public String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private final ActorSystem system;
+    private final ServerBinding binding;
+    private final FakeUpstreamCounter connections;
+    private final FakeUpstreamStreams streams;
+    private final Queue<RecordedRequest> recorded;
+
+    private FakeUpstream(ActorSystem system, ServerBinding binding, FakeUpstreamCounter connections,
+                         FakeUpstreamStreams streams, Queue<RecordedRequest> recorded) {
+        this.system = system;
+        this.binding = binding;
+        this.connections = connections;
+        this.streams = streams;
+        this.recorded = recorded;
+    }
+
+    public static FakeUpstream start(Options options) {
+        ActorSystem system = ActorSystem.create("fake-upstream", SERVER_CONFIG.withFallback(ConfigFactory.load()));
+        try {
+            Materializer materializer = Materializer.matFromSystem(system);
+            FakeUpstreamCounter connections = new FakeUpstreamCounter();
+            FakeUpstreamStreams streams = new FakeUpstreamStreams();
+            Queue<RecordedRequest> recorded = new ConcurrentLinkedQueue<>();
+            FakeUpstreamHandler handler = new FakeUpstreamHandler(options, system, materializer, streams, recorded);
+            Flow<HttpRequest, HttpResponse, NotUsed> perConnection =
+                    Flow.of(HttpRequest.class).mapAsync(1, handler::handle);
+            // Bound connection by connection (not bind(handler)) so that each one can be counted
+            // in and, when its flow terminates, out again.
+            ServerBinding binding = Http.get(system)
+                    .newServerAt("127.0.0.1", options.port())
+                    .connectionSource()
+                    .to(Sink.foreach(connection -> {
+                        connections.increment();
+                        connection.handleWith(perConnection.watchTermination((notUsed, terminated) -> {
+                            terminated.whenComplete((done, failure) -> connections.decrement());
+                            return notUsed;
+                        }), materializer);
+                    }))
+                    .run(materializer)
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            return new FakeUpstream(system, binding, connections, streams, recorded);
+        } catch (Exception bindFailed) {
+            system.terminate();
+            throw new IllegalStateException("fake upstream could not bind port " + options.port(), bindFailed);
+        }
+    }
+
+    public int port() {
+        return binding.localAddress().getPort();
+    }
+
+    /** {@code http://127.0.0.1:<port>}; OpenAI clients want {@code baseUrl() + "/v1"}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Every request so far, oldest first (empty when recording is off). */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(recorded);
+    }
+
+    public int openConnections() {
+        return connections.get();
+    }
+
+    /** Completes as soon as at most {@code n} TCP connections are open. */
+    public CompletionStage<Void> whenOpenConnectionsAtMost(int n) {
+        return connections.whenAtMost(n);
+    }
+
+    public int streamsStarted() {
+        return streams.started.get();
+    }
+
+    public int streamsCompleted() {
+        return streams.completed.get();
+    }
+
+    /** Streamed bodies cancelled before their end: the client (or relay) went away. */
+    public int streamsCancelled() {
+        return streams.cancelled.get();
+    }
+
+    public CompletionStage<Void> whenStreamsStarted(int n) {
+        return streams.started.whenAtLeast(n);
+    }
+
+    public CompletionStage<Void> whenStreamsCompleted(int n) {
+        return streams.completed.whenAtLeast(n);
+    }
+
+    public CompletionStage<Void> whenStreamsCancelled(int n) {
+        return streams.cancelled.whenAtLeast(n);
+    }
+
+    /** The body {@code POST /v1/audio/speech} answers for this {@code input}, byte for byte. */
+    public static byte[] speechBytes(String input) {
+        return FakeSpeechReplies.speechBytes(input);
+    }
+
+    /** Stops the server and its actor system; open streams are cut. */
+    @Override
+    public void close() {
+        try {
+            binding.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // Terminating the system below releases the port anyway.
+        }
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("fake upstream did not stop within 10 s", e);
+        }
+    }
+
+    /** {@code java ... FakeUpstream [port] [tokenIntervalMs]}: runs until killed; prints its base URL. */
+    public static void main(String[] args) {
+        Options options = Options.defaults().withRecordRequests(false);
+        if (args.length > 0) options = options.withPort(Integer.parseInt(args[0]));
+        if (args.length > 1) options = options.withTokenInterval(Duration.ofMillis(Long.parseLong(args[1])));
+        FakeUpstream upstream = start(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(upstream::close, "fake-upstream-stop"));
+        System.out.println(upstream.baseUrl());
+        upstream.system.getWhenTerminated().toCompletableFuture().join();
+    }
+}

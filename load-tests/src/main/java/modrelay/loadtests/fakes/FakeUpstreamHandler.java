@@ -1,0 +1,161 @@
+package modrelay.loadtests.fakes;
+
+import akka.actor.ActorSystem;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntity;
+import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.pattern.Patterns;
+import akka.stream.Materializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * One request in, one response out: reads the body, records it, applies the test controls
+ * ({@code x-fake-*} headers, status by key) and hands the request to the endpoint's reply builder.
+ */
+final class FakeUpstreamHandler {
+    private static final long BODY_TIMEOUT_MS = 30_000;
+    private static final long MAX_BODY_BYTES = 64L * 1024 * 1024;
+
+    private final FakeUpstream.Options options;
+    private final ActorSystem system;
+    private final Materializer materializer;
+    private final FakeUpstreamStreams streams;
+    private final Queue<FakeUpstream.RecordedRequest> recorded;
+    private final FakeUpstreamReply defaultReply;
+    private final FakeUpstreamPace defaultPace;
+    private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 45), 36);
+    private final AtomicLong ids = new AtomicLong();
+
+    FakeUpstreamHandler(FakeUpstream.Options options, ActorSystem system, Materializer materializer,
+                        FakeUpstreamStreams streams, Queue<FakeUpstream.RecordedRequest> recorded) {
+        this.options = options;
+        this.system = system;
+        this.materializer = materializer;
+        this.streams = streams;
+        this.recorded = recorded;
+        this.defaultReply = FakeUpstreamReply.of(options.defaultReply());
+        this.defaultPace = new FakeUpstreamPace(options.tokenInterval(), FakeUpstreamPace.NEVER_STALL);
+    }
+
+    CompletionStage<HttpResponse> handle(HttpRequest request) {
+        HttpEntity entity = request.entity();
+        return entity.toStrict(BODY_TIMEOUT_MS, MAX_BODY_BYTES, materializer)
+                .thenCompose(strict -> {
+                    byte[] body = strict.getData().toArray();
+                    if (options.recordRequests()) recorded.add(recordOf(request, entity, body));
+                    long delayMs = headerInt(request, "x-fake-delay-headers-ms", 0);
+                    if (delayMs <= 0) return answer(request, strict, body);
+                    // A timer, not a sleeping thread: thousands of delayed requests cost nothing.
+                    return Patterns.after(Duration.ofMillis(delayMs), system, () -> answer(request, strict, body));
+                })
+                .exceptionally(FakeErrorReplies::internal);
+    }
+
+    private CompletionStage<HttpResponse> answer(HttpRequest request, HttpEntity.Strict entity, byte[] body) {
+        Integer forcedStatus = forcedStatus(request);
+        if (forcedStatus != null) {
+            return done(FakeErrorReplies.forStatus(forcedStatus, options.retryAfterSeconds()));
+        }
+        String method = request.method().value();
+        String path = request.getUri().path();
+        if (method.equals("GET")) {
+            if (path.equals("/v1/models")) return done(FakeModelReplies.list());
+            if (path.startsWith("/v1/models/")) return done(FakeModelReplies.get(path.substring("/v1/models/".length())));
+        } else if (method.equals("POST")) {
+            switch (path) {
+                case "/v1/chat/completions":
+                    return generation(request, body, FakeUpstreamPrompts::chatPrompt,
+                            call -> FakeChatReplies.reply(call, streams));
+                default:
+                    break;
+            }
+        }
+        return done(FakeErrorReplies.unknownUrl(method, path));
+    }
+
+    private CompletionStage<HttpResponse> generation(HttpRequest request, byte[] body,
+                                                     Function<JsonNode, String> promptOf,
+                                                     Function<FakeUpstreamCall, HttpResponse> reply) {
+        JsonNode json = FakeUpstreamJson.parseOrNull(body);
+        if (json == null || !json.isObject()) return done(FakeErrorReplies.badJson());
+        String prompt = promptOf.apply(json);
+        FakeUpstreamCall call = new FakeUpstreamCall(
+                idPrefix + ids.incrementAndGet(),
+                System.currentTimeMillis() / 1000,
+                FakeUpstreamJson.quote(json.path("model").asText("fake-model")),
+                FakeUpstreamPrompts.replyFor(prompt, defaultReply),
+                FakeUpstreamPrompts.promptTokens(prompt),
+                json.path("stream").asBoolean(false),
+                json.path("stream_options").path("include_usage").asBoolean(false),
+                request.getHeader("x-fake-reasoning").isPresent(),
+                paceOf(request));
+        return done(reply.apply(call));
+    }
+
+    private FakeUpstreamPace paceOf(HttpRequest request) {
+        int intervalMs = headerInt(request, "x-fake-token-interval-ms", -1);
+        int stallAfter = headerInt(request, "x-fake-stall-after-tokens", FakeUpstreamPace.NEVER_STALL);
+        if (intervalMs < 0 && stallAfter == FakeUpstreamPace.NEVER_STALL) return defaultPace;
+        Duration interval = intervalMs < 0 ? options.tokenInterval() : Duration.ofMillis(intervalMs);
+        return new FakeUpstreamPace(interval, Math.max(stallAfter, FakeUpstreamPace.NEVER_STALL));
+    }
+
+    /** {@code x-fake-status} wins; otherwise the status configured for the request's API key, if any. */
+    private Integer forcedStatus(HttpRequest request) {
+        int fromHeader = headerInt(request, "x-fake-status", 0);
+        if (fromHeader > 0) return fromHeader;
+        if (options.statusByKey().isEmpty()) return null;
+        return request.getHeader("authorization")
+                .map(HttpHeader::value)
+                .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(value -> options.statusByKey().get(value.substring(7).trim()))
+                .orElse(null);
+    }
+
+    private static int headerInt(HttpRequest request, String name, int absent) {
+        Optional<HttpHeader> header = request.getHeader(name);
+        if (header.isEmpty()) return absent;
+        try {
+            return Integer.parseInt(header.get().value().trim());
+        } catch (NumberFormatException ignored) {
+            return absent;
+        }
+    }
+
+    private static FakeUpstream.RecordedRequest recordOf(HttpRequest request, HttpEntity entity, byte[] body) {
+        Map<String, String> headers = new HashMap<>();
+        for (HttpHeader header : request.getHeaders()) {
+            // Akka adds synthetic headers that never travelled over the wire.
+            if (header.is("timeout-access") || header.is("remote-address") || header.is("raw-request-uri")) continue;
+            headers.merge(header.lowercaseName(), header.value(), (first, next) -> first + ", " + next);
+        }
+        // Akka moves these two into the entity model; put them back where a reader expects them.
+        if (!entity.getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
+            headers.put("content-type", entity.getContentType().toString());
+        }
+        // An empty body reads the same with or without "Content-Length: 0"; report only real lengths.
+        if (!entity.isChunked() && entity.getContentLengthOption().orElse(0) > 0) {
+            headers.put("content-length", Long.toString(entity.getContentLengthOption().getAsLong()));
+        }
+        String query = request.getUri().rawQueryString().map(q -> "?" + q).orElse("");
+        return new FakeUpstream.RecordedRequest(request.method().value(), request.getUri().path() + query,
+                Collections.unmodifiableMap(headers), body);
+    }
+
+    private static CompletionStage<HttpResponse> done(HttpResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}

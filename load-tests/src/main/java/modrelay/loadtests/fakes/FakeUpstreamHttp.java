@@ -1,0 +1,57 @@
+package modrelay.loadtests.fakes;
+
+import akka.NotUsed;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.model.StatusCode;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.RawHeader;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import java.util.List;
+
+/** Builds the fake's HTTP responses: JSON bodies and SSE streams. */
+final class FakeUpstreamHttp {
+    /** OpenAI disables proxy buffering on streams; relays in front of the fake see the same headers. */
+    private static final List<akka.http.javadsl.model.HttpHeader> SSE_HEADERS =
+            List.of(RawHeader.create("Cache-Control", "no-cache"), RawHeader.create("X-Accel-Buffering", "no"));
+
+    private FakeUpstreamHttp() {}
+
+    static HttpResponse json(String body) {
+        return json(200, body);
+    }
+
+    static HttpResponse json(int status, String body) {
+        return HttpResponse.create()
+                .withStatus(statusCode(status))
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, ByteString.fromString(body)));
+    }
+
+    /** Each element of {@code events} goes out as its own HTTP chunk, when it is produced. */
+    static HttpResponse sse(Source<ByteString, NotUsed> events) {
+        return HttpResponse.create()
+                .withHeaders(SSE_HEADERS)
+                .withEntity(HttpEntities.createChunked(MediaTypes.TEXT_EVENT_STREAM.toContentType(), events));
+    }
+
+    /** One {@code data: <json>} event, framed the way OpenAI frames it (with a space after the colon). */
+    static ByteString data(String json) {
+        return ByteString.fromString("data: " + json + "\n\n");
+    }
+
+    static final ByteString DONE = ByteString.fromString("data: [DONE]\n\n");
+
+    /** A named event as the Responses API sends it: {@code event: <type>} then {@code data: <json>}. */
+    static ByteString event(String type, String json) {
+        return ByteString.fromString("event: " + type + "\ndata: " + json + "\n\n");
+    }
+
+    static StatusCode statusCode(int status) {
+        return StatusCodes.lookup(status)
+                .orElseGet(() -> StatusCodes.custom(status, "Fake " + status, "Fake status " + status,
+                        status < 400, status != 204 && status != 304));
+    }
+}
