@@ -1,0 +1,43 @@
+package modrelay.relay;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import modrelay.config.Settings;
+
+/**
+ * Akka and Akka HTTP settings that follow from the relay's own: the server must not cut long
+ * streams or bodies on its own defaults (20 s request timeout, 8 MB bodies, 1024 connections),
+ * and graceful shutdown must be allowed to last as long as SHUTDOWN_DEADLINE.
+ */
+final class AkkaConfig {
+    private AkkaConfig() {}
+
+    static Config from(Settings s) {
+        Duration upstreamSilence = s.upstream().firstByteTimeout().plus(s.upstream().idleTimeout());
+        long serverIdleMs = upstreamSilence.plus(s.server().heartbeatInterval()).plusSeconds(10).toMillis();
+        long shutdownMs = s.server().shutdownDeadline().plusSeconds(5).toMillis();
+        String hocon = String.join("\n",
+                "akka.loggers = [\"akka.event.slf4j.Slf4jLogger\"]",
+                "akka.logging-filter = \"akka.event.slf4j.Slf4jLoggingFilter\"",
+                "akka.loglevel = INFO",
+                "akka.log-dead-letters = off",
+                "akka.log-dead-letters-during-shutdown = off",
+                // The relay answers first-byte timeouts itself with an OpenAI-shaped 504.
+                "akka.http.server.request-timeout = infinite",
+                "akka.http.server.idle-timeout = " + serverIdleMs + "ms",
+                "akka.http.server.max-connections = 65536",
+                "akka.http.server.backlog = 4096",
+                "akka.http.server.remote-address-attribute = on",
+                "akka.http.server.server-header = \"\"",
+                // Body limits are the relay's (413 in OpenAI shape); streamed bodies get withSizeLimit.
+                "akka.http.server.parsing.max-content-length = infinite",
+                "akka.http.client.parsing.max-content-length = infinite",
+                "akka.http.client.parsing.max-chunk-size = 16m",
+                "akka.http.host-connection-pool.keep-alive-timeout = 20s",
+                "akka.http.host-connection-pool.response-entity-subscription-timeout = 5s",
+                "akka.coordinated-shutdown.phases.service-unbind.timeout = 10s",
+                "akka.coordinated-shutdown.phases.service-requests-done.timeout = " + shutdownMs + "ms");
+        return ConfigFactory.parseString(hocon);
+    }
+}

@@ -1,0 +1,39 @@
+package modrelay.relay;
+
+import modrelay.config.ConfigException;
+import modrelay.config.Settings;
+import modrelay.config.SettingsLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar modrelay.jar}: settings from application.conf and the environment, then serve. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        Settings settings;
+        try {
+            settings = SettingsLoader.load();
+        } catch (ConfigException e) {
+            // One line that names the variable, the value and what is allowed; no stack trace.
+            System.err.println("modrelay: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Logger log = LoggerFactory.getLogger(Main.class);
+        try {
+            RelayServer server = RelayServer.start(settings).toCompletableFuture().join();
+            log.info("modrelay listening on {}:{}{} → {} (proxy key {}, server-side upstream keys: {}, moderation default={} min={})",
+                    settings.server().host(), server.port(), settings.server().routePrefix(), settings.upstream().baseUrl(),
+                    settings.access().requiresKey() ? "required" : "NOT required",
+                    settings.upstream().keys().size(), settings.moderation().defaultLevel(), settings.moderation().minLevel());
+        } catch (ConfigException e) {
+            System.err.println("modrelay: " + e.getMessage());
+            System.exit(2);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            System.err.println("modrelay: could not start: " + cause.getMessage());
+            System.exit(1);
+        }
+    }
+}

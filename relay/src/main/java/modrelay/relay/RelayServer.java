@@ -1,0 +1,118 @@
+package modrelay.relay;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import akka.stream.Materializer;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import modrelay.config.Settings;
+import modrelay.moderation.Moderator;
+import modrelay.moderation.Policy;
+import modrelay.relay.access.ProxyKeyGuard;
+import modrelay.relay.http.Cors;
+import modrelay.relay.http.Routes;
+import modrelay.relay.proxy.ProxyHandler;
+import modrelay.relay.upstream.KeyPool;
+import modrelay.relay.upstream.KeyPoolClient;
+import modrelay.relay.upstream.KeySnapshot;
+import modrelay.relay.upstream.UpstreamClient;
+
+/**
+ * A running relay: its actor system, the key pool, the binding. {@link #start} wires everything;
+ * {@link #stop} (and SIGTERM, through coordinated shutdown) stops accepting, lets running streams
+ * finish up to SHUTDOWN_DEADLINE, then ends them.
+ */
+public final class RelayServer implements AutoCloseable {
+    private final ActorSystem<Void> system;
+    private final ServerBinding binding;
+    private final Optional<Moderator> moderator;
+
+    private RelayServer(ActorSystem<Void> system, ServerBinding binding, Optional<Moderator> moderator) {
+        this.system = system;
+        this.binding = binding;
+        this.moderator = moderator;
+    }
+
+    /** Starts a relay with its own actor system; completes when it is listening. */
+    public static CompletionStage<RelayServer> start(Settings settings) {
+        Optional<Moderator> moderator = Moderators.fromSettings(settings.moderation());
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "modrelay",
+                AkkaConfig.from(settings).withFallback(com.typesafe.config.ConfigFactory.load()));
+        try {
+            return bind(settings, system, moderator);
+        } catch (RuntimeException e) {
+            system.terminate();
+            throw e;
+        }
+    }
+
+    private static CompletionStage<RelayServer> bind(Settings settings, ActorSystem<Void> system, Optional<Moderator> moderator) {
+        Optional<KeyPoolClient> keys = Optional.empty();
+        if (settings.upstream().hasServerKeys()) {
+            AtomicReference<KeySnapshot> snapshot = new AtomicReference<>();
+            ActorRef<KeyPool.Command> pool = system.systemActorOf(
+                    KeyPool.create(settings.upstream().keys(), snapshot, Clock.systemUTC()), "key-pool",
+                    akka.actor.typed.Props.empty());
+            keys = Optional.of(new KeyPoolClient(snapshot, pool, Clock.systemUTC(), settings.upstream().keyCooldown()));
+        }
+        Policy policy = new Policy(Policy.parseLevel(settings.moderation().defaultLevel()),
+                Policy.parseLevel(settings.moderation().minLevel()));
+        ProxyHandler proxy = new ProxyHandler(settings, new ProxyKeyGuard(settings.access()), keys,
+                new UpstreamClient(system, settings.upstream()), policy, moderator, Materializer.matFromSystem(system));
+        AtomicBoolean ready = new AtomicBoolean(true);
+        Routes routes = new Routes(settings.server().routePrefix(), proxy, new Cors(settings.server().corsOrigins()), ready::get);
+
+        CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+        cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "readiness-off", () -> {
+            ready.set(false);
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        cs.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-moderator", () -> {
+            moderator.ifPresent(Moderator::close);
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+
+        return Http.get(system)
+                .newServerAt(settings.server().host(), settings.server().port())
+                .bind(routes.route())
+                .thenApply(binding -> {
+                    binding.addToCoordinatedShutdown(settings.server().shutdownDeadline(), system);
+                    return new RelayServer(system, binding, moderator);
+                })
+                .whenComplete((server, error) -> {
+                    if (error != null) system.terminate();
+                });
+    }
+
+    public int port() {
+        return binding.localAddress().getPort();
+    }
+
+    public InetSocketAddress address() {
+        return binding.localAddress();
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    /** Graceful stop, as on SIGTERM. Completes when the actor system has terminated. */
+    public CompletionStage<Done> stop() {
+        return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+    }
+
+    @Override
+    public void close() {
+        stop().toCompletableFuture().join();
+    }
+}

@@ -1,0 +1,35 @@
+package modrelay.relay.proxy;
+
+import java.util.Optional;
+import modrelay.moderation.ModerationLevel;
+import modrelay.moderation.text.Dialect;
+
+/**
+ * What the relay knows about one request once it has been admitted.
+ *
+ * @param requestId   from X-Request-Id or made up; returned on every response
+ * @param client      the proxy key's name ("key-1") or "open"; never the key
+ * @param path        the path after the route prefix, with the query
+ * @param dialect     where the text is, when the path is one the relay can moderate
+ * @param level       the resolved moderation level (OFF when not moderated)
+ * @param startNanos  System.nanoTime() when the request arrived
+ */
+public record Exchange(
+        String requestId,
+        String client,
+        String clientIp,
+        String method,
+        String path,
+        Optional<Dialect> dialect,
+        ModerationLevel level,
+        Optional<String> model,
+        long startNanos) {
+
+    public boolean moderated() {
+        return level != ModerationLevel.OFF && dialect.isPresent();
+    }
+
+    public Exchange withModeration(Optional<Dialect> d, ModerationLevel l, Optional<String> m) {
+        return new Exchange(requestId, client, clientIp, method, path, d, l, m, startNanos);
+    }
+}

@@ -1,0 +1,226 @@
+package modrelay.relay.proxy;
+
+import akka.http.javadsl.model.ContentType;
+import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpMethods;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.RequestEntity;
+import akka.http.javadsl.model.Uri;
+import akka.http.javadsl.model.headers.Authorization;
+import akka.http.scaladsl.model.EntityStreamSizeException;
+import akka.stream.Materializer;
+import akka.stream.StreamTcpException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import modrelay.config.Settings;
+import modrelay.moderation.ModerationLevel;
+import modrelay.moderation.Moderator;
+import modrelay.moderation.Policy;
+import modrelay.moderation.text.Dialect;
+import modrelay.relay.access.ClientCredentials;
+import modrelay.relay.access.ProxyKeyGuard;
+import modrelay.relay.errors.OpenAiError;
+import modrelay.relay.logging.AccessLog;
+import modrelay.relay.upstream.HeaderFilter;
+import modrelay.relay.upstream.KeyPoolClient;
+import modrelay.relay.upstream.KeySnapshot;
+import modrelay.relay.upstream.RetryAfter;
+import modrelay.relay.upstream.UpstreamClient;
+import modrelay.relay.upstream.UpstreamFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request through the relay, as a chain of small steps: admit (proxy key) → read the body only
+ * when it must be rewritten → choose the moderation level → pick an upstream key → send, retrying
+ * once on another key if the upstream answered 429/5xx before any byte reached the client → shape
+ * the response.
+ */
+public final class ProxyHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
+
+    private final Settings settings;
+    private final ProxyKeyGuard guard;
+    private final Optional<KeyPoolClient> keys;
+    private final UpstreamClient upstream;
+    private final HeaderFilter headerFilter;
+    private final Policy policy;
+    private final Optional<Moderator> moderator;
+    private final Materializer materializer;
+    private final ResponseShaper shaper;
+
+    public ProxyHandler(Settings settings, ProxyKeyGuard guard, Optional<KeyPoolClient> keys, UpstreamClient upstream,
+            Policy policy, Optional<Moderator> moderator, Materializer materializer) {
+        this.settings = settings;
+        this.guard = guard;
+        this.keys = keys;
+        this.upstream = upstream;
+        this.headerFilter = new HeaderFilter(settings.server().hopHeaderPrefix());
+        this.policy = policy;
+        this.moderator = moderator;
+        this.materializer = materializer;
+        this.shaper = new ResponseShaper(settings, headerFilter, moderator, materializer);
+    }
+
+    /**
+     * @param pathAndQuery the request's path after the route prefix, with its raw query
+     * @param clientIp     the socket's peer address (never X-Forwarded-For: that can be forged)
+     */
+    public CompletionStage<HttpResponse> handle(HttpRequest request, String pathAndQuery, String clientIp) {
+        long start = System.nanoTime();
+        String requestId = RequestIds.fromClientOrNew(header(request, "x-request-id"));
+        ClientCredentials credentials = ClientCredentials.parse(header(request, "authorization"), header(request, "api-key"),
+                header(request, "x-proxy-key"), guard.requiresKey(), settings.upstream().hasServerKeys());
+        Optional<String> client = guard.admit(credentials.proxyKey());
+        Exchange ex = new Exchange(requestId, client.orElse("-"), clientIp, request.method().value(), pathAndQuery,
+                Optional.empty(), ModerationLevel.OFF, Optional.empty(), start);
+        if (client.isEmpty()) return reject(ex, OpenAiError.badProxyKey().response());
+
+        RequestEntity entity = request.entity();
+        long max = settings.server().maxRequestBytes();
+        OptionalLong declared = entity.getContentLengthOption();
+        if (declared.isPresent() && declared.getAsLong() > max) return reject(ex, OpenAiError.tooLarge(max).response());
+
+        Optional<Dialect> dialect = request.method().equals(HttpMethods.POST) && isJson(entity.getContentType())
+                ? Dialect.forPath(pathOnly(pathAndQuery))
+                : Optional.empty();
+        if (dialect.isEmpty()) {
+            // Not a body the relay must rewrite: stream it through untouched (uploads are never buffered whole).
+            return forward(request, ex, new UpstreamBody.Streamed((RequestEntity) entity.withSizeLimit(max)), credentials, Optional.empty())
+                    .exceptionally(e -> failed(ex, e));
+        }
+        return entity.toStrict(settings.upstream().firstByteTimeout().toMillis(), max, materializer)
+                .thenCompose(strict -> {
+                    JsonRequest json;
+                    ModerationLevel level;
+                    try {
+                        json = JsonRequest.parse(strict.getData().toArray());
+                        level = policy.resolve(json.moderation(), json.moderationLevel());
+                    } catch (JsonRequest.Invalid invalid) {
+                        OpenAiError err = invalid.syntax()
+                                ? OpenAiError.badJson(invalid.getMessage())
+                                : OpenAiError.invalidParameter(invalid.getMessage(), "invalid_moderation_flag");
+                        return reject(ex, err.response());
+                    } catch (Policy.InvalidLevel bad) {
+                        return reject(ex, OpenAiError.invalidParameter(bad.getMessage(), "invalid_moderation_level").response());
+                    }
+                    if (level != ModerationLevel.OFF && moderator.isEmpty()) {
+                        return reject(ex, OpenAiError.invalidParameter(
+                                "Moderation was requested but this relay has no moderator configured.", "moderation_unavailable")
+                                .response());
+                    }
+                    Exchange moderated = ex.withModeration(dialect, level, json.model());
+                    UpstreamBody body = new UpstreamBody.Bytes(strict.getContentType(), akka.util.ByteString.fromArray(json.upstreamBody()));
+                    return forward(request, moderated, body, credentials, Optional.empty());
+                })
+                .exceptionally(e -> failed(ex, e));
+    }
+
+    private CompletionStage<HttpResponse> forward(HttpRequest request, Exchange ex, UpstreamBody body,
+            ClientCredentials credentials, Optional<Integer> avoidKey) {
+        Optional<KeySnapshot.KeyState> key = Optional.empty();
+        if (keys.isPresent()) {
+            KeySnapshot.Pick pick = keys.get().pick(avoidKey);
+            if (pick instanceof KeySnapshot.Pick.AllCooling c) {
+                return reject(ex, OpenAiError.allKeysCooling(c.retryAfterSeconds()).response(c.retryAfterSeconds()));
+            }
+            if (pick instanceof KeySnapshot.Pick.NoneUsable) return reject(ex, OpenAiError.noUsableKey().response());
+            key = Optional.of(((KeySnapshot.Pick.Key) pick).key());
+        }
+        Optional<String> bearer = key.map(k -> k.secret().reveal()).or(credentials::upstreamKey);
+        HttpRequest out;
+        try {
+            out = upstreamRequest(request, ex, body, bearer);
+        } catch (IllegalArgumentException badUri) {
+            return reject(ex, OpenAiError.invalidParameter("The request URL could not be relayed.", "invalid_url").response());
+        }
+        final Optional<KeySnapshot.KeyState> used = key;
+        return upstream.send(out, settings.upstream().firstByteTimeout()).thenCompose(response -> {
+            int status = response.status().intValue();
+            if (used.isPresent()) report(used.get(), status, response);
+            if (avoidKey.isEmpty() && used.isPresent() && body.replayable() && (status == 429 || status >= 500 || status == 401)) {
+                KeySnapshot.Pick next = keys.get().pick(Optional.of(used.get().index()));
+                if (next instanceof KeySnapshot.Pick.Key k && k.key().index() != used.get().index()) {
+                    upstream.discard(response);
+                    LOG.info("request_id={} upstream answered {} with key {}; retrying once with key {}", ex.requestId(), status,
+                            used.get().alias(), k.key().alias());
+                    return forward(request, ex, body, credentials, Optional.of(used.get().index()));
+                }
+            }
+            return shaper.shape(response, ex, used.map(KeySnapshot.KeyState::alias).orElse("client"));
+        });
+    }
+
+    private void report(KeySnapshot.KeyState key, int status, HttpResponse response) {
+        if (status == 429) {
+            keys.get().rateLimited(key.index(),
+                    response.getHeader("Retry-After").flatMap(h -> RetryAfter.parse(h.value(), Instant.now())));
+        } else if (status == 401) {
+            keys.get().rejected(key.index());
+        }
+    }
+
+    private HttpRequest upstreamRequest(HttpRequest request, Exchange ex, UpstreamBody body, Optional<String> bearer) {
+        Set<String> connection = HeaderFilter.connectionTokens(header(request, "connection").orElse(""));
+        List<HttpHeader> headers = new ArrayList<>();
+        for (HttpHeader h : request.getHeaders()) {
+            if (headerFilter.forwardUpstream(h.lowercaseName(), connection, ex.moderated())) headers.add(h);
+        }
+        bearer.ifPresent(k -> headers.add(Authorization.oauth2(k)));
+        Uri uri = Uri.create(settings.upstream().baseUrl().toString() + ex.path());
+        return HttpRequest.create().withMethod(request.method()).withUri(uri).withHeaders(headers).withEntity(body.entity());
+    }
+
+    private HttpResponse failed(Exchange ex, Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        OpenAiError err;
+        if (e instanceof UpstreamFailure.Exception f && f.failure() instanceof UpstreamFailure.FirstByteTimeout t) {
+            err = OpenAiError.upstreamTimeout(t.describe());
+        } else if (e instanceof EntityStreamSizeException) {
+            err = OpenAiError.tooLarge(settings.server().maxRequestBytes());
+        } else if (e instanceof StreamTcpException || e instanceof java.net.ConnectException) {
+            err = OpenAiError.upstreamUnreachable("the connection to the upstream failed");
+        } else if (e instanceof java.util.concurrent.TimeoutException) {
+            err = OpenAiError.upstreamTimeout("reading the request or response took too long");
+        } else {
+            LOG.warn("request_id={} relay failure: {}", ex.requestId(), e.toString());
+            err = OpenAiError.upstreamUnreachable("the upstream exchange failed");
+        }
+        HttpResponse r = err.response();
+        AccessLog.log(ex, r.status().intValue(), 0, "error", "-");
+        return withRequestId(r, ex);
+    }
+
+    private static CompletionStage<HttpResponse> reject(Exchange ex, HttpResponse response) {
+        AccessLog.log(ex, response.status().intValue(), 0, "rejected", "-");
+        return CompletableFuture.completedFuture(withRequestId(response, ex));
+    }
+
+    private static HttpResponse withRequestId(HttpResponse r, Exchange ex) {
+        return r.addHeader(akka.http.javadsl.model.headers.RawHeader.create("X-Request-Id", ex.requestId()));
+    }
+
+    private static Optional<String> header(HttpRequest request, String lowerName) {
+        for (HttpHeader h : request.getHeaders()) {
+            if (h.is(lowerName)) return Optional.of(h.value());
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isJson(ContentType ct) {
+        return ResponseShaper.isJson(ct);
+    }
+
+    private static String pathOnly(String pathAndQuery) {
+        int q = pathAndQuery.indexOf('?');
+        return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+    }
+}
