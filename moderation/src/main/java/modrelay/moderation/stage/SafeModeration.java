@@ -1,0 +1,72 @@
+package modrelay.moderation.stage;
+
+import modrelay.moderation.ModerationContext;
+import modrelay.moderation.Moderator;
+import modrelay.moderation.Verdict;
+import modrelay.moderation.text.SentenceFramer;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Calls a moderator so that nothing it does can fail the stream: a throw, a null or a failed future
+ * all become {@link Verdict.Unavailable}, and the fail mode decides. Texts longer than one TMS call
+ * allows are split at sentence ends and the worst verdict wins.
+ */
+final class SafeModeration {
+
+    /** Tencent TMS takes at most this many characters per call. */
+    static final int MAX_CALL_CHARS = 10_000;
+
+    private SafeModeration() {}
+
+    static CompletionStage<Verdict> moderate(Moderator moderator, String text, ModerationContext context) {
+        if (text.length() <= MAX_CALL_CHARS) return once(moderator, text, context);
+        List<CompletableFuture<Verdict>> parts = SentenceFramer.split(text, MAX_CALL_CHARS).stream()
+                .map(part -> once(moderator, part, context).toCompletableFuture())
+                .toList();
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(done -> worst(parts.stream().map(CompletableFuture::join).toList()));
+    }
+
+    static CompletionStage<Verdict> once(Moderator moderator, String text, ModerationContext context) {
+        CompletionStage<Verdict> call;
+        try {
+            call = moderator.moderate(text, context);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(unavailable(moderator, e));
+        }
+        if (call == null) return CompletableFuture.completedFuture(new Verdict.Unavailable("moderator returned no answer", moderator.name()));
+        return call.handle((verdict, error) -> {
+            if (error != null) return unavailable(moderator, error);
+            return verdict != null ? verdict : new Verdict.Unavailable("moderator returned no verdict", moderator.name());
+        });
+    }
+
+    /** Block beats unavailable beats review beats pass: the combined verdict cuts whenever a part would. */
+    static Verdict worst(List<Verdict> verdicts) {
+        Verdict worst = null;
+        for (Verdict v : verdicts) if (rank(v) > rank(worst)) worst = v;
+        return worst;
+    }
+
+    private static int rank(Verdict v) {
+        if (v == null) return -1;
+        if (v instanceof Verdict.Judged j) {
+            return switch (j.suggestion()) {
+                case PASS -> 0;
+                case REVIEW -> 1;
+                case BLOCK -> 3;
+            };
+        }
+        return 2;
+    }
+
+    private static Verdict unavailable(Moderator moderator, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        // Only the exception type: a message might quote a request that carried credentials.
+        return new Verdict.Unavailable("moderator failed: " + cause.getClass().getSimpleName(), moderator.name());
+    }
+}

@@ -1,0 +1,126 @@
+package modrelay.moderation.stage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import modrelay.moderation.ModerationLevel;
+import modrelay.moderation.ModerationListener;
+import modrelay.moderation.ModerationListener.FrameOutcome;
+import modrelay.moderation.Moderator;
+import modrelay.moderation.Verdict;
+import modrelay.moderation.text.Dialect;
+import modrelay.moderation.text.Json;
+import modrelay.moderation.text.SentenceFramer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Moderates a non-streamed answer as a whole: every text of it, split into parts a moderator call can
+ * take (cut after a sentence end where possible), all parts at once. If any part cuts, every text of
+ * the answer is replaced by the notice and the answer is marked as filtered; the rest of the JSON is
+ * kept. A body that is not a JSON object has no text we know of and is returned as it is.
+ */
+public final class WholeResponseModeration {
+
+    private static final Logger log = LoggerFactory.getLogger(WholeResponseModeration.class);
+
+    /** @param body the bytes to send to the client; @param cut whether moderation replaced the text */
+    public record Result(byte[] body, boolean cut) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Result r && r.cut == cut && Arrays.equals(r.body, body);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(body) + Boolean.hashCode(cut);
+        }
+
+        @Override
+        public String toString() {
+            return "Result[" + body.length + " bytes, cut=" + cut + "]";
+        }
+    }
+
+    private WholeResponseModeration() {}
+
+    public static CompletionStage<Result> moderate(Dialect dialect, byte[] responseJson, Moderator moderator,
+                                                   ModerationOptions options, ModerationListener listener) {
+        ModerationListener safeListener = listener == null ? ModerationListener.NONE : listener;
+        JsonNode root = parse(responseJson);
+        if (!(root instanceof ObjectNode body)) {
+            end(safeListener, new ModerationListener.Summary("", false, "", ""));
+            return CompletableFuture.completedFuture(new Result(responseJson, false));
+        }
+        List<String> texts = dialect.wholeTexts(body);
+        JsonNode usage = body.get("usage");
+        String usageJson = usage != null && usage.isObject() ? Json.write(usage) : "";
+        String finishReason = dialect.wholeFinishReason(body);
+        if (texts.isEmpty() || options.level() == ModerationLevel.OFF) {
+            end(safeListener, new ModerationListener.Summary(String.join("\n", texts), false, finishReason, usageJson));
+            return CompletableFuture.completedFuture(new Result(responseJson, false));
+        }
+
+        List<String> parts = new ArrayList<>();
+        for (String text : texts) parts.addAll(SentenceFramer.split(text, SafeModeration.MAX_CALL_CHARS));
+        List<CompletableFuture<Verdict>> verdicts = parts.stream()
+                .map(part -> SafeModeration.once(moderator, part, options.context()).toCompletableFuture())
+                .toList();
+
+        return CompletableFuture.allOf(verdicts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            FrameOutcome cutBy = null;
+            for (int i = 0; i < parts.size() && cutBy == null; i++) {
+                Verdict verdict = verdicts.get(i).join();
+                FrameOutcome outcome = FrameDecision.outcome(verdict, options);
+                onFrame(safeListener, parts.get(i), verdict, outcome);
+                if (!FrameDecision.released(outcome)) cutBy = outcome;
+            }
+            if (cutBy == null) {
+                end(safeListener, new ModerationListener.Summary(String.join("\n", texts), false, finishReason, usageJson));
+                return new Result(responseJson, false);
+            }
+            dialect.cutWhole(body, options.notice(cutBy == FrameOutcome.CUT_UNAVAILABLE));
+            end(safeListener, new ModerationListener.Summary("", true, "content_filter", usageJson));
+            return new Result(write(body), true);
+        });
+    }
+
+    private static JsonNode parse(byte[] bytes) {
+        try {
+            return Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static byte[] write(JsonNode node) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a JSON tree", e);
+        }
+    }
+
+    private static void onFrame(ModerationListener listener, String text, Verdict verdict, FrameOutcome outcome) {
+        try {
+            listener.onFrame(text, verdict, outcome);
+        } catch (RuntimeException e) {
+            log.warn("moderation listener failed in onFrame", e);
+        }
+    }
+
+    private static void end(ModerationListener listener, ModerationListener.Summary summary) {
+        try {
+            listener.onEnd(summary);
+        } catch (RuntimeException e) {
+            log.warn("moderation listener failed in onEnd", e);
+        }
+    }
+}

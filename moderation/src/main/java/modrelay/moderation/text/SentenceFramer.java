@@ -1,0 +1,162 @@
+package modrelay.moderation.text;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds sentence ends in streamed text, for one text channel (one choice's content, say). Pure: no
+ * Akka, no time; the stream stage decides when to take a frame.
+ *
+ * <p>Sentence ends: after {@code 。！？；…} and after a newline; after {@code .!?} only when whitespace
+ * (or, for whole texts, the end of the text) follows, so "3.14" and "v1.2" are not sentence ends. A
+ * trailing {@code .} in streamed text stays undecided until the next character arrives. Abbreviations
+ * are not recognised: "e.g. " ends a sentence. That only makes a frame smaller, and the moderated text
+ * of the next frame still starts with the unfinished sentence (see {@link #take()}), so no context is
+ * lost.
+ *
+ * <p>Each frame is moderated as {@code head + fresh}: {@code head} is the already released beginning of
+ * the sentence that was still unfinished when the previous frame was taken, {@code fresh} is the new
+ * text that this frame releases.
+ */
+public final class SentenceFramer {
+
+    private final int maxChars;
+    private String head = "";
+    private final StringBuilder pending = new StringBuilder();
+    /** Index in {@code pending} just after its last sentence end, or -1. */
+    private int lastEnd = -1;
+    /** Characters of {@code pending} already examined (a trailing '.' waits for what follows). */
+    private int scanned;
+
+    /** @param maxChars a frame is ready once it holds this many characters, sentence end or not */
+    public SentenceFramer(int maxChars) {
+        if (maxChars <= 0) throw new IllegalArgumentException("maxChars must be positive");
+        this.maxChars = maxChars;
+    }
+
+    /** The text of one frame: moderate {@link #moderated()}, release {@link #fresh()}. */
+    public record FrameText(String head, String fresh) {
+        public String moderated() {
+            return head.isEmpty() ? fresh : head + fresh;
+        }
+    }
+
+    /** Adds streamed text; returns {@link #ready()}. */
+    public boolean append(CharSequence text) {
+        pending.append(text);
+        int n = pending.length();
+        int i = scanned;
+        for (; i < n; i++) {
+            char c = pending.charAt(i);
+            if (isHardEnd(c)) {
+                lastEnd = i + 1;
+            } else if (isSoftEnd(c)) {
+                if (i + 1 == n) break; // undecided until the next character
+                if (Character.isWhitespace(pending.charAt(i + 1))) lastEnd = i + 1;
+            }
+        }
+        scanned = i;
+        return ready();
+    }
+
+    /** Whether the pending text holds a complete sentence or has reached the maximum frame length. */
+    public boolean ready() {
+        return lastEnd > 0 || pending.length() >= maxChars;
+    }
+
+    public boolean hasPending() {
+        return pending.length() > 0;
+    }
+
+    public int pendingChars() {
+        return pending.length();
+    }
+
+    /**
+     * Takes all pending text as a frame. The next frame's head becomes the part of this frame's
+     * moderated text after its last sentence end (at most {@code maxChars} characters of it).
+     */
+    public FrameText take() {
+        String fresh = pending.toString();
+        FrameText frame = new FrameText(head, fresh);
+        String unfinished = lastEnd >= 0 ? fresh.substring(lastEnd) : frame.moderated();
+        head = tail(unfinished.stripLeading(), maxChars); // whitespace between sentences is no context
+        pending.setLength(0);
+        lastEnd = -1;
+        scanned = 0;
+        return frame;
+    }
+
+    /** True for characters that end a sentence whatever follows. */
+    public static boolean isHardEnd(char c) {
+        return switch (c) {
+            case '。', '！', '？', '；', '…', '\n' -> true;
+            default -> false;
+        };
+    }
+
+    /** True for characters that end a sentence only when whitespace or the end of the text follows. */
+    public static boolean isSoftEnd(char c) {
+        return c == '.' || c == '!' || c == '?';
+    }
+
+    /**
+     * The largest index {@code b} with {@code from < b <= to} such that a sentence ends just before
+     * {@code b} in a whole (not streamed) text, or -1. The end of {@code text} counts as whitespace.
+     */
+    public static int lastSentenceEnd(CharSequence text, int from, int to) {
+        for (int b = to; b > from; b--) {
+            char c = text.charAt(b - 1);
+            if (isHardEnd(c)) return b;
+            if (isSoftEnd(c) && (b == text.length() || Character.isWhitespace(text.charAt(b)))) return b;
+        }
+        return -1;
+    }
+
+    /** A whole text cut after every sentence end. Concatenating the result gives back the text. */
+    public static List<String> sentences(String text) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean end = isHardEnd(c)
+                    || (isSoftEnd(c) && (i + 1 == text.length() || Character.isWhitespace(text.charAt(i + 1))));
+            if (end) {
+                out.add(text.substring(start, i + 1));
+                start = i + 1;
+            }
+        }
+        if (start < text.length()) out.add(text.substring(start));
+        return out;
+    }
+
+    /**
+     * A whole text in parts of at most {@code maxChars} characters, each cut after the last sentence end
+     * before the limit when there is one (else at the limit, never inside a surrogate pair).
+     * Concatenating the parts gives back the text.
+     */
+    public static List<String> split(String text, int maxChars) {
+        if (maxChars < 2) throw new IllegalArgumentException("maxChars must be at least 2");
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        while (text.length() - start > maxChars) {
+            int limit = start + maxChars;
+            int cut = lastSentenceEnd(text, start, limit);
+            if (cut < 0) {
+                cut = limit;
+                if (Character.isHighSurrogate(text.charAt(cut - 1))) cut--;
+            }
+            parts.add(text.substring(start, cut));
+            start = cut;
+        }
+        if (start < text.length() || parts.isEmpty()) parts.add(text.substring(start));
+        return parts;
+    }
+
+    private static String tail(String s, int max) {
+        if (s.length() <= max) return s;
+        int from = s.length() - max;
+        if (Character.isLowSurrogate(s.charAt(from))) from++;
+        return s.substring(from);
+    }
+}
