@@ -20,7 +20,14 @@ import java.util.List;
  */
 public final class SentenceFramer {
 
+    /**
+     * The carried head is at least this long (when the sentence is), whatever the frame size: with
+     * tiny frames a flagged phrase could otherwise be spread over frames none of which sees it whole.
+     */
+    static final int MIN_HEAD_CHARS = 256;
+
     private final int maxChars;
+    private final int maxHeadChars;
     private String head = "";
     private final StringBuilder pending = new StringBuilder();
     /** Index in {@code pending} just after its last sentence end, or -1. */
@@ -32,6 +39,7 @@ public final class SentenceFramer {
     public SentenceFramer(int maxChars) {
         if (maxChars <= 0) throw new IllegalArgumentException("maxChars must be positive");
         this.maxChars = maxChars;
+        this.maxHeadChars = Math.max(maxChars, MIN_HEAD_CHARS);
     }
 
     /** The text of one frame: moderate {@link #moderated()}, release {@link #fresh()}. */
@@ -74,13 +82,13 @@ public final class SentenceFramer {
 
     /**
      * Takes all pending text as a frame. The next frame's head becomes the part of this frame's
-     * moderated text after its last sentence end (at most {@code maxChars} characters of it).
+     * moderated text after its last sentence end (at most {@code max(maxChars, 256)} characters of it).
      */
     public FrameText take() {
         String fresh = pending.toString();
         FrameText frame = new FrameText(head, fresh);
         String unfinished = lastEnd >= 0 ? fresh.substring(lastEnd) : frame.moderated();
-        head = tail(unfinished.stripLeading(), maxChars); // whitespace between sentences is no context
+        head = tail(unfinished.stripLeading(), maxHeadChars); // whitespace between sentences is no context
         pending.setLength(0);
         lastEnd = -1;
         scanned = 0;

@@ -78,12 +78,20 @@ class SentenceFramerTest {
     }
 
     @Test
-    void theHeadIsCappedAtTheFrameLength() {
+    void theHeadIsCappedButNeverShorterThanAPhrase() {
         SentenceFramer framer = new SentenceFramer(8);
-        framer.append("0123456789");
+        framer.append("0123456789".repeat(30));
         framer.take();
         framer.append("ab");
-        assertEquals("23456789ab", framer.take().moderated());
+        SentenceFramer.FrameText frame = framer.take();
+        assertEquals(SentenceFramer.MIN_HEAD_CHARS, frame.head().length());
+        assertTrue(frame.moderated().endsWith("789ab"));
+
+        SentenceFramer big = new SentenceFramer(400);
+        big.append("x".repeat(400));
+        big.take();
+        big.append("y");
+        assertEquals(400, big.take().head().length(), "a larger frame size allows a larger head");
     }
 
     @Test
