@@ -29,6 +29,9 @@ final class AkkaConfig {
                 "akka.http.server.max-connections = 65536",
                 "akka.http.server.backlog = 4096",
                 "akka.http.server.remote-address-attribute = on",
+                // Akka would log a "Bearer key:proxy-key" Authorization it cannot parse, key and all.
+                "akka.http.server.parsing.illegal-header-warnings = off",
+                "akka.http.client.parsing.illegal-header-warnings = off",
                 "akka.http.server.server-header = \"\"",
                 // Body limits are the relay's (413 in OpenAI shape); streamed bodies get withSizeLimit.
                 "akka.http.server.parsing.max-content-length = infinite",

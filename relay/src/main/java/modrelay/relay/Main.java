@@ -11,6 +11,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        chooseLogFormat(System.getenv("LOG_FORMAT"));
         Settings settings;
         try {
             settings = SettingsLoader.load();
@@ -34,6 +35,13 @@ public final class Main {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             System.err.println("modrelay: could not start: " + cause.getMessage());
             System.exit(1);
+        }
+    }
+
+    /** Must run before the first logger is made: Logback reads its configuration once. */
+    public static void chooseLogFormat(String logFormat) {
+        if ("json".equalsIgnoreCase(logFormat) && System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "logback-json.xml");
         }
     }
 }

@@ -1,0 +1,85 @@
+package modrelay.loadtests.e2e;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.ChatModel;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import modrelay.loadtests.fakes.FakeUpstream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Server-side upstream keys: rotation, cooldown after 429, removal after 401. */
+class KeyRotationTest {
+    private FakeUpstream upstream;
+    private RelayUnderTest relay;
+
+    @AfterEach
+    void stop() {
+        if (relay != null) relay.close();
+        if (upstream != null) upstream.close();
+    }
+
+    private List<String> keysSeen() {
+        return upstream.requests().stream().map(r -> r.header("authorization")).toList();
+    }
+
+    @Test
+    void aKeyAnswered429IsRetriedOnceOnTheNextKeyAndThenRests() {
+        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-limited", 429).withRetryAfterSeconds(60));
+        relay = RelayUnderTest.start(upstream.baseUrl(), Map.of("OPENAI_KEY", "sk-limited,sk-healthy", "PROXY_KEY", "pk"));
+        OpenAIClient client = OpenAIOkHttpClient.builder().apiKey("ignored:pk").baseUrl(relay.v1()).maxRetries(0).build();
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O_MINI)
+                .addUserMessage("say:rotated.").build();
+        ChatCompletion first = client.chat().completions().create(params);
+        assertEquals("rotated.", first.choices().get(0).message().content().orElseThrow());
+        assertEquals(List.of("Bearer sk-limited", "Bearer sk-healthy"), keysSeen());
+        // The limited key is cooling for 60 s: the next requests go straight to the healthy one.
+        client.chat().completions().create(params);
+        client.chat().completions().create(params);
+        assertEquals(List.of("Bearer sk-limited", "Bearer sk-healthy", "Bearer sk-healthy", "Bearer sk-healthy"), keysSeen());
+    }
+
+    @Test
+    void whenEveryKeyIsCoolingTheClientGets429WithRetryAfter() throws Exception {
+        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-only", 429).withRetryAfterSeconds(30));
+        relay = RelayUnderTest.start(upstream.baseUrl(), Map.of("OPENAI_KEY", "sk-only"));
+        HttpResponse<String> first = Http.post(relay.v1() + "/chat/completions", null, Http.chatBody("x.", false));
+        assertEquals(429, first.statusCode()); // the upstream's own 429, relayed
+        // The pool learns asynchronously; the key is cooling once the relay says so.
+        HttpResponse<String> second = awaitRelay429();
+        assertEquals("rate_limit_exceeded", Http.error(second).get("code").asText());
+        long retryAfter = Long.parseLong(second.headers().firstValue("retry-after").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 30, "Retry-After " + retryAfter);
+        assertEquals(1, upstream.requests().size(), "a cooling key is not sent upstream");
+    }
+
+    private HttpResponse<String> awaitRelay429() throws Exception {
+        // At most a handful of attempts: the KeyPool actor processes the report within microseconds.
+        for (int i = 0; i < 50; i++) {
+            HttpResponse<String> r = Http.post(relay.v1() + "/chat/completions", null, Http.chatBody("x.", false));
+            if (r.statusCode() == 429 && !r.headers().firstValue("retry-after").orElse("").isEmpty()
+                    && r.body().contains("Every upstream key")) {
+                return r;
+            }
+        }
+        throw new AssertionError("the relay never answered for a cooling key");
+    }
+
+    @Test
+    void aKeyAnswered401IsTakenOutAndNeverUsedAgain() {
+        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-revoked", 401));
+        relay = RelayUnderTest.start(upstream.baseUrl(), Map.of("OPENAI_KEY", "sk-revoked,sk-good"));
+        OpenAIClient client = OpenAIOkHttpClient.builder().apiKey("unused").baseUrl(relay.v1()).maxRetries(0).build();
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O_MINI)
+                .addUserMessage("say:fine.").build();
+        for (int i = 0; i < 4; i++) client.chat().completions().create(params);
+        long revokedUses = keysSeen().stream().filter("Bearer sk-revoked"::equals).count();
+        assertEquals(1, revokedUses, "a rejected key is used once, then never again: " + keysSeen());
+    }
+}
