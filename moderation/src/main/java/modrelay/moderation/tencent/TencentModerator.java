@@ -21,6 +21,7 @@ import modrelay.moderation.ModerationContext;
 import modrelay.moderation.Moderator;
 import modrelay.moderation.Verdict;
 import modrelay.moderation.chain.Severity;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * Tencent Cloud Text Moderation ({@code TextModeration}, API 2020-12-29) through the official SDK's
  * {@link CommonClient}.
  *
- * <p>The SDK blocks and by default never gives up reading, so: socket timeouts come from the
- * settings, calls run on a bounded pool this moderator owns ({@link TmsCallPool}; a full pool is
+ * <p>The SDK blocks and by default never gives up reading, so: connect/read/write and whole-call
+ * timeouts come from the settings ({@link TmsHttpClient}), calls run on a bounded pool this moderator owns ({@link TmsCallPool}; a full pool is
  * {@code Unavailable} at once), and every call is bounded again with {@code orTimeout}, which also
  * covers time spent queued. Text over 10,000 characters is sent in slices whose verdicts are
  * combined by {@link Severity}. Every failure becomes {@link Verdict.Unavailable} whose reason names
@@ -40,6 +41,7 @@ public final class TencentModerator implements Moderator {
     private static final String SOURCE = TmsResponse.SOURCE;
 
     private final CommonClient client;
+    private final OkHttpClient http;
     private final ThreadPoolExecutor pool;
     private final Duration timeout;
     private final String bizType;
@@ -49,9 +51,10 @@ public final class TencentModerator implements Moderator {
         this.timeout = settings.timeout();
         this.bizType = settings.bizType() == null ? "" : settings.bizType();
         this.scrubber = new SecretScrubber(settings.secretId().reveal(), settings.secretKey().reveal());
+        this.http = TmsHttpClient.create(settings.timeout(), settings.maxConcurrency());
         this.client = new CommonClient("tms", TmsRequest.VERSION,
                 new Credential(settings.secretId().reveal(), settings.secretKey().reveal()),
-                settings.region(), profile(settings));
+                settings.region(), profile(settings, http));
         this.pool = TmsCallPool.create(settings.maxConcurrency());
         // Never the secret id or key, not even redacted.
         log.info("Tencent TMS moderator: {}{} region {} bizType '{}' timeout {} ms, {} calls at once",
@@ -59,17 +62,21 @@ public final class TencentModerator implements Moderator {
                 settings.maxConcurrency());
     }
 
-    /** The SDK reads its timeouts when the client is built, in whole seconds: round up, orTimeout is exact. */
-    private static ClientProfile profile(TencentSettings settings) {
+    /**
+     * The SDK reads its profile when the client is built. Its own timeouts are whole seconds (rounded
+     * up here); the {@link TmsHttpClient} it is given has the exact ones and the pool size.
+     */
+    private static ClientProfile profile(TencentSettings settings, OkHttpClient http) {
         int seconds = (int) Math.max(1, (settings.timeout().toMillis() + 999) / 1000);
-        HttpProfile http = new HttpProfile();
-        http.setEndpoint(settings.endpoint());
-        http.setProtocol(settings.protocol());
-        http.setReqMethod(HttpProfile.REQ_POST);
-        http.setConnTimeout(seconds);
-        http.setReadTimeout(seconds);
-        http.setWriteTimeout(seconds);
-        ClientProfile profile = new ClientProfile(ClientProfile.SIGN_TC3_256, http);
+        HttpProfile httpProfile = new HttpProfile();
+        httpProfile.setEndpoint(settings.endpoint());
+        httpProfile.setProtocol(settings.protocol());
+        httpProfile.setReqMethod(HttpProfile.REQ_POST);
+        httpProfile.setConnTimeout(seconds);
+        httpProfile.setReadTimeout(seconds);
+        httpProfile.setWriteTimeout(seconds);
+        httpProfile.setHttpClient(http);
+        ClientProfile profile = new ClientProfile(ClientProfile.SIGN_TC3_256, httpProfile);
         profile.setDebug(false); // debug logging prints request headers, the Authorization header among them
         return profile;
     }
@@ -148,10 +155,11 @@ public final class TencentModerator implements Moderator {
         return SOURCE;
     }
 
-    /** Stops taking calls; calls in flight end by their own socket timeouts on daemon threads. */
+    /** Stops taking calls and closes idle connections; calls in flight end by their own timeouts. */
     @Override
     public void close() {
         pool.shutdownNow();
+        http.connectionPool().evictAll();
     }
 
     @Override
