@@ -195,7 +195,7 @@ class ModerationFlowPropertyTest {
     void aFlaggedPhraseSplitOverTokensAndFramesNeverReachesTheClient() throws Exception {
         String bad = "FORBIDDENPHRASE";
         Random random = new Random(77);
-        for (int n = 0; n < 200; n++) {
+        for (int n = 0; n < 150; n++) {
             Case c = generate(random, bad);
             Outcome o = run(c, random, text -> ScriptedModerator.judged(text.contains(bad) ? Suggestion.BLOCK : Suggestion.PASS));
             String label = "case " + n + ": " + c;
