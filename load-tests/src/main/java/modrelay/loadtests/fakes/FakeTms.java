@@ -14,7 +14,6 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import scala.concurrent.duration.FiniteDuration;
 
@@ -223,21 +222,19 @@ public final class FakeTms implements AutoCloseable {
         }
     }
 
-    /** {@code java ... FakeTms [port] [latencyMs]}: runs until interrupted. */
-    public static void main(String[] args) throws InterruptedException {
+    /**
+     * {@code java ... FakeTms [port] [latencyMs]}: runs until the JVM is stopped (Ctrl-C, SIGTERM);
+     * Akka's own shutdown hook then terminates the server.
+     */
+    public static void main(String[] args) {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         long latencyMs = args.length > 1 ? Long.parseLong(args[1]) : 0;
         FakeTms tms = start(Options.defaults().withPort(port).withLatency(Duration.ofMillis(latencyMs)));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            tms.close();
-            stopped.countDown();
-        }, "fake-tms-stop"));
         System.out.println("fake TMS listening on " + tms.endpoint() + ", latency " + latencyMs + " ms; point the relay at it:");
         System.out.println("  TENCENT_CLOUD_ENDPOINT=http://" + tms.endpoint());
         System.out.println("  TENCENT_CLOUD_SID=" + SECRET_ID);
         System.out.println("  TENCENT_CLOUD_SKEY=" + SECRET_KEY);
         System.out.println("  block words " + DEFAULT_BLOCK_WORDS + ", review words " + DEFAULT_REVIEW_WORDS);
-        stopped.await();
+        tms.system.getWhenTerminated().toCompletableFuture().join();
     }
 }
