@@ -39,9 +39,9 @@ class SseHeartbeatTest {
 
     @Test
     void pingsWhenSilentButNeverInsideAnEvent() {
-        var mat = TestSource.<ByteString>probe(system)
+        var mat = TestSource.<ByteString>create(system)
                 .via(SseHeartbeat.flow(Duration.ofMillis(30)))
-                .toMat(TestSink.probe(system), Keep.both()).run(system);
+                .toMat(TestSink.create(system), Keep.both()).run(system);
         TestPublisher.Probe<ByteString> upstream = mat.first();
         TestSubscriber.Probe<ByteString> client = mat.second();
         // demand is given one element at a time so that no ping can slip in between the steps

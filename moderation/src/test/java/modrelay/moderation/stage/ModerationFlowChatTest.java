@@ -105,7 +105,7 @@ class ModerationFlowChatTest {
     void blockInSecondSentenceCutsAfterTheFirstAndCancelsUpstream() throws Exception {
         var moderator = ScriptedModerator.blocking("bad");
         var listener = new RecordingListener();
-        var mat = TestSource.<ByteString>probe(system)
+        var mat = TestSource.<ByteString>create(system)
                 .via(flow(moderator, options(), listener))
                 .toMat(Sink.seq(), Keep.both()).run(system);
         TestPublisher.Probe<ByteString> upstream = mat.first();
@@ -221,9 +221,9 @@ class ModerationFlowChatTest {
     @Test
     void eventsWithoutTextKeepTheirPlace() {
         var listener = new RecordingListener();
-        var mat = TestSource.<ByteString>probe(system)
+        var mat = TestSource.<ByteString>create(system)
                 .via(flow(ScriptedModerator.passingAll(), options(), listener))
-                .toMat(TestSink.probe(system), Keep.both()).run(system);
+                .toMat(TestSink.create(system), Keep.both()).run(system);
         TestPublisher.Probe<ByteString> upstream = mat.first();
         TestSubscriber.Probe<ByteString> client = mat.second();
         client.request(10);
@@ -249,9 +249,9 @@ class ModerationFlowChatTest {
     void maxHoldReleasesARunOnSentence() {
         var options = new ModerationOptions(ModerationLevel.HIGH, FailMode.CLOSED, BLOCKED, UNAVAILABLE, 500,
                 Duration.ofMillis(50), 4, ModerationContext.NONE);
-        var mat = TestSource.<ByteString>probe(system)
+        var mat = TestSource.<ByteString>create(system)
                 .via(flow(ScriptedModerator.passingAll(), options, new RecordingListener()))
-                .toMat(TestSink.probe(system), Keep.both()).run(system);
+                .toMat(TestSink.create(system), Keep.both()).run(system);
         TestPublisher.Probe<ByteString> upstream = mat.first();
         TestSubscriber.Probe<ByteString> client = mat.second();
         client.request(10);
@@ -279,9 +279,9 @@ class ModerationFlowChatTest {
     @Test
     void upstreamFailurePropagatesAndReleasesNothingPending() throws Exception {
         var listener = new RecordingListener();
-        var mat = TestSource.<ByteString>probe(system)
+        var mat = TestSource.<ByteString>create(system)
                 .via(flow(ScriptedModerator.passingAll(), options(), listener))
-                .toMat(TestSink.probe(system), Keep.both()).run(system);
+                .toMat(TestSink.create(system), Keep.both()).run(system);
         TestPublisher.Probe<ByteString> upstream = mat.first();
         TestSubscriber.Probe<ByteString> client = mat.second();
         client.request(10);
@@ -297,9 +297,9 @@ class ModerationFlowChatTest {
     @Test
     void clientCancelEndsOnceAndCancelsUpstream() throws Exception {
         var listener = new RecordingListener();
-        var mat = TestSource.<ByteString>probe(system)
+        var mat = TestSource.<ByteString>create(system)
                 .via(flow(ScriptedModerator.passingAll(), options(), listener))
-                .toMat(TestSink.probe(system), Keep.both()).run(system);
+                .toMat(TestSink.create(system), Keep.both()).run(system);
         mat.second().request(1);
         mat.first().sendNext(Sse.data(Sse.chatChunk("Hi. ")));
         mat.second().expectNext();

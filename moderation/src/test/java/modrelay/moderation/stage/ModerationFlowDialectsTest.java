@@ -149,9 +149,9 @@ class ModerationFlowDialectsTest {
             calls.add(new Call(text, answer));
             return (CompletionStage<Verdict>) answer;
         });
-        var mat = TestSource.<ByteString>probe(system)
+        var mat = TestSource.<ByteString>create(system)
                 .via(ModerationFlow.create(modrelay.moderation.text.ChatDialect.INSTANCE, manual, options(), new RecordingListener()))
-                .toMat(TestSink.probe(system), Keep.both()).run(system);
+                .toMat(TestSink.create(system), Keep.both()).run(system);
         TestPublisher.Probe<ByteString> upstream = mat.first();
         TestSubscriber.Probe<ByteString> client = mat.second();
         client.request(10);
@@ -187,7 +187,7 @@ class ModerationFlowDialectsTest {
             return answer;
         });
         var listener = new RecordingListener();
-        var mat = TestSource.<ByteString>probe(system)
+        var mat = TestSource.<ByteString>create(system)
                 .via(ModerationFlow.create(modrelay.moderation.text.ChatDialect.INSTANCE, manual,
                         new ModerationOptions(modrelay.moderation.ModerationLevel.HIGH, modrelay.moderation.FailMode.CLOSED,
                                 BLOCKED, "u", 200, java.time.Duration.ofSeconds(30), 4, ModerationContext.NONE), listener))
