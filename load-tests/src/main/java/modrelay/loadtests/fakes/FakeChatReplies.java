@@ -17,8 +17,8 @@ final class FakeChatReplies {
 
     private FakeChatReplies() {}
 
-    static HttpResponse reply(FakeUpstreamCall call, FakeUpstreamStreams streams) {
-        return call.stream() ? stream(call, streams) : FakeUpstreamHttp.json(completion(call));
+    static HttpResponse reply(FakeUpstreamCall call, FakeUpstreamConnection connection) {
+        return call.stream() ? stream(call, connection) : FakeUpstreamHttp.json(completion(call));
     }
 
     private static String completion(FakeUpstreamCall call) {
@@ -31,7 +31,7 @@ final class FakeChatReplies {
                 + ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_fake\"}";
     }
 
-    private static HttpResponse stream(FakeUpstreamCall call, FakeUpstreamStreams streams) {
+    private static HttpResponse stream(FakeUpstreamCall call, FakeUpstreamConnection connection) {
         // Every chunk shares this prefix and suffix; only the delta differs.
         String head = "{\"id\":\"chatcmpl-" + call.id() + "\",\"object\":\"chat.completion.chunk\",\"created\":"
                 + call.createdEpochSeconds() + ",\"model\":" + call.quotedModel()
@@ -47,7 +47,7 @@ final class FakeChatReplies {
 
         List<ByteString> opening = List.of(FakeUpstreamHttp.data(
                 choiceHead + "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}" + choiceTail));
-        return FakeUpstreamHttp.sse(streams.tracked(FakeUpstreamPacing.paced(
+        return FakeUpstreamHttp.sse(connection.stream(FakeUpstreamPacing.paced(
                 opening,
                 reasoningCount + content.size(),
                 i -> FakeUpstreamHttp.data(choiceHead + (i < reasoningCount

@@ -1,13 +1,9 @@
 package modrelay.loadtests.fakes;
 
-import akka.NotUsed;
 import akka.actor.ActorSystem;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
-import akka.http.javadsl.model.HttpRequest;
-import akka.http.javadsl.model.HttpResponse;
 import akka.stream.Materializer;
-import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Sink;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -139,21 +135,14 @@ public final class FakeUpstream implements AutoCloseable {
             FakeUpstreamCounter connections = new FakeUpstreamCounter();
             FakeUpstreamStreams streams = new FakeUpstreamStreams();
             Queue<RecordedRequest> recorded = new ConcurrentLinkedQueue<>();
-            FakeUpstreamHandler handler = new FakeUpstreamHandler(options, system, materializer, streams, recorded);
-            Flow<HttpRequest, HttpResponse, NotUsed> perConnection =
-                    Flow.of(HttpRequest.class).mapAsync(1, handler::handle);
+            FakeUpstreamHandler handler = new FakeUpstreamHandler(options, system, materializer, recorded);
             // Bound connection by connection (not bind(handler)) so that each one can be counted
-            // in and, when its flow terminates, out again.
+            // in and, once it and its streams have ended, out again.
             ServerBinding binding = Http.get(system)
                     .newServerAt("127.0.0.1", options.port())
                     .connectionSource()
-                    .to(Sink.foreach(connection -> {
-                        connections.increment();
-                        connection.handleWith(perConnection.watchTermination((notUsed, terminated) -> {
-                            terminated.whenComplete((done, failure) -> connections.decrement());
-                            return notUsed;
-                        }), materializer);
-                    }))
+                    .to(Sink.foreach(connection -> connection.handleWith(
+                            new FakeUpstreamConnection(connections, streams).serve(handler), materializer)))
                     .run(materializer)
                     .toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);

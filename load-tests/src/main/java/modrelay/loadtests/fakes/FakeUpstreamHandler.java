@@ -32,7 +32,6 @@ final class FakeUpstreamHandler {
     private final FakeUpstream.Options options;
     private final ActorSystem system;
     private final Materializer materializer;
-    private final FakeUpstreamStreams streams;
     private final Queue<FakeUpstream.RecordedRequest> recorded;
     private final FakeUpstreamReply defaultReply;
     private final FakeUpstreamPace defaultPace;
@@ -40,31 +39,31 @@ final class FakeUpstreamHandler {
     private final AtomicLong ids = new AtomicLong();
 
     FakeUpstreamHandler(FakeUpstream.Options options, ActorSystem system, Materializer materializer,
-                        FakeUpstreamStreams streams, Queue<FakeUpstream.RecordedRequest> recorded) {
+                        Queue<FakeUpstream.RecordedRequest> recorded) {
         this.options = options;
         this.system = system;
         this.materializer = materializer;
-        this.streams = streams;
         this.recorded = recorded;
         this.defaultReply = FakeUpstreamReply.of(options.defaultReply());
         this.defaultPace = new FakeUpstreamPace(options.tokenInterval(), FakeUpstreamPace.NEVER_STALL);
     }
 
-    CompletionStage<HttpResponse> handle(HttpRequest request) {
+    CompletionStage<HttpResponse> handle(HttpRequest request, FakeUpstreamConnection connection) {
         HttpEntity entity = request.entity();
         return entity.toStrict(BODY_TIMEOUT_MS, MAX_BODY_BYTES, materializer)
                 .thenCompose(strict -> {
                     byte[] body = strict.getData().toArray();
                     if (options.recordRequests()) recorded.add(recordOf(request, entity, body));
                     long delayMs = headerInt(request, "x-fake-delay-headers-ms", 0);
-                    if (delayMs <= 0) return answer(request, strict, body);
+                    if (delayMs <= 0) return answer(request, strict, body, connection);
                     // A timer, not a sleeping thread: thousands of delayed requests cost nothing.
-                    return Patterns.after(Duration.ofMillis(delayMs), system, () -> answer(request, strict, body));
+                    return Patterns.after(Duration.ofMillis(delayMs), system, () -> answer(request, strict, body, connection));
                 })
                 .exceptionally(FakeErrorReplies::internal);
     }
 
-    private CompletionStage<HttpResponse> answer(HttpRequest request, HttpEntity.Strict entity, byte[] body) {
+    private CompletionStage<HttpResponse> answer(HttpRequest request, HttpEntity.Strict entity, byte[] body,
+                                                 FakeUpstreamConnection connection) {
         Integer forcedStatus = forcedStatus(request);
         if (forcedStatus != null) {
             return done(FakeErrorReplies.forStatus(forcedStatus, options.retryAfterSeconds()));
@@ -78,7 +77,19 @@ final class FakeUpstreamHandler {
             switch (path) {
                 case "/v1/chat/completions":
                     return generation(request, body, FakeUpstreamPrompts::chatPrompt,
-                            call -> FakeChatReplies.reply(call, streams));
+                            call -> FakeChatReplies.reply(call, connection));
+                case "/v1/completions":
+                    return generation(request, body, FakeUpstreamPrompts::completionPrompt,
+                            call -> FakeCompletionReplies.reply(call, connection));
+                case "/v1/responses":
+                    return generation(request, body, FakeUpstreamPrompts::responsesPrompt,
+                            call -> FakeResponsesReplies.reply(call, connection));
+                case "/v1/embeddings":
+                    return withJson(body, FakeEmbeddingReplies::reply);
+                case "/v1/audio/speech":
+                    return withJson(body, FakeSpeechReplies::reply);
+                case "/v1/files":
+                    return FakeFileReplies.reply(entity, materializer);
                 default:
                     break;
             }
@@ -103,6 +114,11 @@ final class FakeUpstreamHandler {
                 request.getHeader("x-fake-reasoning").isPresent(),
                 paceOf(request));
         return done(reply.apply(call));
+    }
+
+    private static CompletionStage<HttpResponse> withJson(byte[] body, Function<JsonNode, HttpResponse> reply) {
+        JsonNode json = FakeUpstreamJson.parseOrNull(body);
+        return done(json == null || !json.isObject() ? FakeErrorReplies.badJson() : reply.apply(json));
     }
 
     private FakeUpstreamPace paceOf(HttpRequest request) {

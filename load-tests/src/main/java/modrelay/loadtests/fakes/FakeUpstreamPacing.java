@@ -38,6 +38,8 @@ final class FakeUpstreamPacing {
                 ? Source.never()
                 : Source.lazySource(() -> Source.from(closing.get()))
                         .mapMaterializedValue(ignored -> NotUsed.getInstance());
-        return Source.from(opening).concat(tokens).concat(ending);
+        // concatLazy: plain concat materialises (and pulls) the next part at once, which would
+        // render the closing events at the start of every stream.
+        return Source.from(opening).concatLazy(tokens).concatLazy(ending);
     }
 }
