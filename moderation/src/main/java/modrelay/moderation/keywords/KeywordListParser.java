@@ -61,6 +61,7 @@ final class KeywordListParser {
 
     static ConfigException problem(String sourceName, int lineNo, String what) {
         String where = lineNo > 0 ? sourceName + " line " + lineNo : sourceName;
-        return new ConfigException(VARIABLE + " (" + where + "): " + what);
+        // One line, whatever an I/O message or a regex brings along.
+        return new ConfigException((VARIABLE + " (" + where + "): " + what).replaceAll("[\\r\\n]+", " "));
     }
 }
