@@ -204,4 +204,35 @@ class ModerationFlowDialectsTest {
         assertEquals("Good. " + BLOCKED, Sse.choiceText(events));
         assertEquals("Good. ", listener.summary().releasedText());
     }
+
+    @Test
+    void sentencesThatBecomeReadyWhileTheModeratorIsBusyShareOneCall() throws Exception {
+        LinkedBlockingQueue<Call> calls = new LinkedBlockingQueue<>();
+        Moderator manual = ScriptedModerator.stages(text -> {
+            CompletableFuture<Verdict> answer = new CompletableFuture<>();
+            calls.add(new Call(text, answer));
+            return answer;
+        });
+        var oneAtATime = new ModerationOptions(modrelay.moderation.ModerationLevel.HIGH, modrelay.moderation.FailMode.CLOSED,
+                BLOCKED, "u", 200, java.time.Duration.ofSeconds(30), 1, ModerationContext.NONE);
+        var listener = new RecordingListener();
+        var mat = TestSource.<ByteString>create(system)
+                .via(ModerationFlow.create(modrelay.moderation.text.ChatDialect.INSTANCE, manual, oneAtATime, listener))
+                .toMat(Sink.seq(), Keep.both()).run(system);
+        TestPublisher.Probe<ByteString> upstream = mat.first();
+        upstream.sendNext(Sse.data(Sse.chatChunk("One. ")));
+        Call first = calls.poll(5, TimeUnit.SECONDS);
+        upstream.sendNext(Sse.data(Sse.chatChunk("Two. ")));
+        upstream.sendNext(Sse.data(Sse.chatChunk("Three. ")));
+        upstream.sendNext(Sse.data(Sse.chatChunk("Four. ")));
+        upstream.sendComplete();
+        first.answer().complete(ScriptedModerator.judged(Suggestion.PASS));
+        Call merged = calls.poll(5, TimeUnit.SECONDS);
+        assertEquals("Two. Three. Four. ", merged.text());
+        merged.answer().complete(ScriptedModerator.judged(Suggestion.PASS));
+        List<ByteString> releases = mat.second().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(2, releases.size(), "one release per moderated frame");
+        assertEquals("One. Two. Three. Four. ", listener.summary().releasedText());
+        assertTrue(calls.isEmpty());
+    }
 }
