@@ -109,7 +109,28 @@ public final class SettingsLoader {
             }
             keys.add(new AccessSettings.ProxyKey("key-" + (i + 1), Secret.of(k)));
         }
-        return new AccessSettings(List.copyOf(keys));
+        Optional<Secret> adminToken = s.optional("ADMIN_TOKEN", "modrelay.access.admin-token").map(t -> {
+            if (t.length() < 16) {
+                throw new ConfigException("ADMIN_TOKEN must be at least 16 characters, got " + t.length());
+            }
+            return Secret.of(t);
+        });
+        StoreSettings store = new StoreSettings(
+                Path.of(s.string("DATA_DIR", "modrelay.access.data-dir")),
+                s.optional("DATABASE_URL", "modrelay.access.database-url").map(u -> DatabaseUrl.parse("DATABASE_URL", u)),
+                s.intInRange("DATABASE_POOL_SIZE", "modrelay.access.database-pool-size", 1, 256),
+                s.duration("SUBKEY_REFRESH", "modrelay.access.subkey-refresh", Duration.ZERO));
+        return new AccessSettings(List.copyOf(keys),
+                s.list("IP_WHITELIST", "modrelay.access.ip-whitelist"),
+                s.list("IP_BLACKLIST", "modrelay.access.ip-blacklist"),
+                s.list("TRUSTED_PROXIES", "modrelay.access.trusted-proxies"),
+                adminToken,
+                store);
+    }
+
+    /** The access part alone, as POST /admin/reload re-reads it (IP rules from the config file and environment). */
+    public static AccessSettings loadAccess(Config config, Map<String, String> env) {
+        return access(new SettingSource(config, env));
     }
 
     private static ModerationSettings moderation(SettingSource s) {
