@@ -1,0 +1,43 @@
+package modrelay.relay.access;
+
+import java.time.Instant;
+import java.util.Optional;
+import modrelay.moderation.ModerationLevel;
+
+/**
+ * A sub-key as stored: what it may do, and its usage as of when it was read. The secret itself is
+ * never kept, only its SHA-256 ({@code secretHash}, hex) and a hint ({@code mr-…AbCd}).
+ *
+ * @param remaining  requests left; empty means no limit
+ * @param used       successful relayed requests so far
+ * @param rpm        requests per minute (per relay instance); empty means no limit
+ * @param floor      moderation level this key's requests get at least; empty means the relay's policy alone
+ */
+public record SubKey(
+        String id,
+        String name,
+        String secretHash,
+        String hint,
+        Instant createdAt,
+        Optional<Instant> expiresAt,
+        Optional<Instant> revokedAt,
+        Optional<Long> remaining,
+        long used,
+        Optional<Instant> lastUsedAt,
+        Optional<Integer> rpm,
+        ModelRules models,
+        Optional<ModerationLevel> floor) {
+
+    public enum Status { ACTIVE, EXPIRED, REVOKED, EXHAUSTED }
+
+    public Status status(Instant now) {
+        if (revokedAt.isPresent()) return Status.REVOKED;
+        if (expired(now)) return Status.EXPIRED;
+        if (remaining.isPresent() && remaining.get() <= 0) return Status.EXHAUSTED;
+        return Status.ACTIVE;
+    }
+
+    public boolean expired(Instant now) {
+        return expiresAt.isPresent() && !now.isBefore(expiresAt.get());
+    }
+}

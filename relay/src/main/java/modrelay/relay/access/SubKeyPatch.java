@@ -1,0 +1,30 @@
+package modrelay.relay.access;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import modrelay.moderation.ModerationLevel;
+
+/**
+ * A change to a sub-key: an empty outer Optional leaves the field as it is; for the fields that may
+ * be unset, an empty inner Optional clears them (no expiry, no limit, no floor).
+ */
+public record SubKeyPatch(
+        Optional<String> name,
+        Optional<Optional<Instant>> expiresAt,
+        Optional<Optional<Long>> remaining,
+        Optional<Optional<Integer>> rpm,
+        Optional<List<String>> allowedModels,
+        Optional<List<String>> deniedModels,
+        Optional<Optional<ModerationLevel>> floor) {
+
+    public static SubKeyPatch none() {
+        return new SubKeyPatch(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty());
+    }
+
+    public boolean isEmpty() {
+        return name.isEmpty() && expiresAt.isEmpty() && remaining.isEmpty() && rpm.isEmpty() && allowedModels.isEmpty()
+                && deniedModels.isEmpty() && floor.isEmpty();
+    }
+}

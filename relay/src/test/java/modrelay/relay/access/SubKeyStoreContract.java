@@ -1,0 +1,153 @@
+package modrelay.relay.access;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import modrelay.config.StoreSettings;
+import modrelay.moderation.ModerationLevel;
+import modrelay.relay.access.store.SubKeyStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What the sub-key store promises, run against SQLite and against PostgreSQL. */
+abstract class SubKeyStoreContract {
+    static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+    private final List<SubKeyStore> opened = new ArrayList<>();
+
+    abstract StoreSettings settings();
+
+    SubKeyStore open(StoreSettings s) {
+        SubKeyStore store = SubKeyStore.open(s);
+        opened.add(store);
+        return store;
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(SubKeyStore::close);
+    }
+
+    static SubKey key(String id, Optional<Long> remaining) {
+        String secret = SubKeySecrets.newSecret();
+        return new SubKey(id, "customer " + id, SubKeySecrets.hash(secret), SubKeySecrets.hint(secret), T0,
+                Optional.of(T0.plusSeconds(3600)), Optional.empty(), remaining, 0, Optional.empty(), Optional.of(60),
+                new ModelRules(List.of("gpt-4o*"), List.of("gpt-4o-audio*")), Optional.of(ModerationLevel.HIGH));
+    }
+
+    @Test
+    void keysRoundTripWithEveryField() throws Exception {
+        SubKeyStore store = open(settings());
+        SubKey k = key("key_a", Optional.of(10L));
+        store.insertNow(k);
+        assertEquals(Optional.of(k), store.byIdNow("key_a"));
+        assertEquals(List.of(k), store.allNow());
+        assertEquals(Optional.empty(), store.byIdNow("key_missing"));
+    }
+
+    @Test
+    void migrationsRunOnceAndReopeningKeepsTheKeys() throws Exception {
+        StoreSettings s = settings();
+        open(s).insertNow(key("key_b", Optional.empty()));
+        SubKeyStore again = open(s);
+        assertEquals(1, again.allNow().size());
+    }
+
+    @Test
+    void spendingStopsAtZeroAndFailedRequestsAreGivenBack() throws Exception {
+        SubKeyStore store = open(settings());
+        store.insertNow(key("key_c", Optional.of(2L)));
+        assertInstanceOf(Consumption.Granted.class, store.consumeNow("key_c", T0));
+        assertInstanceOf(Consumption.Granted.class, store.consumeNow("key_c", T0.plusSeconds(5)));
+        assertInstanceOf(Consumption.Exhausted.class, store.consumeNow("key_c", T0));
+        store.refundNow("key_c");
+        SubKey after = store.byIdNow("key_c").orElseThrow();
+        assertEquals(Optional.of(1L), after.remaining());
+        assertEquals(1, after.used());
+        assertEquals(Optional.of(T0.plusSeconds(5)), after.lastUsedAt());
+        assertInstanceOf(Consumption.Granted.class, store.consumeNow("key_c", T0));
+    }
+
+    @Test
+    void keysWithoutALimitOnlyCount() throws Exception {
+        SubKeyStore store = open(settings());
+        store.insertNow(key("key_d", Optional.empty()));
+        for (int i = 0; i < 5; i++) assertInstanceOf(Consumption.Granted.class, store.consumeNow("key_d", T0));
+        assertEquals(5, store.byIdNow("key_d").orElseThrow().used());
+        assertEquals(Optional.empty(), store.byIdNow("key_d").orElseThrow().remaining());
+    }
+
+    @Test
+    void theDatabaseSaysWhyAKeyCannotBeUsed() throws Exception {
+        SubKeyStore store = open(settings());
+        store.insertNow(key("key_e", Optional.of(5L)));
+        assertInstanceOf(Consumption.Expired.class, store.consumeNow("key_e", T0.plusSeconds(3600)));
+        store.revokeNow("key_e", T0.plusSeconds(1));
+        assertInstanceOf(Consumption.Revoked.class, store.consumeNow("key_e", T0));
+        assertInstanceOf(Consumption.Missing.class, store.consumeNow("key_nope", T0));
+        // A second revoke keeps the first time.
+        assertEquals(Optional.of(T0.plusSeconds(1)), store.revokeNow("key_e", T0.plusSeconds(9)).orElseThrow().revokedAt());
+        assertEquals(Optional.of(5L), store.byIdNow("key_e").orElseThrow().remaining());
+    }
+
+    @Test
+    void aPatchWritesOnlyTheFieldsItNames() throws Exception {
+        SubKeyStore store = open(settings());
+        store.insertNow(key("key_f", Optional.of(3L)));
+        store.consumeNow("key_f", T0);
+        SubKey patched = store.updateNow("key_f", new SubKeyPatch(Optional.of("renamed"), Optional.of(Optional.empty()),
+                Optional.empty(), Optional.of(Optional.empty()), Optional.of(List.of("gpt-4o-mini")), Optional.empty(),
+                Optional.of(Optional.of(ModerationLevel.LOW)))).orElseThrow();
+        assertEquals("renamed", patched.name());
+        assertEquals(Optional.empty(), patched.expiresAt());
+        assertEquals(Optional.of(2L), patched.remaining(), "a patch without remaining_requests leaves the count alone");
+        assertEquals(Optional.empty(), patched.rpm());
+        assertEquals(List.of("gpt-4o-mini"), patched.models().allowed());
+        assertEquals(List.of("gpt-4o-audio*"), patched.models().denied());
+        assertEquals(Optional.of(ModerationLevel.LOW), patched.floor());
+        SubKey unlimited = store.updateNow("key_f", new SubKeyPatch(Optional.empty(), Optional.empty(),
+                Optional.of(Optional.empty()), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()))
+                .orElseThrow();
+        assertEquals(Optional.empty(), unlimited.remaining());
+        assertEquals(Optional.empty(), store.updateNow("key_missing", SubKeyPatch.none()));
+    }
+
+    /** Many threads (and, on PostgreSQL, many connections) race for the last requests: none is spent twice. */
+    @Test
+    void concurrentSpendingNeverGoesBelowZero() throws Exception {
+        StoreSettings s = settings();
+        SubKeyStore a = open(s);
+        SubKeyStore b = open(s);
+        a.insertNow(key("key_g", Optional.of(25L)));
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Callable<Consumption>> calls = new ArrayList<>();
+            for (int i = 0; i < 80; i++) {
+                SubKeyStore store = i % 2 == 0 ? a : b;
+                calls.add(() -> store.consume("key_g", T0).toCompletableFuture().get());
+            }
+            int granted = 0;
+            int exhausted = 0;
+            for (Future<Consumption> f : pool.invokeAll(calls)) {
+                Consumption c = f.get();
+                if (c instanceof Consumption.Granted) granted++;
+                else if (c instanceof Consumption.Exhausted) exhausted++;
+                else fail("unexpected " + c);
+            }
+            assertEquals(25, granted);
+            assertEquals(55, exhausted);
+            SubKey k = a.byIdNow("key_g").orElseThrow();
+            assertEquals(Optional.of(0L), k.remaining());
+            assertEquals(25, k.used());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
