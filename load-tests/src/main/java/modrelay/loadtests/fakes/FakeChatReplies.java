@@ -1,5 +1,7 @@
 package modrelay.loadtests.fakes;
 
+import static modrelay.loadtests.fakes.FakeUpstreamHttp.utf8;
+
 import akka.http.javadsl.model.HttpResponse;
 import akka.util.ByteString;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ final class FakeChatReplies {
     /** Streamed as {@code reasoning_content} before the answer when the request has {@code x-fake-reasoning}. */
     static final FakeUpstreamReply REASONING =
             FakeUpstreamReply.of("The user wants a short answer. I will keep it brief and friendly.");
+    private static final ByteString REASONING_FIELD = utf8(",\"reasoning_content\":").concat(REASONING.quotedText());
 
     private FakeChatReplies() {}
 
@@ -21,14 +24,14 @@ final class FakeChatReplies {
         return call.stream() ? stream(call, connection) : FakeUpstreamHttp.json(completion(call));
     }
 
-    private static String completion(FakeUpstreamCall call) {
-        String reasoning = call.reasoning() ? ",\"reasoning_content\":" + REASONING.quotedText() : "";
-        return "{\"id\":\"chatcmpl-" + call.id() + "\",\"object\":\"chat.completion\",\"created\":"
-                + call.createdEpochSeconds() + ",\"model\":" + call.quotedModel()
-                + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
-                + call.reply().quotedText() + reasoning + ",\"refusal\":null,\"annotations\":[]}"
-                + ",\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":" + usage(call)
-                + ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_fake\"}";
+    private static ByteString completion(FakeUpstreamCall call) {
+        return utf8("{\"id\":\"chatcmpl-" + call.id() + "\",\"object\":\"chat.completion\",\"created\":"
+                        + call.createdEpochSeconds() + ",\"model\":" + call.quotedModel()
+                        + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":")
+                .concat(call.reply().quotedText())
+                .concat(call.reasoning() ? REASONING_FIELD : ByteString.emptyByteString())
+                .concat(utf8(",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}]"
+                        + ",\"usage\":" + usage(call) + ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_fake\"}"));
     }
 
     private static HttpResponse stream(FakeUpstreamCall call, FakeUpstreamConnection connection) {
@@ -40,9 +43,12 @@ final class FakeChatReplies {
         String usageNull = call.includeUsage() ? ",\"usage\":null}" : "}";
         String choiceHead = head + "[{\"index\":0,\"delta\":";
         String choiceTail = ",\"logprobs\":null,\"finish_reason\":null}]" + usageNull;
+        ByteString contentOpen = utf8("data: " + choiceHead + "{\"content\":");
+        ByteString reasoningOpen = utf8("data: " + choiceHead + "{\"content\":null,\"reasoning_content\":");
+        ByteString deltaClose = utf8("}" + choiceTail + "\n\n");
 
-        List<String> content = call.reply().quotedTokens();
-        List<String> reasoning = call.reasoning() ? REASONING.quotedTokens() : List.of();
+        List<ByteString> content = call.reply().quotedTokens();
+        List<ByteString> reasoning = call.reasoning() ? REASONING.quotedTokens() : List.of();
         int reasoningCount = reasoning.size();
 
         List<ByteString> opening = List.of(FakeUpstreamHttp.data(
@@ -50,9 +56,9 @@ final class FakeChatReplies {
         return FakeUpstreamHttp.sse(connection.stream(FakeUpstreamPacing.paced(
                 opening,
                 reasoningCount + content.size(),
-                i -> FakeUpstreamHttp.data(choiceHead + (i < reasoningCount
-                        ? "{\"content\":null,\"reasoning_content\":" + reasoning.get(i) + "}"
-                        : "{\"content\":" + content.get(i - reasoningCount) + "}") + choiceTail),
+                i -> (i < reasoningCount
+                        ? reasoningOpen.concat(reasoning.get(i))
+                        : contentOpen.concat(content.get(i - reasoningCount))).concat(deltaClose),
                 () -> {
                     List<ByteString> closing = new ArrayList<>(3);
                     closing.add(FakeUpstreamHttp.data(

@@ -1,5 +1,7 @@
 package modrelay.loadtests.fakes;
 
+import static modrelay.loadtests.fakes.FakeUpstreamHttp.utf8;
+
 import akka.http.javadsl.model.HttpResponse;
 import akka.util.ByteString;
 import java.util.ArrayList;
@@ -11,30 +13,32 @@ import java.util.List;
  * chunk, the usage chunk when asked, and {@code [DONE]}.
  */
 final class FakeCompletionReplies {
+    private static final ByteString TEXT_CLOSE = utf8(",\"index\":0,\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+
     private FakeCompletionReplies() {}
 
     static HttpResponse reply(FakeUpstreamCall call, FakeUpstreamConnection connection) {
         return call.stream() ? stream(call, connection) : FakeUpstreamHttp.json(completion(call));
     }
 
-    private static String completion(FakeUpstreamCall call) {
-        return head(call) + "[{\"text\":" + call.reply().quotedText()
-                + ",\"index\":0,\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":" + usage(call) + "}";
+    private static ByteString completion(FakeUpstreamCall call) {
+        return utf8(head(call) + "[{\"text\":")
+                .concat(call.reply().quotedText())
+                .concat(utf8(",\"index\":0,\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":" + usage(call) + "}"));
     }
 
     private static HttpResponse stream(FakeUpstreamCall call, FakeUpstreamConnection connection) {
         String head = head(call);
-        String choiceHead = head + "[{\"text\":";
-        String choiceTail = ",\"index\":0,\"logprobs\":null,\"finish_reason\":null}]}";
-        List<String> tokens = call.reply().quotedTokens();
+        ByteString textOpen = utf8("data: " + head + "[{\"text\":");
+        List<ByteString> tokens = call.reply().quotedTokens();
         return FakeUpstreamHttp.sse(connection.stream(FakeUpstreamPacing.paced(
                 List.of(),
                 tokens.size(),
-                i -> FakeUpstreamHttp.data(choiceHead + tokens.get(i) + choiceTail),
+                i -> textOpen.concat(tokens.get(i)).concat(TEXT_CLOSE),
                 () -> {
                     List<ByteString> closing = new ArrayList<>(3);
                     closing.add(FakeUpstreamHttp.data(
-                            choiceHead + "\"\",\"index\":0,\"logprobs\":null,\"finish_reason\":\"stop\"}]}"));
+                            head + "[{\"text\":\"\",\"index\":0,\"logprobs\":null,\"finish_reason\":\"stop\"}]}"));
                     if (call.includeUsage()) {
                         closing.add(FakeUpstreamHttp.data(head + "[],\"usage\":" + usage(call) + "}"));
                     }

@@ -1,5 +1,7 @@
 package modrelay.loadtests.fakes;
 
+import static modrelay.loadtests.fakes.FakeUpstreamHttp.utf8;
+
 import akka.http.javadsl.model.HttpResponse;
 import akka.util.ByteString;
 import java.util.List;
@@ -12,80 +14,91 @@ import java.util.List;
  */
 final class FakeResponsesReplies {
     private static final String EMPTY_PART = "{\"type\":\"output_text\",\"annotations\":[],\"logprobs\":[],\"text\":\"\"}";
+    private static final ByteString DELTA_CLOSE = utf8(",\"logprobs\":[]}\n\n");
 
     private FakeResponsesReplies() {}
 
     static HttpResponse reply(FakeUpstreamCall call, FakeUpstreamConnection connection) {
         return call.stream()
                 ? stream(call, connection)
-                : FakeUpstreamHttp.json(response(call, "completed", "[" + item(call, "completed", part(call)) + "]", usage(call)));
+                : FakeUpstreamHttp.json(response(call, "completed", outputOf(item(call)), usage(call)));
     }
 
     private static HttpResponse stream(FakeUpstreamCall call, FakeUpstreamConnection connection) {
         String itemId = "msg_" + call.id();
-        String inProgress = response(call, "in_progress", "[]", "null");
+        ByteString inProgress = response(call, "in_progress", utf8("[]"), "null");
         List<ByteString> opening = List.of(
                 FakeUpstreamHttp.event("response.created",
-                        "{\"type\":\"response.created\",\"sequence_number\":0,\"response\":" + inProgress + "}"),
+                        utf8("{\"type\":\"response.created\",\"sequence_number\":0,\"response\":")
+                                .concat(inProgress).concat(utf8("}"))),
                 FakeUpstreamHttp.event("response.in_progress",
-                        "{\"type\":\"response.in_progress\",\"sequence_number\":1,\"response\":" + inProgress + "}"),
+                        utf8("{\"type\":\"response.in_progress\",\"sequence_number\":1,\"response\":")
+                                .concat(inProgress).concat(utf8("}"))),
                 FakeUpstreamHttp.event("response.output_item.added",
-                        "{\"type\":\"response.output_item.added\",\"sequence_number\":2,\"output_index\":0,\"item\":"
+                        utf8("{\"type\":\"response.output_item.added\",\"sequence_number\":2,\"output_index\":0,\"item\":"
                                 + "{\"id\":\"" + itemId + "\",\"type\":\"message\",\"status\":\"in_progress\","
-                                + "\"content\":[],\"role\":\"assistant\"}}"),
+                                + "\"content\":[],\"role\":\"assistant\"}}")),
                 FakeUpstreamHttp.event("response.content_part.added",
-                        "{\"type\":\"response.content_part.added\",\"sequence_number\":3,\"item_id\":\"" + itemId
-                                + "\",\"output_index\":0,\"content_index\":0,\"part\":" + EMPTY_PART + "}"));
+                        utf8("{\"type\":\"response.content_part.added\",\"sequence_number\":3,\"item_id\":\"" + itemId
+                                + "\",\"output_index\":0,\"content_index\":0,\"part\":" + EMPTY_PART + "}")));
         int firstDelta = opening.size();
-        List<String> tokens = call.reply().quotedTokens();
-        String deltaHead = "{\"type\":\"response.output_text.delta\",\"sequence_number\":";
+        List<ByteString> tokens = call.reply().quotedTokens();
+        String deltaHead = "event: response.output_text.delta\ndata: "
+                + "{\"type\":\"response.output_text.delta\",\"sequence_number\":";
         String deltaTail = ",\"item_id\":\"" + itemId + "\",\"output_index\":0,\"content_index\":0,\"delta\":";
         return FakeUpstreamHttp.sse(connection.stream(FakeUpstreamPacing.paced(
                 opening,
                 tokens.size(),
-                i -> FakeUpstreamHttp.event("response.output_text.delta",
-                        deltaHead + (firstDelta + i) + deltaTail + tokens.get(i) + ",\"logprobs\":[]}"),
+                i -> utf8(deltaHead + (firstDelta + i) + deltaTail).concat(tokens.get(i)).concat(DELTA_CLOSE),
                 () -> closing(call, itemId, firstDelta + tokens.size()),
                 call.pace())));
     }
 
     private static List<ByteString> closing(FakeUpstreamCall call, String itemId, int sequence) {
         String where = ",\"item_id\":\"" + itemId + "\",\"output_index\":0,\"content_index\":0";
-        String part = part(call);
-        String item = item(call, "completed", part);
+        ByteString part = part(call);
+        ByteString item = item(call);
         return List.of(
                 FakeUpstreamHttp.event("response.output_text.done",
-                        "{\"type\":\"response.output_text.done\",\"sequence_number\":" + sequence + where
-                                + ",\"text\":" + call.reply().quotedText() + ",\"logprobs\":[]}"),
+                        utf8("{\"type\":\"response.output_text.done\",\"sequence_number\":" + sequence + where + ",\"text\":")
+                                .concat(call.reply().quotedText()).concat(utf8(",\"logprobs\":[]}"))),
                 FakeUpstreamHttp.event("response.content_part.done",
-                        "{\"type\":\"response.content_part.done\",\"sequence_number\":" + (sequence + 1) + where
-                                + ",\"part\":" + part + "}"),
+                        utf8("{\"type\":\"response.content_part.done\",\"sequence_number\":" + (sequence + 1) + where
+                                + ",\"part\":").concat(part).concat(utf8("}"))),
                 FakeUpstreamHttp.event("response.output_item.done",
-                        "{\"type\":\"response.output_item.done\",\"sequence_number\":" + (sequence + 2)
-                                + ",\"output_index\":0,\"item\":" + item + "}"),
+                        utf8("{\"type\":\"response.output_item.done\",\"sequence_number\":" + (sequence + 2)
+                                + ",\"output_index\":0,\"item\":").concat(item).concat(utf8("}"))),
                 FakeUpstreamHttp.event("response.completed",
-                        "{\"type\":\"response.completed\",\"sequence_number\":" + (sequence + 3) + ",\"response\":"
-                                + response(call, "completed", "[" + item + "]", usage(call)) + "}"));
+                        utf8("{\"type\":\"response.completed\",\"sequence_number\":" + (sequence + 3) + ",\"response\":")
+                                .concat(response(call, "completed", outputOf(item), usage(call))).concat(utf8("}"))));
     }
 
-    private static String part(FakeUpstreamCall call) {
-        return "{\"type\":\"output_text\",\"annotations\":[],\"logprobs\":[],\"text\":" + call.reply().quotedText() + "}";
+    private static ByteString part(FakeUpstreamCall call) {
+        return utf8("{\"type\":\"output_text\",\"annotations\":[],\"logprobs\":[],\"text\":")
+                .concat(call.reply().quotedText()).concat(utf8("}"));
     }
 
-    private static String item(FakeUpstreamCall call, String status, String part) {
-        return "{\"id\":\"msg_" + call.id() + "\",\"type\":\"message\",\"status\":\"" + status
-                + "\",\"content\":[" + part + "],\"role\":\"assistant\"}";
+    /** The finished assistant message. */
+    private static ByteString item(FakeUpstreamCall call) {
+        return utf8("{\"id\":\"msg_" + call.id() + "\",\"type\":\"message\",\"status\":\"completed\",\"content\":[")
+                .concat(part(call)).concat(utf8("],\"role\":\"assistant\"}"));
+    }
+
+    private static ByteString outputOf(ByteString item) {
+        return utf8("[").concat(item).concat(utf8("]"));
     }
 
     /** The response object with every field OpenAI always sends (clients treat several as required). */
-    private static String response(FakeUpstreamCall call, String status, String output, String usage) {
-        return "{\"id\":\"resp_" + call.id() + "\",\"object\":\"response\",\"created_at\":" + call.createdEpochSeconds()
-                + ",\"status\":\"" + status + "\",\"background\":false,\"error\":null,\"incomplete_details\":null"
-                + ",\"instructions\":null,\"max_output_tokens\":null,\"model\":" + call.quotedModel()
-                + ",\"output\":" + output + ",\"parallel_tool_calls\":true,\"previous_response_id\":null"
-                + ",\"reasoning\":{\"effort\":null,\"summary\":null},\"service_tier\":\"default\",\"store\":true"
-                + ",\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[]"
-                + ",\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":" + usage + ",\"user\":null,\"metadata\":{}}";
+    private static ByteString response(FakeUpstreamCall call, String status, ByteString output, String usage) {
+        return utf8("{\"id\":\"resp_" + call.id() + "\",\"object\":\"response\",\"created_at\":" + call.createdEpochSeconds()
+                        + ",\"status\":\"" + status + "\",\"background\":false,\"error\":null,\"incomplete_details\":null"
+                        + ",\"instructions\":null,\"max_output_tokens\":null,\"model\":" + call.quotedModel()
+                        + ",\"output\":")
+                .concat(output)
+                .concat(utf8(",\"parallel_tool_calls\":true,\"previous_response_id\":null"
+                        + ",\"reasoning\":{\"effort\":null,\"summary\":null},\"service_tier\":\"default\",\"store\":true"
+                        + ",\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[]"
+                        + ",\"top_p\":1.0,\"truncation\":\"disabled\",\"usage\":" + usage + ",\"user\":null,\"metadata\":{}}"));
     }
 
     private static String usage(FakeUpstreamCall call) {

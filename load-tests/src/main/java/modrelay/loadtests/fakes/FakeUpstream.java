@@ -39,6 +39,8 @@ public final class FakeUpstream implements AutoCloseable {
               pipelining-limit = 16
               server-header = ""
               parsing.max-content-length = 64m
+              # Nagle + delayed ACKs would hold small writes (SSE events, short JSON) for ~40 ms.
+              socket-options.tcp-no-delay = true
             }
             """);
 

@@ -25,9 +25,22 @@ final class FakeUpstreamHttp {
     }
 
     static HttpResponse json(int status, String body) {
+        return json(status, utf8(body));
+    }
+
+    static HttpResponse json(ByteString body) {
+        return json(200, body);
+    }
+
+    static HttpResponse json(int status, ByteString body) {
         return HttpResponse.create()
                 .withStatus(statusCode(status))
-                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, ByteString.fromString(body)));
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
+    }
+
+    /** Cheap for ASCII text (Java stores it as Latin-1); non-ASCII replies come pre-encoded. */
+    static ByteString utf8(String text) {
+        return ByteString.fromString(text);
     }
 
     /** Each element of {@code events} goes out as its own HTTP chunk, when it is produced. */
@@ -39,14 +52,20 @@ final class FakeUpstreamHttp {
 
     /** One {@code data: <json>} event, framed the way OpenAI frames it (with a space after the colon). */
     static ByteString data(String json) {
-        return ByteString.fromString("data: " + json + "\n\n");
+        return utf8("data: " + json + "\n\n");
     }
 
-    static final ByteString DONE = ByteString.fromString("data: [DONE]\n\n");
+    static ByteString data(ByteString json) {
+        return DATA.concat(json).concat(EVENT_END);
+    }
+
+    static final ByteString DONE = utf8("data: [DONE]\n\n");
+    private static final ByteString DATA = utf8("data: ");
+    private static final ByteString EVENT_END = utf8("\n\n");
 
     /** A named event as the Responses API sends it: {@code event: <type>} then {@code data: <json>}. */
-    static ByteString event(String type, String json) {
-        return ByteString.fromString("event: " + type + "\ndata: " + json + "\n\n");
+    static ByteString event(String type, ByteString json) {
+        return utf8("event: " + type + "\ndata: ").concat(json).concat(EVENT_END);
     }
 
     static StatusCode statusCode(int status) {
