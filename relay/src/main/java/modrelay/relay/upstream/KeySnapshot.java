@@ -34,6 +34,10 @@ public record KeySnapshot(List<KeyState> keys) {
         record NoneUsable() implements Pick {}
     }
 
+    private static boolean eligible(KeyState k, Instant now, Optional<Integer> avoid) {
+        return k.usableAt(now) && (avoid.isEmpty() || avoid.get() != k.index());
+    }
+
     /**
      * Round-robin from {@code counter}, skipping cooling and disabled keys and {@code avoid} (the key
      * that just failed, when retrying).
@@ -41,10 +45,15 @@ public record KeySnapshot(List<KeyState> keys) {
     public Pick pick(AtomicLong counter, Instant now, Optional<Integer> avoid) {
         int n = keys.size();
         if (n == 0) return new Pick.NoneUsable();
-        long start = counter.getAndIncrement();
-        for (int i = 0; i < n; i++) {
-            KeyState k = keys.get((int) Math.floorMod(start + i, (long) n));
-            if (k.usableAt(now) && (avoid.isEmpty() || avoid.get() != k.index())) return new Pick.Key(k);
+        // Round-robin over the usable keys only: skipping to the next key instead would hand the
+        // key after a cooling one a double share of the traffic.
+        int usable = 0;
+        for (KeyState k : keys) if (eligible(k, now, avoid)) usable++;
+        if (usable > 0) {
+            long nth = Math.floorMod(counter.getAndIncrement(), (long) usable);
+            for (KeyState k : keys) {
+                if (eligible(k, now, avoid) && nth-- == 0) return new Pick.Key(k);
+            }
         }
         Instant earliest = null;
         for (KeyState k : keys) {
