@@ -52,6 +52,16 @@ final class SettingSource {
         throw new ConfigException(envName + " must be " + min + "-" + max + ", got \"" + raw + "\"");
     }
 
+    /** true/false, also yes/no, on/off, 1/0 (any case). */
+    boolean bool(String envName, String path) {
+        String raw = string(envName, path);
+        return switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new ConfigException(envName + " must be true or false, got \"" + raw + "\"");
+        };
+    }
+
     /** A plain number is milliseconds (TIMEOUT=30000, as before); HOCON durations ("60s", "2m") work too. */
     Duration duration(String envName, String path, Duration min) {
         String raw = string(envName, path);

@@ -5,12 +5,13 @@ public record Settings(
         ServerSettings server,
         UpstreamSettings upstream,
         AccessSettings access,
-        ModerationSettings moderation) {
+        ModerationSettings moderation,
+        ObservabilitySettings observability) {
 
     /** The same settings listening on another host and port (0 = any free port; for tests and embedding). */
     public Settings listeningOn(String host, int port) {
         ServerSettings s = server;
         return new Settings(new ServerSettings(host, port, s.routePrefix(), s.maxRequestBytes(), s.hopHeaderPrefix(),
-                s.shutdownDeadline(), s.corsOrigins(), s.heartbeatInterval()), upstream, access, moderation);
+                s.shutdownDeadline(), s.corsOrigins(), s.heartbeatInterval()), upstream, access, moderation, observability);
     }
 }

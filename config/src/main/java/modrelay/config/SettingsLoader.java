@@ -35,7 +35,7 @@ public final class SettingsLoader {
 
     public static Settings load(Config config, Map<String, String> env) {
         SettingSource s = new SettingSource(config, env);
-        return new Settings(server(s), upstream(s), access(s), moderation(s));
+        return new Settings(server(s), upstream(s), access(s), moderation(s), observability(s));
     }
 
     private static ServerSettings server(SettingSource s) {
@@ -154,6 +154,23 @@ public final class SettingsLoader {
                     + " need a moderator: set TENCENT_CLOUD_SID and TENCENT_CLOUD_SKEY, or MODERATION_KEYWORDS_FILE");
         }
         return m;
+    }
+
+    private static ObservabilitySettings observability(SettingSource s) {
+        return new ObservabilitySettings(
+                s.bool("LOG_CHAT", "modrelay.observability.log-chat"),
+                logDir(s.string("LOG_DIR", "modrelay.observability.log-dir")),
+                s.bytes("LOG_CHAT_MAX_BYTES", "modrelay.observability.chat-max-bytes", 1024),
+                s.intInRange("LOG_CHAT_QUEUE", "modrelay.observability.chat-queue", 1, 10_000_000),
+                s.optional("METRICS_TOKEN", "modrelay.observability.metrics-token").map(Secret::of));
+    }
+
+    static Path logDir(String raw) {
+        try {
+            return Path.of(raw.isEmpty() ? "." : raw);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException("LOG_DIR must be a directory path, got \"" + raw + "\"");
+        }
     }
 
     private static Optional<TencentSettings> tencent(SettingSource s, Duration timeout) {
