@@ -224,13 +224,18 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
-    /** {@code java ... FakeUpstream [port] [tokenIntervalMs]}: runs until killed; prints its base URL. */
+    /**
+     * {@code java ... FakeUpstream [port] [tokenIntervalMs]}: runs until killed and prints its base
+     * URL on a line of its own (starting with {@code http://}). Requests are not recorded.
+     */
     public static void main(String[] args) {
+        // Keep stdout to the base URL (scripts read it) unless the operator asks for more.
+        if (System.getProperty("akka.loglevel") == null) System.setProperty("akka.loglevel", "WARNING");
         Options options = Options.defaults().withRecordRequests(false);
         if (args.length > 0) options = options.withPort(Integer.parseInt(args[0]));
         if (args.length > 1) options = options.withTokenInterval(Duration.ofMillis(Long.parseLong(args[1])));
         FakeUpstream upstream = start(options);
-        Runtime.getRuntime().addShutdownHook(new Thread(upstream::close, "fake-upstream-stop"));
+        // No shutdown hook of our own: Akka's coordinated shutdown already stops the system on SIGTERM.
         System.out.println(upstream.baseUrl());
         upstream.system.getWhenTerminated().toCompletableFuture().join();
     }
