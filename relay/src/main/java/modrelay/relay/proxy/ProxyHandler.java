@@ -25,7 +25,9 @@ import modrelay.moderation.ModerationLevel;
 import modrelay.moderation.Moderator;
 import modrelay.moderation.Policy;
 import modrelay.moderation.text.Dialect;
+import modrelay.relay.access.Admission;
 import modrelay.relay.access.ClientCredentials;
+import modrelay.relay.access.ModelCheck;
 import modrelay.relay.access.ProxyKeyGuard;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.logging.AccessLog;
@@ -56,6 +58,7 @@ public final class ProxyHandler {
     private final Optional<Moderator> moderator;
     private final Materializer materializer;
     private final ResponseShaper shaper;
+    private final InFlight inFlight = new InFlight();
 
     public ProxyHandler(Settings settings, ProxyKeyGuard guard, Optional<KeyPoolClient> keys, UpstreamClient upstream,
             Policy policy, Optional<Moderator> moderator, Materializer materializer) {
@@ -75,14 +78,30 @@ public final class ProxyHandler {
      * @param clientIp     the socket's peer address (never X-Forwarded-For: that can be forged)
      */
     public CompletionStage<HttpResponse> handle(HttpRequest request, String pathAndQuery, String clientIp) {
+        inFlight.begin();
+        return exchange(request, pathAndQuery, clientIp).handle((response, error) -> {
+            if (error != null) {
+                inFlight.end();
+                throw error instanceof CompletionException c ? c : new CompletionException(error);
+            }
+            return inFlight.endWhenSent(response);
+        });
+    }
+
+    /** Exchanges from arrival until their response body has ended (graceful shutdown waits for them). */
+    public InFlight inFlight() {
+        return inFlight;
+    }
+
+    private CompletionStage<HttpResponse> exchange(HttpRequest request, String pathAndQuery, String clientIp) {
         long start = System.nanoTime();
         String requestId = RequestIds.fromClientOrNew(header(request, "x-request-id"));
         ClientCredentials credentials = ClientCredentials.parse(header(request, "authorization"), header(request, "api-key"),
                 header(request, "x-proxy-key"), guard.requiresKey(), settings.upstream().hasServerKeys());
-        Optional<String> client = guard.admit(credentials.proxyKey());
-        Exchange ex = new Exchange(requestId, client.orElse("-"), clientIp, request.method().value(), pathAndQuery,
+        Admission admission = guard.admission(credentials.proxyKey());
+        Exchange ex = new Exchange(requestId, admission.client(), clientIp, request.method().value(), pathAndQuery,
                 Optional.empty(), ModerationLevel.OFF, Optional.empty(), start);
-        if (client.isEmpty()) return reject(ex, OpenAiError.badProxyKey().response());
+        if (admission instanceof Admission.Refused refused) return reject(ex, refused.error().response());
 
         RequestEntity entity = request.entity();
         long max = settings.server().maxRequestBytes();
@@ -93,8 +112,18 @@ public final class ProxyHandler {
                 ? Dialect.forPath(pathOnly(pathAndQuery))
                 : Optional.empty();
         if (dialect.isEmpty()) {
+            if (admission.checksModels() && request.method().equals(HttpMethods.POST)) {
+                // A sub-key limited to some models: read the model, JSON or form, without buffering uploads.
+                return ModelCheck.check(entity, admission, max, settings.upstream().firstByteTimeout(), materializer)
+                        .thenCompose(checked -> checked.refusal().isPresent()
+                                ? reject(ex, checked.refusal().get().response())
+                                : checked.race(admission.spend(() -> forward(request, ex, new UpstreamBody.Streamed(checked.entity()),
+                                        credentials, Optional.empty()), r -> reject(ex, r)), r -> reject(ex, r), materializer))
+                        .exceptionally(e -> failed(ex, e));
+            }
             // Not a body the relay must rewrite: stream it through untouched (uploads are never buffered whole).
-            return forward(request, ex, new UpstreamBody.Streamed((RequestEntity) entity.withSizeLimit(max)), credentials, Optional.empty())
+            return admission.spend(() -> forward(request, ex, new UpstreamBody.Streamed((RequestEntity) entity.withSizeLimit(max)),
+                            credentials, Optional.empty()), r -> reject(ex, r))
                     .exceptionally(e -> failed(ex, e));
         }
         return entity.toStrict(settings.upstream().firstByteTimeout().toMillis(), max, materializer)
@@ -103,7 +132,7 @@ public final class ProxyHandler {
                     ModerationLevel level;
                     try {
                         json = JsonRequest.parse(strict.getData().toArray());
-                        level = policy.resolve(json.moderation(), json.moderationLevel());
+                        level = policy.resolve(json.moderation(), json.moderationLevel()).atLeast(admission.floor());
                     } catch (JsonRequest.Invalid invalid) {
                         OpenAiError err = invalid.syntax()
                                 ? OpenAiError.badJson(invalid.getMessage())
@@ -112,6 +141,8 @@ public final class ProxyHandler {
                     } catch (Policy.InvalidLevel bad) {
                         return reject(ex, OpenAiError.invalidParameter(bad.getMessage(), "invalid_moderation_level").response());
                     }
+                    Optional<OpenAiError> modelRefused = admission.modelRefusal(json.model());
+                    if (modelRefused.isPresent()) return reject(ex, modelRefused.get().response());
                     if (level != ModerationLevel.OFF && moderator.isEmpty()) {
                         return reject(ex, OpenAiError.invalidParameter(
                                 "Moderation was requested but this relay has no moderator configured.", "moderation_unavailable")
@@ -119,7 +150,8 @@ public final class ProxyHandler {
                     }
                     Exchange moderated = ex.withModeration(dialect, level, json.model());
                     UpstreamBody body = new UpstreamBody.Bytes(strict.getContentType(), akka.util.ByteString.fromArray(json.upstreamBody()));
-                    return forward(request, moderated, body, credentials, Optional.empty());
+                    return admission.spend(() -> forward(request, moderated, body, credentials, Optional.empty()),
+                            r -> reject(moderated, r));
                 })
                 .exceptionally(e -> failed(ex, e));
     }
