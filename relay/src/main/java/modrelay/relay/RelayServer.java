@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import modrelay.config.Settings;
 import modrelay.moderation.Moderator;
 import modrelay.moderation.Policy;
-import modrelay.relay.access.ProxyKeyGuard;
+import modrelay.relay.access.Access;
+import modrelay.relay.access.AccessOptions;
+import modrelay.relay.admin.AdminRoutes;
 import modrelay.relay.http.Cors;
 import modrelay.relay.http.Routes;
 import modrelay.relay.proxy.ProxyHandler;
@@ -45,18 +47,25 @@ public final class RelayServer implements AutoCloseable {
 
     /** Starts a relay with its own actor system; completes when it is listening. */
     public static CompletionStage<RelayServer> start(Settings settings) {
+        return start(settings, AccessOptions.fromProcess());
+    }
+
+    /** As {@link #start(Settings)}, with the clock and the source of POST /admin/reload given (tests, embedding). */
+    public static CompletionStage<RelayServer> start(Settings settings, AccessOptions accessOptions) {
         Optional<Moderator> moderator = Moderators.fromSettings(settings.moderation());
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "modrelay",
                 AkkaConfig.from(settings).withFallback(com.typesafe.config.ConfigFactory.load()));
         try {
-            return bind(settings, system, moderator);
+            return bind(settings, system, moderator, accessOptions);
         } catch (RuntimeException e) {
             system.terminate();
             throw e;
         }
     }
 
-    private static CompletionStage<RelayServer> bind(Settings settings, ActorSystem<Void> system, Optional<Moderator> moderator) {
+    private static CompletionStage<RelayServer> bind(Settings settings, ActorSystem<Void> system, Optional<Moderator> moderator,
+            AccessOptions accessOptions) {
+        Access access = Access.start(settings.access(), system, accessOptions);
         Optional<KeyPoolClient> keys = Optional.empty();
         if (settings.upstream().hasServerKeys()) {
             AtomicReference<KeySnapshot> snapshot = new AtomicReference<>();
@@ -67,10 +76,12 @@ public final class RelayServer implements AutoCloseable {
         }
         Policy policy = new Policy(Policy.parseLevel(settings.moderation().defaultLevel()),
                 Policy.parseLevel(settings.moderation().minLevel()));
-        ProxyHandler proxy = new ProxyHandler(settings, new ProxyKeyGuard(settings.access()), keys,
+        ProxyHandler proxy = new ProxyHandler(settings, access.guard(), keys,
                 new UpstreamClient(system, settings.upstream()), policy, moderator, Materializer.matFromSystem(system));
         AtomicBoolean ready = new AtomicBoolean(true);
-        Routes routes = new Routes(settings.server().routePrefix(), proxy, new Cors(settings.server().corsOrigins()), ready::get);
+        Routes routes = new Routes(settings.server().routePrefix(), proxy, new Cors(settings.server().corsOrigins()), ready::get,
+                access.ipGate(), new AdminRoutes(settings.access().adminToken(), access.subKeys(), moderator.isPresent(),
+                        Materializer.matFromSystem(system)).route());
 
         CoordinatedShutdown cs = CoordinatedShutdown.get(system);
         cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "readiness-off", () -> {
@@ -79,6 +90,10 @@ public final class RelayServer implements AutoCloseable {
         });
         cs.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-moderator", () -> {
             moderator.ifPresent(Moderator::close);
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        cs.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-access-store", () -> {
+            access.close();
             return CompletableFuture.completedFuture(Done.getInstance());
         });
 

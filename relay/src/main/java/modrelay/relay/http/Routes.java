@@ -9,6 +9,7 @@ import akka.http.javadsl.model.RemoteAddress;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import java.util.function.BooleanSupplier;
+import modrelay.relay.access.IpGate;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.proxy.ProxyHandler;
 
@@ -21,12 +22,21 @@ public final class Routes extends AllDirectives {
     private final ProxyHandler proxy;
     private final Cors cors;
     private final BooleanSupplier ready;
+    private final IpGate ipGate;
+    private final Route admin;
 
     public Routes(String prefix, ProxyHandler proxy, Cors cors, BooleanSupplier ready) {
+        this(prefix, proxy, cors, ready, IpGate.open(), akka.http.javadsl.server.Directives.reject());
+    }
+
+    /** @param admin the /admin tree (it answers 404 itself when there is no admin token) */
+    public Routes(String prefix, ProxyHandler proxy, Cors cors, BooleanSupplier ready, IpGate ipGate, Route admin) {
         this.prefix = prefix;
         this.proxy = proxy;
         this.cors = cors;
         this.ready = ready;
+        this.ipGate = ipGate;
+        this.admin = admin;
     }
 
     public Route route() {
@@ -35,10 +45,18 @@ public final class Routes extends AllDirectives {
                 path("readyz", () -> get(() -> ready.getAsBoolean()
                         ? complete(json(StatusCodes.OK, "{\"status\":\"ready\"}"))
                         : complete(json(StatusCodes.SERVICE_UNAVAILABLE, "{\"status\":\"shutting down\"}")))),
-                relay()));
+                gated()));
     }
 
-    private Route relay() {
+    /** Everything but health: the IP rules first (403), then admin or relay. */
+    private Route gated() {
+        return extractRequest(request -> {
+            String client = ipGate.clientAddress(request, socketAddress(request));
+            return ipGate.refusal(client).<Route>map(this::complete).orElseGet(() -> concat(admin, relay(client)));
+        });
+    }
+
+    private Route relay(String client) {
         return extractRequest(request -> {
             String path = request.getUri().path();
             if (!prefix.isEmpty() && !path.equals(prefix) && !path.startsWith(prefix + "/")) {
@@ -46,7 +64,7 @@ public final class Routes extends AllDirectives {
             }
             String rest = path.substring(prefix.length());
             String pathAndQuery = rest + request.getUri().rawQueryString().map(q -> "?" + q).orElse("");
-            return completeWithFuture(proxy.handle(request, pathAndQuery, socketAddress(request)));
+            return completeWithFuture(proxy.handle(request, pathAndQuery, client));
         });
     }
 

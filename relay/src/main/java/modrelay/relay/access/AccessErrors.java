@@ -1,0 +1,80 @@
+package modrelay.relay.access;
+
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCodes;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import modrelay.relay.errors.OpenAiError;
+
+/**
+ * The access refusals, in the one OpenAI error shape, each saying which rule applied (never a
+ * secret: keys are named by their id and name).
+ */
+public final class AccessErrors {
+    private AccessErrors() {}
+
+    public static OpenAiError ipDenied(String client, IpRules.Verdict verdict) {
+        String why = verdict == IpRules.Verdict.BLACKLISTED ? "it is blacklisted" : "it is not whitelisted";
+        return new OpenAiError(StatusCodes.FORBIDDEN, "Your IP address (" + client + ") may not use this relay: " + why
+                + " (" + verdict.rule() + ").", "invalid_request_error", "ip_not_allowed");
+    }
+
+    public static OpenAiError revoked(SubKey key) {
+        return new OpenAiError(StatusCodes.UNAUTHORIZED, "This key (" + key.id() + ") was revoked.",
+                "invalid_request_error", "subkey_revoked");
+    }
+
+    public static OpenAiError expired(SubKey key) {
+        String when = key.expiresAt().map(t -> " at " + t.truncatedTo(ChronoUnit.SECONDS)).orElse("");
+        return new OpenAiError(StatusCodes.UNAUTHORIZED, "This key (" + key.id() + ") expired" + when + " (expires_at).",
+                "invalid_request_error", "subkey_expired");
+    }
+
+    public static OpenAiError modelDenied(SubKey key, String model, String rule) {
+        return new OpenAiError(StatusCodes.FORBIDDEN, "This key (" + key.id() + ") may not use the model '" + model
+                + "' (" + rule + ").", "invalid_request_error", "model_not_allowed");
+    }
+
+    public static OpenAiError unreadableModel(SubKey key) {
+        return new OpenAiError(StatusCodes.FORBIDDEN, "This key (" + key.id() + ") may use only some models, and the "
+                + "form's 'model' field could not be read.", "invalid_request_error", "model_not_allowed");
+    }
+
+    public static OpenAiError exhausted(SubKey key) {
+        return new OpenAiError(StatusCodes.TOO_MANY_REQUESTS, "This key (" + key.id() + ") has no requests left "
+                + "(remaining_requests: 0).", "insufficient_quota", "insufficient_quota");
+    }
+
+    public static OpenAiError rateLimited(SubKey key, int rpm, long retryAfterSeconds) {
+        return new OpenAiError(StatusCodes.TOO_MANY_REQUESTS, "Rate limit reached for this key (" + key.id() + "): "
+                + rpm + " requests per minute (requests_per_minute). Retry after " + retryAfterSeconds + "s.",
+                "requests", "rate_limit_exceeded");
+    }
+
+    public static OpenAiError storeUnavailable() {
+        return new OpenAiError(StatusCodes.SERVICE_UNAVAILABLE, "The relay's key store is unavailable; retry later.",
+                "server_error", "key_store_unavailable");
+    }
+
+    /** The response for a consumption that is not {@link Consumption.Granted}. */
+    public static HttpResponse refusal(Consumption c, SubKey key) {
+        if (c instanceof Consumption.RateLimited r) {
+            long seconds = retryAfterSeconds(r.retryAfter());
+            return rateLimited(key, key.rpm().orElse(0), seconds).response(seconds);
+        }
+        if (c instanceof Consumption.Exhausted) return exhausted(key).response();
+        if (c instanceof Consumption.Revoked) return revoked(key).response();
+        if (c instanceof Consumption.Expired) return expired(key).response();
+        if (c instanceof Consumption.Missing) return revoked(key).response();
+        return storeUnavailable().response();
+    }
+
+    static long retryAfterSeconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+
+    static String iso(Instant t) {
+        return t.toString();
+    }
+}

@@ -1,0 +1,90 @@
+package modrelay.relay.access;
+
+import akka.http.javadsl.model.HttpResponse;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import modrelay.moderation.ModerationLevel;
+import modrelay.relay.errors.OpenAiError;
+
+/**
+ * Who a request is, once its key was checked, and what that means for it: a proxy key (or an open
+ * relay) may do anything; a sub-key brings its model rules, its moderation floor and its quota.
+ */
+public sealed interface Admission {
+
+    /** The name in logs: "key-1", "open", "sub:key_…", or "-" when refused. Never a secret. */
+    String client();
+
+    /** The moderation level this client's requests get at least. */
+    default ModerationLevel floor() {
+        return ModerationLevel.OFF;
+    }
+
+    /** Whether requests must be read for their {@code model} even when the relay would stream them through. */
+    default boolean checksModels() {
+        return false;
+    }
+
+    /** Why the request's model is refused for this client, or empty. A request that names no model passes. */
+    default Optional<OpenAiError> modelRefusal(Optional<String> model) {
+        return Optional.empty();
+    }
+
+    /**
+     * Sends the request if the client may spend one now. {@code reject} turns a refusal (quota,
+     * rate limit) into the response the client gets.
+     */
+    default CompletionStage<HttpResponse> spend(Supplier<CompletionStage<HttpResponse>> send,
+            Function<HttpResponse, CompletionStage<HttpResponse>> reject) {
+        return send.get();
+    }
+
+    record ProxyKey(String client) implements Admission {}
+
+    record Refused(OpenAiError error) implements Admission {
+        public String client() {
+            return "-";
+        }
+    }
+
+    record Sub(SubKey key, SubKeys subKeys) implements Admission {
+        public String client() {
+            return "sub:" + key.id();
+        }
+
+        @Override
+        public ModerationLevel floor() {
+            return key.floor().orElse(ModerationLevel.OFF);
+        }
+
+        @Override
+        public boolean checksModels() {
+            return key.models().restricts();
+        }
+
+        @Override
+        public Optional<OpenAiError> modelRefusal(Optional<String> model) {
+            if (model.isEmpty()) return Optional.empty();
+            if (model.get() == MultipartScanner.UNREADABLE) return Optional.of(AccessErrors.unreadableModel(key));
+            return key.models().refusal(model.get()).map(rule -> AccessErrors.modelDenied(key, model.get(), rule));
+        }
+
+        @Override
+        public CompletionStage<HttpResponse> spend(Supplier<CompletionStage<HttpResponse>> send,
+                Function<HttpResponse, CompletionStage<HttpResponse>> reject) {
+            return subKeys.consume(key).thenCompose(c -> {
+                if (!(c instanceof Consumption.Granted)) return reject.apply(AccessErrors.refusal(c, key));
+                CompletionStage<HttpResponse> sent;
+                try {
+                    sent = send.get();
+                } catch (RuntimeException e) {
+                    subKeys.settle(key, false);
+                    throw e;
+                }
+                return sent.whenComplete((r, e) -> subKeys.settle(key, e == null && SubKeys.successful(r.status().intValue())));
+            });
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package modrelay.relay.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import modrelay.moderation.ModerationLevel;
+import modrelay.relay.access.SubKeyPatch;
+
+/**
+ * The JSON bodies of POST and PATCH /admin/keys, validated; every refusal names the field.
+ *
+ * <pre>
+ * {"name": "acme",                           required on create
+ *  "expires_at": "2030-01-01T00:00:00Z",     RFC 3339, in the future; null = never
+ *  "remaining_requests": 1000,               0 or more; null = no limit
+ *  "requests_per_minute": 60,                1-1000000; null = no limit
+ *  "allowed_models": ["gpt-4o*"],            globs; [] = every model not denied
+ *  "denied_models": ["gpt-4o-audio*"],       globs; win over allowed_models
+ *  "moderation_floor": "high"}               "low" | "high"; null or "off" = the relay's policy
+ * </pre>
+ */
+public final class KeyRequests {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> FIELDS = Set.of("name", "expires_at", "remaining_requests", "requests_per_minute",
+            "allowed_models", "denied_models", "moderation_floor");
+
+    private KeyRequests() {}
+
+    /** A body the admin API refuses; the message names the field. */
+    public static final class Invalid extends Exception {
+        private final String field;
+
+        Invalid(String field, String message) {
+            super(message, null, false, false);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
+    public record NewKey(String name, Optional<Instant> expiresAt, Optional<Long> remaining, Optional<Integer> rpm,
+            List<String> allowedModels, List<String> deniedModels, Optional<ModerationLevel> floor) {}
+
+    public static NewKey create(byte[] body, Instant now, boolean moderatorAvailable) throws Invalid {
+        SubKeyPatch p = patch(body, now, moderatorAvailable);
+        if (p.name().isEmpty()) throw new Invalid("name", "'name' is required: a label for the key, like the customer's name");
+        return new NewKey(p.name().get(), p.expiresAt().flatMap(x -> x), p.remaining().flatMap(x -> x), p.rpm().flatMap(x -> x),
+                p.allowedModels().orElse(List.of()), p.deniedModels().orElse(List.of()), p.floor().flatMap(x -> x));
+    }
+
+    public static SubKeyPatch patch(byte[] body, Instant now, boolean moderatorAvailable) throws Invalid {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (Exception e) {
+            throw new Invalid(null, "The body must be a JSON object.");
+        }
+        if (root == null || !root.isObject()) throw new Invalid(null, "The body must be a JSON object.");
+        Iterator<String> names = root.fieldNames();
+        while (names.hasNext()) {
+            String n = names.next();
+            if (!FIELDS.contains(n)) {
+                throw new Invalid(n, "Unknown field '" + n + "'; known fields: " + String.join(", ", FIELDS.stream().sorted().toList()));
+            }
+        }
+        return new SubKeyPatch(name(root), expiresAt(root, now), remaining(root), rpm(root), models(root, "allowed_models"),
+                models(root, "denied_models"), floor(root, moderatorAvailable));
+    }
+
+    private static Optional<String> name(JsonNode root) throws Invalid {
+        JsonNode n = root.get("name");
+        if (n == null) return Optional.empty();
+        if (!n.isTextual() || n.textValue().isBlank() || n.textValue().length() > 200) {
+            throw new Invalid("name", "'name' must be a non-empty string of at most 200 characters");
+        }
+        return Optional.of(n.textValue().trim());
+    }
+
+    private static Optional<Optional<Instant>> expiresAt(JsonNode root, Instant now) throws Invalid {
+        JsonNode n = root.get("expires_at");
+        if (n == null) return Optional.empty();
+        if (n.isNull()) return Optional.of(Optional.empty());
+        String msg = "'expires_at' must be an RFC 3339 time like \"2030-01-31T00:00:00Z\", or null for never";
+        if (!n.isTextual()) throw new Invalid("expires_at", msg);
+        Instant t;
+        try {
+            t = OffsetDateTime.parse(n.textValue()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new Invalid("expires_at", msg);
+        }
+        if (!t.isAfter(now)) throw new Invalid("expires_at", "'expires_at' must be in the future, got " + n.textValue());
+        return Optional.of(Optional.of(t));
+    }
+
+    private static Optional<Optional<Long>> remaining(JsonNode root) throws Invalid {
+        JsonNode n = root.get("remaining_requests");
+        if (n == null) return Optional.empty();
+        if (n.isNull()) return Optional.of(Optional.empty());
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+            throw new Invalid("remaining_requests", "'remaining_requests' must be a whole number, 0 or more, or null for no limit");
+        }
+        return Optional.of(Optional.of(n.longValue()));
+    }
+
+    private static Optional<Optional<Integer>> rpm(JsonNode root) throws Invalid {
+        JsonNode n = root.get("requests_per_minute");
+        if (n == null) return Optional.empty();
+        if (n.isNull()) return Optional.of(Optional.empty());
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 1 || n.intValue() > 1_000_000) {
+            throw new Invalid("requests_per_minute", "'requests_per_minute' must be a whole number from 1 to 1000000, or null for no limit");
+        }
+        return Optional.of(Optional.of(n.intValue()));
+    }
+
+    private static Optional<List<String>> models(JsonNode root, String field) throws Invalid {
+        JsonNode n = root.get(field);
+        if (n == null) return Optional.empty();
+        String msg = "'" + field + "' must be an array of model names or globs like \"gpt-4o*\" (at most 100, no spaces)";
+        if (!n.isArray() || n.size() > 100) throw new Invalid(field, msg);
+        List<String> out = new ArrayList<>();
+        for (JsonNode g : n) {
+            if (!g.isTextual() || g.textValue().isBlank() || g.textValue().length() > 200 || g.textValue().matches(".*\\s.*")) {
+                throw new Invalid(field, msg);
+            }
+            out.add(g.textValue());
+        }
+        return Optional.of(List.copyOf(out));
+    }
+
+    private static Optional<Optional<ModerationLevel>> floor(JsonNode root, boolean moderatorAvailable) throws Invalid {
+        JsonNode n = root.get("moderation_floor");
+        if (n == null) return Optional.empty();
+        if (n.isNull()) return Optional.of(Optional.empty());
+        String v = n.isTextual() ? n.textValue().trim().toLowerCase(Locale.ROOT) : "";
+        if (v.equals("off")) return Optional.of(Optional.empty());
+        if (!v.equals("low") && !v.equals("high")) {
+            throw new Invalid("moderation_floor", "'moderation_floor' must be \"low\", \"high\", \"off\" or null");
+        }
+        if (!moderatorAvailable) {
+            throw new Invalid("moderation_floor", "'moderation_floor' needs a moderator: this relay has none configured "
+                    + "(TENCENT_CLOUD_SID/TENCENT_CLOUD_SKEY or MODERATION_KEYWORDS_FILE)");
+        }
+        return Optional.of(Optional.of(v.equals("high") ? ModerationLevel.HIGH : ModerationLevel.LOW));
+    }
+}
