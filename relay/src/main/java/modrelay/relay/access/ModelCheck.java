@@ -82,7 +82,8 @@ public final class ModelCheck {
                     new Checked(strict, admission.modelRefusal(jsonModel(strict.getData())), new CompletableFuture<>()));
         }
         Optional<String> boundary = boundary(ct);
-        if (ct.mediaType().equals(MediaTypes.MULTIPART_FORM_DATA) && boundary.isPresent()) {
+        // A multipart media type carries its boundary as a parameter: compare the type, not the whole value.
+        if (ct.mediaType().mainType().equals("multipart") && ct.mediaType().subType().equals("form-data") && boundary.isPresent()) {
             CompletableFuture<OpenAiError> refused = new CompletableFuture<>();
             Source<ByteString, Object> watched = ((RequestEntity) entity.withSizeLimit(maxBytes)).getDataBytes()
                     .via(watch(boundary.get(), admission, refused));
