@@ -23,6 +23,7 @@ import modrelay.relay.access.AccessOptions;
 import modrelay.relay.admin.AdminRoutes;
 import modrelay.relay.http.Cors;
 import modrelay.relay.http.Routes;
+import modrelay.relay.logging.Observability;
 import modrelay.relay.proxy.ProxyHandler;
 import modrelay.relay.upstream.KeyPool;
 import modrelay.relay.upstream.KeyPoolClient;
@@ -52,19 +53,21 @@ public final class RelayServer implements AutoCloseable {
 
     /** As {@link #start(Settings)}, with the clock and the source of POST /admin/reload given (tests, embedding). */
     public static CompletionStage<RelayServer> start(Settings settings, AccessOptions accessOptions) {
-        Optional<Moderator> moderator = Moderators.fromSettings(settings.moderation());
+        Observability observability = Observability.start(settings);
+        Optional<Moderator> moderator = Moderators.fromSettings(settings.moderation()).map(observability::meter);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "modrelay",
                 AkkaConfig.from(settings).withFallback(com.typesafe.config.ConfigFactory.load()));
         try {
-            return bind(settings, system, moderator, accessOptions);
+            return bind(settings, system, moderator, accessOptions, observability);
         } catch (RuntimeException e) {
             system.terminate();
+            observability.close(java.time.Duration.ofSeconds(5));
             throw e;
         }
     }
 
     private static CompletionStage<RelayServer> bind(Settings settings, ActorSystem<Void> system, Optional<Moderator> moderator,
-            AccessOptions accessOptions) {
+            AccessOptions accessOptions, Observability observability) {
         Access access = Access.start(settings.access(), system, accessOptions);
         Optional<KeyPoolClient> keys = Optional.empty();
         if (settings.upstream().hasServerKeys()) {
@@ -73,11 +76,12 @@ public final class RelayServer implements AutoCloseable {
                     KeyPool.create(settings.upstream().keys(), snapshot, Clock.systemUTC()), "key-pool",
                     akka.actor.typed.Props.empty());
             keys = Optional.of(new KeyPoolClient(snapshot, pool, Clock.systemUTC(), settings.upstream().keyCooldown()));
+            observability.metrics().watchKeys(snapshot::get);
         }
         Policy policy = new Policy(Policy.parseLevel(settings.moderation().defaultLevel()),
                 Policy.parseLevel(settings.moderation().minLevel()));
         ProxyHandler proxy = new ProxyHandler(settings, access.guard(), keys,
-                new UpstreamClient(system, settings.upstream()), policy, moderator, Materializer.matFromSystem(system));
+                new UpstreamClient(system, settings.upstream()), policy, moderator, Materializer.matFromSystem(system), observability);
         AtomicBoolean ready = new AtomicBoolean(true);
         Routes routes = new Routes(settings.server().routePrefix(), proxy, new Cors(settings.server().corsOrigins()), ready::get,
                 access.ipGate(), new AdminRoutes(settings.access().adminToken(), access.subKeys(), moderator.isPresent(),
@@ -88,6 +92,8 @@ public final class RelayServer implements AutoCloseable {
             ready.set(false);
             return CompletableFuture.completedFuture(Done.getInstance());
         });
+        // The chat log closes after the binding has drained (service-requests-done), so the last exchanges are in it.
+        observability.closeOnShutdown(system, java.time.Duration.ofSeconds(5));
         cs.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-moderator", () -> {
             moderator.ifPresent(Moderator::close);
             return CompletableFuture.completedFuture(Done.getInstance());
@@ -99,7 +105,7 @@ public final class RelayServer implements AutoCloseable {
 
         return Http.get(system)
                 .newServerAt(settings.server().host(), settings.server().port())
-                .bind(routes.route())
+                .bind(observability.wrap(routes.route()))
                 .thenApply(binding -> {
                     binding.addToCoordinatedShutdown(settings.server().shutdownDeadline(), system);
                     return new RelayServer(system, binding, moderator);

@@ -13,6 +13,7 @@ import modrelay.moderation.text.Dialect;
  * @param dialect     where the text is, when the path is one the relay can moderate
  * @param level       the resolved moderation level (OFF when not moderated)
  * @param startNanos  System.nanoTime() when the request arrived
+ * @param requestJson the JSON body as sent upstream, kept for the chat log only when it is on; else empty
  */
 public record Exchange(
         String requestId,
@@ -23,13 +24,23 @@ public record Exchange(
         Optional<Dialect> dialect,
         ModerationLevel level,
         Optional<String> model,
-        long startNanos) {
+        long startNanos,
+        akka.util.ByteString requestJson) {
+
+    public Exchange(String requestId, String client, String clientIp, String method, String path, Optional<Dialect> dialect,
+            ModerationLevel level, Optional<String> model, long startNanos) {
+        this(requestId, client, clientIp, method, path, dialect, level, model, startNanos, akka.util.ByteString.emptyByteString());
+    }
 
     public boolean moderated() {
         return level != ModerationLevel.OFF && dialect.isPresent();
     }
 
     public Exchange withModeration(Optional<Dialect> d, ModerationLevel l, Optional<String> m) {
-        return new Exchange(requestId, client, clientIp, method, path, d, l, m, startNanos);
+        return new Exchange(requestId, client, clientIp, method, path, d, l, m, startNanos, requestJson);
+    }
+
+    public Exchange withRequestJson(akka.util.ByteString json) {
+        return new Exchange(requestId, client, clientIp, method, path, dialect, level, model, startNanos, json);
     }
 }

@@ -31,6 +31,7 @@ import modrelay.relay.access.ModelCheck;
 import modrelay.relay.access.ProxyKeyGuard;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.logging.AccessLog;
+import modrelay.relay.logging.Observability;
 import modrelay.relay.upstream.HeaderFilter;
 import modrelay.relay.upstream.KeyPoolClient;
 import modrelay.relay.upstream.KeySnapshot;
@@ -58,10 +59,16 @@ public final class ProxyHandler {
     private final Optional<Moderator> moderator;
     private final Materializer materializer;
     private final ResponseShaper shaper;
+    private final Observability observability;
     private final InFlight inFlight = new InFlight();
 
     public ProxyHandler(Settings settings, ProxyKeyGuard guard, Optional<KeyPoolClient> keys, UpstreamClient upstream,
             Policy policy, Optional<Moderator> moderator, Materializer materializer) {
+        this(settings, guard, keys, upstream, policy, moderator, materializer, Observability.off());
+    }
+
+    public ProxyHandler(Settings settings, ProxyKeyGuard guard, Optional<KeyPoolClient> keys, UpstreamClient upstream,
+            Policy policy, Optional<Moderator> moderator, Materializer materializer, Observability observability) {
         this.settings = settings;
         this.guard = guard;
         this.keys = keys;
@@ -70,7 +77,8 @@ public final class ProxyHandler {
         this.policy = policy;
         this.moderator = moderator;
         this.materializer = materializer;
-        this.shaper = new ResponseShaper(settings, headerFilter, moderator, materializer);
+        this.observability = observability;
+        this.shaper = new ResponseShaper(settings, headerFilter, moderator, materializer, observability);
     }
 
     /**
@@ -148,8 +156,10 @@ public final class ProxyHandler {
                                 "Moderation was requested but this relay has no moderator configured.", "moderation_unavailable")
                                 .response());
                     }
-                    Exchange moderated = ex.withModeration(dialect, level, json.model());
                     UpstreamBody body = new UpstreamBody.Bytes(strict.getContentType(), akka.util.ByteString.fromArray(json.upstreamBody()));
+                    Exchange moderated = observability.chatLog().enabled()
+                            ? ex.withModeration(dialect, level, json.model()).withRequestJson(((UpstreamBody.Bytes) body).bytes())
+                            : ex.withModeration(dialect, level, json.model());
                     return admission.spend(() -> forward(request, moderated, body, credentials, Optional.empty()),
                             r -> reject(moderated, r));
                 })

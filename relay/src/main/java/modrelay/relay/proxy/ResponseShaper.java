@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 import modrelay.config.Settings;
 import modrelay.moderation.FailMode;
 import modrelay.moderation.ModerationContext;
@@ -29,8 +28,8 @@ import modrelay.moderation.stage.ModerationFlow;
 import modrelay.moderation.stage.ModerationOptions;
 import modrelay.moderation.stage.WholeResponseModeration;
 import modrelay.moderation.text.Dialect;
-import modrelay.relay.logging.AccessLog;
-import modrelay.relay.logging.AuditListener;
+import modrelay.relay.logging.ExchangeObserver;
+import modrelay.relay.logging.Observability;
 import modrelay.relay.upstream.BodyDeadlines;
 import modrelay.relay.upstream.HeaderFilter;
 
@@ -47,12 +46,15 @@ final class ResponseShaper {
     private final HeaderFilter headerFilter;
     private final Optional<Moderator> moderator;
     private final Materializer materializer;
+    private final Observability observability;
 
-    ResponseShaper(Settings settings, HeaderFilter headerFilter, Optional<Moderator> moderator, Materializer materializer) {
+    ResponseShaper(Settings settings, HeaderFilter headerFilter, Optional<Moderator> moderator, Materializer materializer,
+            Observability observability) {
         this.settings = settings;
         this.headerFilter = headerFilter;
         this.moderator = moderator;
         this.materializer = materializer;
+        this.observability = observability;
     }
 
     CompletionStage<HttpResponse> shape(HttpResponse upstream, Exchange ex, String keyAlias) {
@@ -63,13 +65,16 @@ final class ResponseShaper {
         boolean success = upstream.status().isSuccess();
         boolean moderate = ex.moderated() && success && moderator.isPresent();
         int status = upstream.status().intValue();
+        ExchangeObserver observer = observability.observe(ex, status, keyAlias, moderate);
 
         if (isEventStream(contentType)) {
             Source<ByteString, NotUsed> body = bytesOf(entity)
                     .via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining));
             if (moderate) {
                 body = body.via(ModerationFlow.create(ex.dialect().get(), moderator.get(), options(ex),
-                        new AuditListener(ex.requestId(), ex.client())));
+                        observer.moderationListener()));
+            } else {
+                body = observer.tapStream(body);
             }
             boolean responsesApi = ex.dialect().map(d -> d.name().equals("responses")).orElse(false);
             long idleMillis = settings.upstream().idleTimeout().toMillis();
@@ -78,25 +83,28 @@ final class ResponseShaper {
                             .match(Throwable.class, t -> SseErrors.midStream(t, idleMillis, responsesApi))
                             .build())
                     .via(SseHeartbeat.flow(settings.server().heartbeatInterval()));
-            return done(upstream.withHeaders(headers).withEntity(HttpEntities.createChunked(contentType, logged(body, ex, status, keyAlias))));
+            return done(upstream.withHeaders(headers).withEntity(HttpEntities.createChunked(contentType, observer.watch(body, true))));
         }
 
         if (moderate && isJson(contentType)) {
             return entity.toStrict(Math.max(1, remaining.toMillis()), MAX_MODERATED_BODY, materializer)
                     .thenCompose(strict -> WholeResponseModeration.moderate(ex.dialect().get(), strict.getData().toArray(),
-                            moderator.get(), options(ex), new AuditListener(ex.requestId(), ex.client())))
+                            moderator.get(), options(ex), observer.moderationListener()))
                     .thenApply(result -> {
-                        AccessLog.log(ex, status, result.body().length, result.cut() ? "cut" : "ok", keyAlias);
+                        observer.ended(result.body().length, "ok");
                         return upstream.withHeaders(headers).withEntity(HttpEntities.create(contentType, result.body()));
                     });
         }
 
-        if (entity.isStrict()) {
-            AccessLog.log(ex, status, entity.getContentLengthOption().orElse(0), "ok", keyAlias);
+        if (entity instanceof akka.http.javadsl.model.HttpEntity.Strict strictEntity) {
+            if (isJson(contentType)) observer.strictJson(strictEntity.getData());
+            observer.ended(strictEntity.getData().size(), "ok");
             return done(upstream.withHeaders(headers));
         }
-        Source<ByteString, NotUsed> body = logged(bytesOf(entity)
-                .via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining)), ex, status, keyAlias);
+        Source<ByteString, NotUsed> upstreamBody = bytesOf(entity)
+                .via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining));
+        if (isJson(contentType)) upstreamBody = observer.tapJson(upstreamBody);
+        Source<ByteString, NotUsed> body = observer.watch(upstreamBody, false);
         ResponseEntity streamed = entity.getContentLengthOption().isPresent()
                 ? HttpEntities.create(contentType, entity.getContentLengthOption().getAsLong(), body)
                 : HttpEntities.createChunked(contentType, body);
@@ -119,18 +127,6 @@ final class ResponseShaper {
         }
         out.add(RawHeader.create("X-Request-Id", ex.requestId()));
         return out;
-    }
-
-    /** Logs the access line when the body has ended, however it ended. */
-    private static Source<ByteString, NotUsed> logged(Source<ByteString, NotUsed> body, Exchange ex, int status, String keyAlias) {
-        AtomicLong bytes = new AtomicLong();
-        return body.map(b -> {
-            bytes.addAndGet(b.size());
-            return b;
-        }).watchTermination((mat, done) -> {
-            done.whenComplete((ok, err) -> AccessLog.log(ex, status, bytes.get(), err == null ? "ok" : "aborted", keyAlias));
-            return mat;
-        });
     }
 
     private static Source<ByteString, NotUsed> bytesOf(ResponseEntity entity) {

@@ -1,0 +1,126 @@
+package modrelay.relay.logging;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.Route;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import modrelay.config.ConfigException;
+import modrelay.config.ObservabilitySettings;
+import modrelay.config.Settings;
+import modrelay.moderation.Moderator;
+import modrelay.relay.metrics.MeteredModerator;
+import modrelay.relay.metrics.MetricsRoute;
+import modrelay.relay.metrics.RelayMetrics;
+import modrelay.relay.metrics.RouteClass;
+import modrelay.relay.proxy.Exchange;
+
+/**
+ * Everything a relay tells its operator besides answering: request ids on every response, the
+ * metrics registry and GET /metrics, the chat log and its writer. One per relay; wired by
+ * RelayServer, handed to the proxy, closed after the HTTP binding has drained.
+ */
+public final class Observability extends AllDirectives {
+    private static final Set<String> UNCOUNTED = Set.of("/healthz", "/readyz", "/metrics");
+
+    private final String routePrefix;
+    private final RelayMetrics metrics;
+    private final ChatLog chatLog;
+    private final Optional<ChatLogWriter> writer;
+    private final MetricsRoute metricsRoute;
+    private final RequestIdRoute requestIds = new RequestIdRoute();
+
+    private Observability(String routePrefix, RelayMetrics metrics, Optional<ChatLogWriter> writer,
+            ObservabilitySettings settings) {
+        this.routePrefix = routePrefix;
+        this.metrics = metrics;
+        this.writer = writer;
+        this.chatLog = writer.<ChatLog>map(w -> w).orElse(ChatLog.OFF);
+        this.metricsRoute = new MetricsRoute(metrics, settings.metricsToken());
+    }
+
+    /** Starts the chat log writer when LOG_CHAT is on; fails with a one-line ConfigException if LOG_DIR is unusable. */
+    public static Observability start(Settings settings) {
+        ObservabilitySettings o = settings.observability();
+        RelayMetrics metrics = new RelayMetrics();
+        Optional<ChatLogWriter> writer = Optional.empty();
+        if (o.logChat()) {
+            try {
+                Files.createDirectories(o.logDir());
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException("LOG_DIR " + o.logDir() + " cannot be created: " + e.getClass().getSimpleName());
+            }
+            if (!Files.isWritable(o.logDir())) throw new ConfigException("LOG_DIR " + o.logDir() + " is not writable");
+            writer = Optional.of(new ChatLogWriter(o.chatQueueSize(),
+                    new ChatLogFiles(o.logDir(), o.chatMaxBytes(), Clock.systemDefaultZone()),
+                    metrics::chatLogDropped, metrics::chatLogWritten));
+        }
+        return new Observability(settings.server().routePrefix(), metrics, writer, o);
+    }
+
+    /** No chat log, a private registry: for a proxy wired without observability (tests, embedding). */
+    public static Observability off() {
+        return new Observability("", new RelayMetrics(), Optional.empty(), ObservabilitySettings.defaults());
+    }
+
+    public RelayMetrics metrics() {
+        return metrics;
+    }
+
+    public ChatLog chatLog() {
+        return chatLog;
+    }
+
+    /** The moderator, counted and timed. */
+    public Moderator meter(Moderator moderator) {
+        return new MeteredModerator(moderator, metrics);
+    }
+
+    /**
+     * The relay's routes with request ids on every response, {@code GET /metrics} at the root, and
+     * every response counted by route class and status (health and metrics themselves are not).
+     */
+    public Route wrap(Route inner) {
+        Route all = concat(metricsRoute.route(), inner).seal();
+        return requestIds.wrap(() -> extractRequest(request -> {
+            String path = request.getUri().path();
+            if (UNCOUNTED.contains(path)) return all;
+            String route = routeOf(path);
+            return mapResponse(r -> {
+                metrics.request(route, r.status().intValue());
+                return r;
+            }, () -> all);
+        }));
+    }
+
+    private String routeOf(String path) {
+        if (routePrefix.isEmpty()) return RouteClass.of(path);
+        if (path.equals(routePrefix) || path.startsWith(routePrefix + "/")) return RouteClass.of(path.substring(routePrefix.length()));
+        return "other";
+    }
+
+    /** Called when the upstream's response headers arrived: starts watching one exchange. */
+    public ExchangeObserver observe(Exchange ex, int status, String keyAlias, boolean moderated) {
+        return new ExchangeObserver(ex, status, keyAlias, System.nanoTime() - ex.startNanos(), moderated, metrics, chatLog);
+    }
+
+    /**
+     * Flushes and closes the chat log in coordinated shutdown's last phase before the actor system
+     * stops, i.e. after the HTTP binding has drained and the last streams have ended.
+     */
+    public void closeOnShutdown(ActorSystem<?> system, Duration timeout) {
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-chat-log",
+                () -> CompletableFuture.runAsync(() -> close(timeout)).thenApply(done -> Done.getInstance()));
+    }
+
+    public void close(Duration timeout) {
+        writer.ifPresent(w -> w.close(timeout));
+    }
+}

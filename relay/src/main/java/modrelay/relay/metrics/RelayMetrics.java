@@ -1,0 +1,157 @@
+package modrelay.relay.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import modrelay.relay.upstream.KeySnapshot;
+
+/**
+ * The relay's meters, in one Micrometer Prometheus registry per relay (GET /metrics scrapes it).
+ * Every label takes values from a small fixed set or is bounded here: routes are classified
+ * ({@link RouteClass}), statuses are numbers, key aliases are redacted, moderation labels are
+ * sanitised and capped. No label ever holds a key, a token or a raw path.
+ */
+public final class RelayMetrics {
+    /** Distinct moderation labels kept as label values; any beyond are counted as "other". */
+    static final int MAX_MODERATION_LABELS = 64;
+
+    private static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+            Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(300)};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicInteger activeStreams = new AtomicInteger();
+    private final Set<String> moderationLabels = ConcurrentHashMap.newKeySet();
+    private final Counter chatLogDropped;
+    private final Counter chatLogWritten;
+
+    public RelayMetrics() {
+        Gauge.builder("modrelay.active.streams", activeStreams, AtomicInteger::get)
+                .description("Streamed (SSE) responses being relayed right now").register(registry);
+        chatLogDropped = Counter.builder("modrelay.chat.log.dropped")
+                .description("Chat log entries dropped because the writer's queue was full").register(registry);
+        chatLogWritten = Counter.builder("modrelay.chat.log.written")
+                .description("Chat log entries written").register(registry);
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** One response to a client, by route class and status. */
+    public void request(String route, int status) {
+        Counter.builder("modrelay.requests").description("Responses to clients by route and status")
+                .tags("route", route, "status", Integer.toString(status)).register(registry).increment();
+    }
+
+    /** Time from the client's request to the upstream's response headers. */
+    public void upstreamFirstByte(String route, long nanos) {
+        timer("modrelay.upstream.first.byte", "Time until the upstream's response headers", "route", route)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Time from the client's request to the end of the relayed response body. */
+    public void upstreamDuration(String route, long nanos) {
+        timer("modrelay.upstream.duration", "Time until the relayed response ended (streams included)", "route", route)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void bytesRelayed(String route, long bytes) {
+        if (bytes <= 0) return;
+        Counter.builder("modrelay.relayed.bytes").baseUnit("bytes").description("Response body bytes sent to clients")
+                .tags("route", route).register(registry).increment(bytes);
+    }
+
+    public void streamStarted() {
+        activeStreams.incrementAndGet();
+    }
+
+    public void streamEnded() {
+        activeStreams.decrementAndGet();
+    }
+
+    /** Publishes the key pool's state: one series per key alias (redacted) and state, 1 for the state it is in. */
+    public void watchKeys(Supplier<KeySnapshot> snapshot) {
+        KeySnapshot now = snapshot.get();
+        for (KeySnapshot.KeyState key : now.keys()) {
+            int index = key.index();
+            for (KeySnapshot.Status status : KeySnapshot.Status.values()) {
+                Gauge.builder("modrelay.upstream.key.state", snapshot,
+                                (Supplier<KeySnapshot> s) -> s.get().keys().get(index).status() == status ? 1 : 0)
+                        .description("Upstream key pool: 1 for the state each key is in")
+                        .strongReference(true)
+                        .tags("key", key.alias(), "state", status.name().toLowerCase(Locale.ROOT))
+                        .register(registry);
+            }
+        }
+    }
+
+    /** One call to the moderator, with its result: pass, review, block or unavailable. */
+    public void moderationCall(String source, String result, long nanos) {
+        String s = label(source, 32);
+        Counter.builder("modrelay.moderation.calls").description("Calls to the moderator")
+                .tags("source", s, "result", result).register(registry).increment();
+        timer("modrelay.moderation.duration", "Moderator call latency", "source", s).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void moderationVerdict(String suggestion, String label) {
+        Counter.builder("modrelay.moderation.verdicts").description("Moderator verdicts by suggestion and label")
+                .tags("suggestion", suggestion, "label", moderationLabel(label)).register(registry).increment();
+    }
+
+    /** The moderator could not answer (timeout, error, auth failure). */
+    public void moderationFailure(String source) {
+        Counter.builder("modrelay.moderation.failures").description("Moderator calls without an answer")
+                .tags("source", label(source, 32)).register(registry).increment();
+    }
+
+    /** A response cut by moderation: "blocked" (a verdict) or "unavailable" (fail mode closed). */
+    public void moderationCut(String reason) {
+        Counter.builder("modrelay.moderation.cuts").description("Responses cut by moderation")
+                .tags("reason", reason).register(registry).increment();
+    }
+
+    public void chatLogDropped() {
+        chatLogDropped.increment();
+    }
+
+    public void chatLogWritten(int entries) {
+        chatLogWritten.increment(entries);
+    }
+
+    private Timer timer(String name, String description, String tag, String value) {
+        return Timer.builder(name).description(description).tags(tag, value)
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+    }
+
+    private String moderationLabel(String raw) {
+        String l = label(raw, 40);
+        if (moderationLabels.contains(l)) return l;
+        if (moderationLabels.size() >= MAX_MODERATION_LABELS) return "other";
+        moderationLabels.add(l);
+        return l;
+    }
+
+    /** Letters, digits, '_' and '-' only, at most {@code max} characters; "none" when empty. */
+    static String label(String raw, int max) {
+        if (raw == null || raw.isEmpty()) return "none";
+        StringBuilder b = new StringBuilder(Math.min(raw.length(), max));
+        for (int i = 0; i < raw.length() && b.length() < max; i++) {
+            char c = raw.charAt(i);
+            b.append(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '-' ? c : '_');
+        }
+        return b.toString();
+    }
+}
