@@ -6,12 +6,19 @@ public record Settings(
         UpstreamSettings upstream,
         AccessSettings access,
         ModerationSettings moderation,
-        ObservabilitySettings observability) {
+        ObservabilitySettings observability,
+        RoutingSettings routing) {
+
+    /** Without declared upstreams: UPSTREAM_URL + OPENAI_KEY are the one upstream, default routing. */
+    public Settings(ServerSettings server, UpstreamSettings upstream, AccessSettings access, ModerationSettings moderation,
+            ObservabilitySettings observability) {
+        this(server, upstream, access, moderation, observability, RoutingSettings.single(upstream));
+    }
 
     /** The same settings listening on another host and port (0 = any free port; for tests and embedding). */
     public Settings listeningOn(String host, int port) {
         ServerSettings s = server;
         return new Settings(new ServerSettings(host, port, s.routePrefix(), s.maxRequestBytes(), s.hopHeaderPrefix(),
-                s.shutdownDeadline(), s.corsOrigins(), s.heartbeatInterval()), upstream, access, moderation, observability);
+                s.shutdownDeadline(), s.corsOrigins(), s.heartbeatInterval()), upstream, access, moderation, observability, routing);
     }
 }

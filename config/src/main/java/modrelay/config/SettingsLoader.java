@@ -35,7 +35,40 @@ public final class SettingsLoader {
 
     public static Settings load(Config config, Map<String, String> env) {
         SettingSource s = new SettingSource(config, env);
-        return new Settings(server(s), upstream(s), access(s), moderation(s), observability(s));
+        ServerSettings server = server(s);
+        UpstreamSettings upstream = upstream(s);
+        AccessSettings access = access(s);
+        ModerationSettings moderation = moderation(s);
+        ObservabilitySettings observability = observability(s);
+        return new Settings(server, upstream, access, moderation, observability, routing(s, config, upstream));
+    }
+
+    /** UPSTREAMS (JSON) or modrelay.upstreams; without either, UPSTREAM_URL + OPENAI_KEY as the one upstream. */
+    private static RoutingSettings routing(SettingSource s, Config config, UpstreamSettings upstream) {
+        List<UpstreamEndpoint> upstreams;
+        boolean declared = true;
+        if (s.isSet("UPSTREAMS")) {
+            upstreams = UpstreamsParser.fromEnv("UPSTREAMS", s.string("UPSTREAMS", "modrelay.upstreams"));
+        } else if (config.hasPath("modrelay.upstreams") && !configuredUpstreams(config).isEmpty()) {
+            upstreams = UpstreamsParser.fromConfig("modrelay.upstreams", configuredUpstreams(config));
+        } else {
+            upstreams = List.of(RoutingSettings.defaultUpstream(upstream));
+            declared = false;
+        }
+        return new RoutingSettings(upstreams, declared,
+                s.oneOf("ROUTING_STRATEGY", "modrelay.routing.strategy", RoutingSettings.STRATEGIES),
+                s.intInRange("MAX_ATTEMPTS", "modrelay.routing.max-attempts", 1, 10),
+                s.intInRange("UPSTREAM_FAILURE_THRESHOLD", "modrelay.routing.failure-threshold", 1, 1000),
+                s.duration("UPSTREAM_COOLDOWN", "modrelay.routing.cooldown", Duration.ofMillis(100)),
+                s.duration("MODELS_REFRESH", "modrelay.routing.models-refresh", Duration.ZERO));
+    }
+
+    private static com.typesafe.config.ConfigList configuredUpstreams(Config config) {
+        try {
+            return config.getList("modrelay.upstreams");
+        } catch (com.typesafe.config.ConfigException.WrongType e) {
+            throw new ConfigException("modrelay.upstreams must be a list of upstreams like [{url = \"...\", models = [\"*\"]}]");
+        }
     }
 
     private static ServerSettings server(SettingSource s) {
