@@ -3,7 +3,6 @@ package modrelay.relay.access;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import modrelay.relay.errors.OpenAiError;
 
@@ -72,9 +71,5 @@ public final class AccessErrors {
 
     static long retryAfterSeconds(Duration d) {
         return Math.max(1, (d.toMillis() + 999) / 1000);
-    }
-
-    static String iso(Instant t) {
-        return t.toString();
     }
 }
