@@ -25,6 +25,7 @@ import modrelay.relay.http.Cors;
 import modrelay.relay.http.Routes;
 import modrelay.relay.logging.Observability;
 import modrelay.relay.proxy.ProxyHandler;
+import modrelay.relay.routing.UpstreamRouter;
 import modrelay.relay.upstream.KeyPool;
 import modrelay.relay.upstream.KeyPoolClient;
 import modrelay.relay.upstream.KeySnapshot;
@@ -80,8 +81,9 @@ public final class RelayServer implements AutoCloseable {
         }
         Policy policy = new Policy(Policy.parseLevel(settings.moderation().defaultLevel()),
                 Policy.parseLevel(settings.moderation().minLevel()));
-        ProxyHandler proxy = new ProxyHandler(settings, access.guard(), keys,
-                new UpstreamClient(system, settings.upstream()), policy, moderator, Materializer.matFromSystem(system), observability);
+        ProxyHandler proxy = new ProxyHandler(settings, access.guard(),
+                UpstreamRouter.start(settings, system, new UpstreamClient(system, settings.upstream()), keys),
+                policy, moderator, Materializer.matFromSystem(system), observability);
         AtomicBoolean ready = new AtomicBoolean(true);
         Routes routes = new Routes(settings.server().routePrefix(), proxy, new Cors(settings.server().corsOrigins()), ready::get,
                 access.ipGate(), new AdminRoutes(settings.access().adminToken(), access.subKeys(), moderator.isPresent(),

@@ -6,12 +6,9 @@ import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.RequestEntity;
-import akka.http.javadsl.model.Uri;
-import akka.http.javadsl.model.headers.Authorization;
 import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.stream.Materializer;
 import akka.stream.StreamTcpException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,10 +29,9 @@ import modrelay.relay.access.ProxyKeyGuard;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.logging.AccessLog;
 import modrelay.relay.logging.Observability;
+import modrelay.relay.routing.UpstreamRouter;
 import modrelay.relay.upstream.HeaderFilter;
 import modrelay.relay.upstream.KeyPoolClient;
-import modrelay.relay.upstream.KeySnapshot;
-import modrelay.relay.upstream.RetryAfter;
 import modrelay.relay.upstream.UpstreamClient;
 import modrelay.relay.upstream.UpstreamFailure;
 import org.slf4j.Logger;
@@ -43,17 +39,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One request through the relay, as a chain of small steps: admit (proxy key) → read the body only
- * when it must be rewritten → choose the moderation level → pick an upstream key → send, retrying
- * once on another key if the upstream answered 429/5xx before any byte reached the client → shape
- * the response.
+ * when it must be rewritten → choose the moderation level → route ({@link UpstreamRouter}: upstream by
+ * model, key, and the next one if it failed before any byte reached the client) → shape the response.
  */
 public final class ProxyHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
 
     private final Settings settings;
     private final ProxyKeyGuard guard;
-    private final Optional<KeyPoolClient> keys;
-    private final UpstreamClient upstream;
+    private final UpstreamRouter router;
     private final HeaderFilter headerFilter;
     private final Policy policy;
     private final Optional<Moderator> moderator;
@@ -69,10 +63,16 @@ public final class ProxyHandler {
 
     public ProxyHandler(Settings settings, ProxyKeyGuard guard, Optional<KeyPoolClient> keys, UpstreamClient upstream,
             Policy policy, Optional<Moderator> moderator, Materializer materializer, Observability observability) {
+        this(settings, guard, UpstreamRouter.single(settings, keys, upstream, materializer), policy, moderator, materializer,
+                observability);
+    }
+
+    /** @param router picks the upstream (and key) of each request and falls back to the next (several upstreams) */
+    public ProxyHandler(Settings settings, ProxyKeyGuard guard, UpstreamRouter router,
+            Policy policy, Optional<Moderator> moderator, Materializer materializer, Observability observability) {
         this.settings = settings;
         this.guard = guard;
-        this.keys = keys;
-        this.upstream = upstream;
+        this.router = router;
         this.headerFilter = new HeaderFilter(settings.server().hopHeaderPrefix());
         this.policy = policy;
         this.moderator = moderator;
@@ -105,7 +105,7 @@ public final class ProxyHandler {
         long start = System.nanoTime();
         String requestId = RequestIds.fromClientOrNew(header(request, "x-request-id"));
         ClientCredentials credentials = ClientCredentials.parse(header(request, "authorization"), header(request, "api-key"),
-                header(request, "x-proxy-key"), guard.requiresKey(), settings.upstream().hasServerKeys());
+                header(request, "x-proxy-key"), guard.requiresKey(), router.hasServerKeys());
         Admission admission = guard.admission(credentials.proxyKey());
         Exchange ex = new Exchange(requestId, admission.client(), clientIp, request.method().value(), pathAndQuery,
                 Optional.empty(), ModerationLevel.OFF, Optional.empty(), start);
@@ -168,57 +168,18 @@ public final class ProxyHandler {
 
     private CompletionStage<HttpResponse> forward(HttpRequest request, Exchange ex, UpstreamBody body,
             ClientCredentials credentials, Optional<Integer> avoidKey) {
-        Optional<KeySnapshot.KeyState> key = Optional.empty();
-        if (keys.isPresent()) {
-            KeySnapshot.Pick pick = keys.get().pick(avoidKey);
-            if (pick instanceof KeySnapshot.Pick.AllCooling c) {
-                return reject(ex, OpenAiError.allKeysCooling(c.retryAfterSeconds()).response(c.retryAfterSeconds()));
-            }
-            if (pick instanceof KeySnapshot.Pick.NoneUsable) return reject(ex, OpenAiError.noUsableKey().response());
-            key = Optional.of(((KeySnapshot.Pick.Key) pick).key());
-        }
-        Optional<String> bearer = key.map(k -> k.secret().reveal()).or(credentials::upstreamKey);
-        HttpRequest out;
-        try {
-            out = upstreamRequest(request, ex, body, bearer);
-        } catch (IllegalArgumentException badUri) {
-            return reject(ex, OpenAiError.invalidParameter("The request URL could not be relayed.", "invalid_url").response());
-        }
-        final Optional<KeySnapshot.KeyState> used = key;
-        return upstream.send(out, settings.upstream().firstByteTimeout()).thenCompose(response -> {
-            int status = response.status().intValue();
-            if (used.isPresent()) report(used.get(), status, response);
-            if (avoidKey.isEmpty() && used.isPresent() && body.replayable() && (status == 429 || status >= 500 || status == 401)) {
-                KeySnapshot.Pick next = keys.get().pick(Optional.of(used.get().index()));
-                if (next instanceof KeySnapshot.Pick.Key k && k.key().index() != used.get().index()) {
-                    upstream.discard(response);
-                    LOG.info("request_id={} upstream answered {} with key {}; retrying once with key {}", ex.requestId(), status,
-                            used.get().alias(), k.key().alias());
-                    return forward(request, ex, body, credentials, Optional.of(used.get().index()));
-                }
-            }
-            return shaper.shape(response, ex, used.map(KeySnapshot.KeyState::alias).orElse("client"));
-        });
+        // The router picks upstream and key, and moves on to the next on a failure before any byte reached the client.
+        return router.forward(request.method(), ex, body, forwardedHeaders(request, ex), credentials.upstreamKey(),
+                (response, via) -> shaper.shape(response, ex, via), r -> reject(ex, r));
     }
 
-    private void report(KeySnapshot.KeyState key, int status, HttpResponse response) {
-        if (status == 429) {
-            keys.get().rateLimited(key.index(),
-                    response.getHeader("Retry-After").flatMap(h -> RetryAfter.parse(h.value(), Instant.now())));
-        } else if (status == 401) {
-            keys.get().rejected(key.index());
-        }
-    }
-
-    private HttpRequest upstreamRequest(HttpRequest request, Exchange ex, UpstreamBody body, Optional<String> bearer) {
+    private List<HttpHeader> forwardedHeaders(HttpRequest request, Exchange ex) {
         Set<String> connection = HeaderFilter.connectionTokens(header(request, "connection").orElse(""));
         List<HttpHeader> headers = new ArrayList<>();
         for (HttpHeader h : request.getHeaders()) {
             if (headerFilter.forwardUpstream(h.lowercaseName(), connection, ex.moderated())) headers.add(h);
         }
-        bearer.ifPresent(k -> headers.add(Authorization.oauth2(k)));
-        Uri uri = Uri.create(settings.upstream().baseUrl().toString() + ex.path());
-        return HttpRequest.create().withMethod(request.method()).withUri(uri).withHeaders(headers).withEntity(body.entity());
+        return headers;
     }
 
     private HttpResponse failed(Exchange ex, Throwable error) {
