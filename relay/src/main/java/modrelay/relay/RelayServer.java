@@ -109,12 +109,27 @@ public final class RelayServer implements AutoCloseable {
                 .newServerAt(settings.server().host(), settings.server().port())
                 .bind(observability.wrap(routes.route()))
                 .thenApply(binding -> {
-                    binding.addToCoordinatedShutdown(settings.server().shutdownDeadline(), system);
+                    drainOnShutdown(cs, binding, proxy, settings.server().shutdownDeadline());
                     return new RelayServer(system, binding, moderator);
                 })
                 .whenComplete((server, error) -> {
                     if (error != null) system.terminate();
                 });
+    }
+
+    /**
+     * Stop accepting, let running exchanges (streams included) finish until the deadline, then end
+     * what is left. Akka's {@code addToCoordinatedShutdown} would count a stream as done once its
+     * headers are out and cut it at once.
+     */
+    private static void drainOnShutdown(CoordinatedShutdown cs, ServerBinding binding, ProxyHandler proxy,
+            java.time.Duration deadline) {
+        cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
+                () -> binding.unbind().thenApply(ignored -> Done.getInstance()));
+        cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-drain",
+                () -> proxy.inFlight().drained(deadline)
+                        .thenCompose(ignored -> binding.terminate(java.time.Duration.ofSeconds(1)))
+                        .thenApply(ignored -> Done.getInstance()));
     }
 
     public int port() {
