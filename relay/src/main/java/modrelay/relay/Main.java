@@ -24,9 +24,9 @@ public final class Main {
         Logger log = LoggerFactory.getLogger(Main.class);
         try {
             RelayServer server = RelayServer.start(settings).toCompletableFuture().join();
-            log.info("modrelay listening on {}:{}{} → {} (proxy key {}, server-side upstream keys: {}, moderation default={} min={})",
+            log.info("modrelay listening on {}:{}{} → {} (proxy keys: {}, server-side upstream keys: {}, moderation default={} min={})",
                     settings.server().host(), server.port(), settings.server().routePrefix(), settings.upstream().baseUrl(),
-                    settings.access().requiresKey() ? "required" : "NOT required",
+                    settings.access().proxyKeys().size(),
                     settings.upstream().keys().size(), settings.moderation().defaultLevel(), settings.moderation().minLevel());
         } catch (ConfigException e) {
             System.err.println("modrelay: " + e.getMessage());
