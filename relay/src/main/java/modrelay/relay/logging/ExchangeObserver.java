@@ -42,6 +42,7 @@ public final class ExchangeObserver implements ModerationListener {
     private final AuditListener audit;
     private final String route;
     private final boolean chat;
+    private final boolean success;
     private final Instant started;
     private final ModerationTally tally = new ModerationTally();
     /** The body's end, plus one for each reply source still to report. */
@@ -64,8 +65,9 @@ public final class ExchangeObserver implements ModerationListener {
         this.chatLog = chatLog;
         this.audit = new AuditListener(ex.requestId(), ex.client());
         this.route = RouteClass.of(ex.path());
-        // Only chat/completions/responses bodies the relay read have a dialect; only answers have a reply.
-        this.chat = chatLog.enabled() && ex.dialect().isPresent() && status >= 200 && status < 300;
+        // Only chat/completions/responses bodies the relay read have a dialect; only answers have a reply to read.
+        this.chat = chatLog.enabled() && ex.dialect().isPresent();
+        this.success = status >= 200 && status < 300;
         this.started = Instant.now().minusNanos(System.nanoTime() - ex.startNanos());
         metrics.upstreamFirstByte(route, ttfbNanos);
     }
@@ -92,7 +94,7 @@ public final class ExchangeObserver implements ModerationListener {
 
     /** An unmoderated SSE body: the chat log gets the text the client received, read by the moderation module's parser. */
     public Source<ByteString, NotUsed> tapStream(Source<ByteString, NotUsed> body) {
-        if (!chat) return body;
+        if (!chat || !success) return body;
         expectReply();
         ReplyText.Streamed collected = new ReplyText.Streamed(ex.dialect().get());
         AtomicLong budget = new AtomicLong(MAX_REPLY_BYTES);
@@ -133,7 +135,7 @@ public final class ExchangeObserver implements ModerationListener {
 
     /** An unmoderated JSON body that arrives streamed: kept (up to a limit) and read whole when it ends. */
     public Source<ByteString, NotUsed> tapJson(Source<ByteString, NotUsed> body) {
-        if (!chat) return body;
+        if (!chat || !success) return body;
         expectReply();
         ByteStringBuilder kept = ByteString.createBuilder();
         AtomicLong budget = new AtomicLong(MAX_REPLY_BYTES);
@@ -149,26 +151,25 @@ public final class ExchangeObserver implements ModerationListener {
 
     /** An unmoderated JSON body the relay already holds whole. */
     public void strictJson(ByteString body) {
-        if (chat) reply = ReplyText.whole(ex.dialect().get(), body, false);
+        if (chat && success) reply = ReplyText.whole(ex.dialect().get(), body, false);
     }
 
     /** Counts the body's bytes (and the stream while it runs) and reports its end, however it ended. */
     public Source<ByteString, NotUsed> watch(Source<ByteString, NotUsed> body, boolean sse) {
-        AtomicLong counted = new AtomicLong();
-        return body.map(b -> {
-            counted.addAndGet(b.size());
-            return b;
-        }).watchTermination((mat, done) -> {
-            if (sse) {
+        return body.via(new BodyWatch(new BodyWatch.Listener() {
+            @Override
+            public void started() {
+                if (!sse) return;
                 stream = true;
                 metrics.streamStarted();
             }
-            done.whenComplete((ok, err) -> {
+
+            @Override
+            public void ended(long bodyBytes, String bodyOutcome) {
                 if (sse) metrics.streamEnded();
-                ended(counted.get(), err == null ? "ok" : "aborted");
-            });
-            return mat;
-        });
+                ExchangeObserver.this.ended(bodyBytes, bodyOutcome);
+            }
+        }));
     }
 
     /** The response body has ended (or was whole): the access line now, the chat entry once the reply is in too. */

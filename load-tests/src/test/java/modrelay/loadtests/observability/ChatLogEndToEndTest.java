@@ -1,0 +1,219 @@
+package modrelay.loadtests.observability;
+
+import static modrelay.loadtests.observability.Observed.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import modrelay.loadtests.fakes.FakeTms;
+import modrelay.loadtests.fakes.FakeUpstream;
+import modrelay.relay.RelayServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * LOG_CHAT=true end to end: one JSON line per exchange with the request, the reply the client
+ * actually received (streams included, moderated or not), finish reason, usage, verdicts and cuts;
+ * nothing lost when the relay is stopped gracefully in the middle of traffic.
+ */
+class ChatLogEndToEndTest {
+    private static final String AUTH = "Bearer sk-client:pk-chatlog";
+    private static final String NOTICE = "这个话题不适合讨论，换个话题吧。";
+
+    @TempDir
+    Path logs;
+    private FakeUpstream upstream;
+    private FakeTms tms;
+    private RelayServer relay;
+
+    private void start(Map<String, String> extra) {
+        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(1)));
+        tms = FakeTms.start(FakeTms.Options.defaults());
+        Map<String, String> env = new HashMap<>(Map.of(
+                "LOG_CHAT", "true",
+                "LOG_DIR", logs.toString(),
+                "PROXY_KEY", "pk-chatlog",
+                "TENCENT_CLOUD_SID", FakeTms.SECRET_ID,
+                "TENCENT_CLOUD_SKEY", FakeTms.SECRET_KEY,
+                "TENCENT_CLOUD_ENDPOINT", "http://" + tms.endpoint(),
+                "MODERATION_TIMEOUT", "2000",
+                "HEARTBEAT_INTERVAL", "200ms"));
+        env.putAll(extra);
+        relay = relay(upstream.baseUrl(), env);
+    }
+
+    @AfterEach
+    void stop() {
+        if (relay != null) relay.close();
+        if (upstream != null) upstream.close();
+        if (tms != null) tms.close();
+    }
+
+    private List<JsonNode> stopAndRead() throws Exception {
+        relay.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return chatEntries(logs);
+    }
+
+    @Test
+    void anUnmoderatedStreamIsLoggedWithTheTextTheClientReceived() throws Exception {
+        start(Map.of());
+        HttpResponse<String> r = send(post(base(relay) + "/v1/chat/completions", AUTH,
+                chat("Plain words. Nothing to see here.", true, ",\"stream_options\":{\"include_usage\":true}"),
+                "X-Request-Id", "chat-unmoderated-1"));
+        assertEquals(200, r.statusCode());
+        String received = sseText(r.body());
+        assertEquals("Plain words. Nothing to see here.", received);
+
+        JsonNode e = entry(stopAndRead(), "chat-unmoderated-1");
+        assertEquals(received, e.get("reply").asText());
+        assertEquals("stop", e.get("finish_reason").asText());
+        assertTrue(e.at("/usage/total_tokens").asInt() > 0, e.toString());
+        assertEquals("say:Plain words. Nothing to see here.", e.at("/request/messages/0/content").asText());
+        assertEquals("key-1", e.get("client").asText());
+        assertEquals("127.0.0.1", e.get("client_ip").asText());
+        assertEquals("/v1/chat/completions", e.get("path").asText());
+        assertEquals("gpt-4o-mini", e.get("model").asText());
+        assertEquals(200, e.get("status").asInt());
+        assertTrue(e.get("stream").asBoolean());
+        assertFalse(e.get("cut").asBoolean());
+        assertEquals("off", e.at("/moderation/outcome").asText());
+        assertFalse(e.toString().contains("pk-chatlog"), "the proxy key is never in the chat log");
+    }
+
+    @Test
+    void aModeratedStreamIsLoggedAsReleasedWithItsVerdictsAndTheCut() throws Exception {
+        start(Map.of());
+        String reply = "A calm first sentence. Then something forbidden follows. And more.";
+        HttpResponse<String> r = send(post(base(relay) + "/v1/chat/completions", AUTH,
+                chat(reply, true, ",\"moderation_level\":\"high\""), "X-Request-Id", "chat-cut-1"));
+        String received = sseText(r.body());
+        assertTrue(received.startsWith("A calm first sentence.") && received.endsWith(NOTICE), received);
+
+        JsonNode e = entry(stopAndRead(), "chat-cut-1");
+        assertEquals(received.substring(0, received.length() - NOTICE.length()), e.get("reply").asText(),
+                "the reply is what passed moderation and reached the client (the notice is not model text)");
+        assertTrue(e.get("cut").asBoolean());
+        assertEquals("content_filter", e.get("finish_reason").asText());
+        assertEquals("high", e.at("/moderation/level").asText());
+        assertEquals("cut", e.at("/moderation/outcome").asText());
+        assertEquals(1, e.at("/moderation/block").asInt());
+        JsonNode verdict = e.at("/moderation/verdicts/0");
+        assertEquals("block", verdict.get("suggestion").asText());
+        assertEquals(FakeTms.BLOCK_LABEL, verdict.get("label").asText());
+        assertEquals(FakeTms.BLOCK_SCORE, verdict.get("score").asInt());
+        assertEquals("cut_blocked", verdict.get("outcome").asText());
+    }
+
+    @Test
+    void nonStreamedAnswersAndTheResponsesApiAreLoggedToo() throws Exception {
+        start(Map.of());
+        HttpResponse<String> plain = send(post(base(relay) + "/v1/chat/completions", AUTH,
+                chat("Whole answer here.", false, ""), "X-Request-Id", "whole-1"));
+        HttpResponse<String> moderated = send(post(base(relay) + "/v1/chat/completions", AUTH,
+                chat("Moderated whole answer.", false, ",\"moderation\":true"), "X-Request-Id", "whole-2"));
+        HttpResponse<String> responses = send(post(base(relay) + "/v1/responses", AUTH,
+                "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"input\":\"say:Responses stream text.\"}", "X-Request-Id", "resp-1"));
+        HttpResponse<String> embeddings = send(post(base(relay) + "/v1/embeddings", AUTH,
+                "{\"model\":\"text-embedding-3-small\",\"input\":\"not a chat\"}", "X-Request-Id", "emb-1"));
+        assertEquals(200, plain.statusCode());
+        assertEquals(200, moderated.statusCode());
+        assertEquals(200, embeddings.statusCode());
+        assertEquals("Responses stream text.", sseText(responses.body()));
+
+        List<JsonNode> entries = stopAndRead();
+        JsonNode whole = entry(entries, "whole-1");
+        assertEquals("Whole answer here.", whole.get("reply").asText());
+        assertEquals(json(plain.body()).at("/choices/0/message/content").asText(), whole.get("reply").asText());
+        assertEquals("stop", whole.get("finish_reason").asText());
+        assertFalse(whole.get("stream").asBoolean());
+        assertTrue(whole.at("/usage/total_tokens").asInt() > 0);
+        JsonNode wholeModerated = entry(entries, "whole-2");
+        assertEquals("Moderated whole answer.", wholeModerated.get("reply").asText());
+        assertEquals("passed", wholeModerated.at("/moderation/outcome").asText());
+        assertEquals(0, wholeModerated.at("/moderation/verdicts").size());
+        assertTrue(wholeModerated.at("/moderation/frames").asInt() >= 1);
+        JsonNode resp = entry(entries, "resp-1");
+        assertEquals("Responses stream text.", resp.get("reply").asText());
+        assertEquals("say:Responses stream text.", resp.at("/request/input").asText());
+        assertEquals("stop", resp.get("finish_reason").asText());
+        assertTrue(entries.stream().noneMatch(e -> e.get("request_id").asText().equals("emb-1")),
+                "only chat, completions and responses exchanges are chat-logged");
+    }
+
+    @Test
+    void aClientThatLeavesAnUnmoderatedStreamStillCancelsTheUpstream() throws Exception {
+        start(Map.of());
+        String body = chat("One. Two. Three. Four. Five. Six. Seven. Eight.", true, "");
+        try (Socket socket = new Socket("127.0.0.1", relay.port())) {
+            socket.setSoTimeout(20_000);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Authorization: " + AUTH + "\r\nX-Request-Id: left-1\r\nx-fake-stall-after-tokens: 3\r\n"
+                    + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(bytes);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            byte[] buf = new byte[4096];
+            while (seen.indexOf("Two") < 0) {
+                int n = in.read(buf);
+                if (n < 0) throw new AssertionError("closed early: " + seen);
+                seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            }
+        }
+        // The chat log's tap must not keep a stream alive that the client left.
+        upstream.whenStreamsCancelled(1).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        JsonNode e = entry(stopAndRead(), "left-1");
+        assertEquals("aborted", e.get("outcome").asText());
+        assertTrue(e.get("reply").asText().startsWith("One."), e.toString());
+    }
+
+    @Test
+    void aGracefulStopMidTrafficLosesNoExchangeThatReachedItsClient() throws Exception {
+        start(Map.of("SHUTDOWN_DEADLINE", "30s"));
+        int n = 8;
+        List<CompletableFuture<HttpResponse<String>>> running = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String extra = i % 2 == 0 ? ",\"moderation_level\":\"high\"" : "";
+            running.add(CLIENT.sendAsync(post(base(relay) + "/v1/chat/completions", AUTH,
+                    chat("Stream number " + i + " says hello. It keeps talking for a while. Then it ends.", true, extra),
+                    "X-Request-Id", "stop-" + i, "x-fake-token-interval-ms", "25").build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        upstream.whenStreamsStarted(n).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertTrue(running.stream().anyMatch(f -> !f.isDone()), "the stop must come while streams are running");
+        relay.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
+
+        List<JsonNode> entries = chatEntries(logs);
+        int completed = 0;
+        for (int i = 0; i < n; i++) {
+            HttpResponse<String> r = running.get(i).get(30, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode());
+            assertTrue(r.body().contains("data: [DONE]"), "stream " + i + " finished within SHUTDOWN_DEADLINE");
+            completed++;
+            JsonNode e = entry(entries, "stop-" + i);
+            assertEquals(sseText(r.body()), e.get("reply").asText());
+            assertEquals("stop", e.get("finish_reason").asText());
+        }
+        assertEquals(n, completed);
+        assertEquals(n, entries.size());
+    }
+
+    private static JsonNode json(String body) throws Exception {
+        return JSON.readTree(body);
+    }
+}
