@@ -52,9 +52,10 @@ public final class FakeUpstream implements AutoCloseable {
      *     status with an OpenAI error body
      * @param retryAfterSeconds the {@code Retry-After} of a 429
      * @param recordRequests keep every request for {@link #requests()}; off for benchmarks
+     * @param azure when present, the fake speaks Azure OpenAI instead ({@link FakeAzure})
      */
     public record Options(int port, Duration tokenInterval, String defaultReply, Map<String, Integer> statusByKey,
-                          int retryAfterSeconds, boolean recordRequests) {
+                          int retryAfterSeconds, boolean recordRequests, java.util.Optional<FakeAzure> azure) {
         public static final String DEFAULT_REPLY = "Hello! I am a fake model behind a relay. "
                 + "I speak one token at a time, so every sentence arrives in pieces. "
                 + "这是一个用于测试的中文句子。";
@@ -65,23 +66,23 @@ public final class FakeUpstream implements AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options(0, Duration.ofMillis(20), DEFAULT_REPLY, Map.of(), 1, true);
+            return new Options(0, Duration.ofMillis(20), DEFAULT_REPLY, Map.of(), 1, true, java.util.Optional.empty());
         }
 
         public Options withPort(int port) {
-            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests);
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure);
         }
 
         public Options withTokenInterval(Duration tokenInterval) {
-            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests);
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure);
         }
 
         public Options withDefaultReply(String defaultReply) {
-            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests);
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure);
         }
 
         public Options withStatusByKey(Map<String, Integer> statusByKey) {
-            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests);
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure);
         }
 
         /** Adds one key to {@link #statusByKey}. */
@@ -92,11 +93,17 @@ public final class FakeUpstream implements AutoCloseable {
         }
 
         public Options withRetryAfterSeconds(int retryAfterSeconds) {
-            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests);
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure);
         }
 
         public Options withRecordRequests(boolean recordRequests) {
-            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests);
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure);
+        }
+
+        /** Speak Azure OpenAI: deployment paths, {@code api-version}, {@code api-key}, Azure's errors and filter results. */
+        public Options withAzure(FakeAzure azure) {
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests,
+                    java.util.Optional.of(azure));
         }
     }
 

@@ -69,12 +69,20 @@ final class FakeUpstreamHandler {
 
     private CompletionStage<HttpResponse> answer(HttpRequest request, HttpEntity.Strict entity, byte[] body,
                                                  FakeUpstreamConnection connection) {
+        if (options.azure().isPresent()) {
+            return FakeAzure.answer(options.azure().get(), request, body, options.statusByKey(), options.retryAfterSeconds(),
+                    openAiPath -> dispatch(request, entity, body, connection, request.method().value(), openAiPath));
+        }
         Integer forcedStatus = forcedStatus(request);
         if (forcedStatus != null) {
             return done(FakeErrorReplies.forStatus(forcedStatus, options.retryAfterSeconds()));
         }
-        String method = request.method().value();
-        String path = request.getUri().path();
+        return dispatch(request, entity, body, connection, request.method().value(), request.getUri().path());
+    }
+
+    /** The OpenAI endpoint at {@code path} (for Azure mode, the OpenAI path its deployment path stands for). */
+    private CompletionStage<HttpResponse> dispatch(HttpRequest request, HttpEntity.Strict entity, byte[] body,
+                                                   FakeUpstreamConnection connection, String method, String path) {
         if (method.equals("GET")) {
             if (path.equals("/v1/models")) return done(FakeModelReplies.list());
             if (path.startsWith("/v1/models/")) return done(FakeModelReplies.get(path.substring("/v1/models/".length())));
