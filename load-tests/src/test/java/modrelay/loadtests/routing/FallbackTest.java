@@ -101,6 +101,16 @@ class FallbackTest {
     }
 
     @Test
+    void theOnlyUpstreamRetriesA5xxOnItsOtherKey() throws Exception {
+        primary = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-broken", 500));
+        relay = RoutedRelay.start(Map.of("UPSTREAM_URL", primary.baseUrl(), "OPENAI_KEY", "sk-broken,sk-good"));
+        HttpResponse<String> r = relay.post("/v1/chat/completions", chat("gpt-4o", "second key.", false));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(java.util.List.of("Bearer sk-broken", "Bearer sk-good"),
+                primary.requests().stream().map(q -> q.header("authorization")).toList());
+    }
+
+    @Test
     void withOneAttemptTheClientGetsTheFirstAnswer() throws Exception {
         primary = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-primary", 500));
         startRelay(primary.baseUrl(), Map.of("MAX_ATTEMPTS", "1"));

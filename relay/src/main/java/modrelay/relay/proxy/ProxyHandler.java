@@ -170,7 +170,7 @@ public final class ProxyHandler {
             ClientCredentials credentials, Optional<Integer> avoidKey) {
         // The router picks upstream and key, and moves on to the next on a failure before any byte reached the client.
         return router.forward(request.method(), ex, body, forwardedHeaders(request, ex), credentials.upstreamKey(),
-                (response, via) -> shaper.shape(response, ex, via), r -> reject(ex, r));
+                shaper::shape, r -> reject(ex, r));
     }
 
     private List<HttpHeader> forwardedHeaders(HttpRequest request, Exchange ex) {

@@ -66,10 +66,13 @@ public final class UpstreamRouter {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamRouter.class);
     private static final long MAX_ERROR_BYTES = 1024 * 1024;
 
-    /** Turns the chosen upstream response into the client's ({@code via} names upstream and key for the log). */
+    /**
+     * Turns the chosen upstream response into the client's. {@code ex} is the request's exchange, with the
+     * model the router read from a body the relay does not otherwise parse; {@code via} names upstream and key for the log.
+     */
     @FunctionalInterface
     public interface Shaper {
-        CompletionStage<HttpResponse> shape(HttpResponse upstream, String via);
+        CompletionStage<HttpResponse> shape(HttpResponse upstream, Exchange ex, String via);
     }
 
     private final RoutingSettings routing;
@@ -330,7 +333,9 @@ public final class UpstreamRouter {
                 boolean keyProblem = status == 429 || (status == 401 && key.isPresent());
                 if ((keyProblem || status >= 500) && canRetry()) {
                     held = new Held(response, u, via);
-                    if (keyProblem && key.isPresent()) {
+                    // Another key of the same upstream for a key's problem, or for a 5xx when no other upstream is left.
+                    boolean lastCandidate = candidate == candidates.size() - 1;
+                    if ((keyProblem || lastCandidate) && key.isPresent()) {
                         triedKeys.add(key.get().index());
                         lastKey = Optional.of(key.get().index());
                     } else {
@@ -348,7 +353,10 @@ public final class UpstreamRouter {
             CompletionStage<HttpResponse> upstream = u.azure() && response.status().intValue() >= 400
                     ? azureError(response)
                     : CompletableFuture.completedFuture(response);
-            CompletionStage<HttpResponse> shaped = upstream.thenCompose(r -> req.shaper.shape(r, via));
+            Exchange ex = clientModel.isPresent() && req.ex.model().isEmpty()
+                    ? req.ex.withModeration(req.ex.dialect(), req.ex.level(), clientModel)
+                    : req.ex;
+            CompletionStage<HttpResponse> shaped = upstream.thenCompose(r -> req.shaper.shape(r, ex, via));
             if (!countsInFlight) return shaped;
             return shaped.handle((r, e) -> {
                 if (e != null) {
