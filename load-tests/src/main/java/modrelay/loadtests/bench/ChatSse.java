@@ -97,6 +97,11 @@ public final class ChatSse {
         return text.toString();
     }
 
+    /** Characters of text so far. */
+    public int textLength() {
+        return text.length();
+    }
+
     public String finishReason() {
         return finishReason;
     }

@@ -42,6 +42,15 @@ final class ProcessMemory {
         return heapUsedKb(run("GC.heap_info"));
     }
 
+    /** Writes the live-object class histogram (it runs a full GC) to {@code file}. */
+    void histogram(Path file) {
+        try {
+            Files.writeString(file, run("GC.class_histogram"));
+        } catch (IOException e) {
+            // a missing histogram only loses detail
+        }
+    }
+
     static long heapUsedKb(String heapInfo) {
         Matcher m = HEAP_USED.matcher(heapInfo);
         return m.find() ? Long.parseLong(m.group(2)) : -1;

@@ -12,6 +12,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Locale;
@@ -36,7 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * Options: {@code --concurrency} (streams open at once; default all), {@code --moderation true|false}
- * (the body flag; absent by default), {@code --timeout-s} (whole run), {@code --label}.
+ * (the body flag; absent by default), {@code --timeout-s} (whole run), {@code --label}, {@code --mark-chars K}
+ * (also time when the first K characters of text had arrived, e.g. the first sentence), {@code --histogram P}
+ * (with {@code --sample-pid}: the process's live class histogram idle and with all streams open, to
+ * {@code P-idle.txt} and {@code P-open.txt}).
  * Output: {@code RESULT}, {@code TIMING}, {@code MEMORY} and {@code ERRORS} lines of
  * {@code key=value} pairs, for scripts.
  */
@@ -51,10 +55,13 @@ public final class StreamHolder {
     private final int openRate;
     private final long timeoutNanos;
     private final ProcessMemory memory;
+    private final int markChars;
+    private String histogramPrefix;
 
     private final Map<String, Integer> errors = new TreeMap<>();
     private final Samples totalMicros = new Samples();
     private final Samples firstTextMicros = new Samples();
+    private final Samples markMicros = new Samples();
     private final Set<Stream> live = new HashSet<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private final byte[] readArray = new byte[64 * 1024];
@@ -66,7 +73,8 @@ public final class StreamHolder {
     private int ok;
 
     private StreamHolder(URI url, String expected, String moderation, int tokenIntervalMs, int streams, int concurrency,
-                         int openRate, long timeoutSeconds, long samplePid) {
+                         int openRate, long timeoutSeconds, long samplePid, int markChars) {
+        this.markChars = markChars;
         this.address = new InetSocketAddress(url.getHost(), url.getPort());
         this.expected = expected;
         this.streams = streams;
@@ -110,6 +118,7 @@ public final class StreamHolder {
         final long startNanos = System.nanoTime();
         boolean counted;
         long now;
+        long markNanos;
 
         Stream(SocketChannel channel) {
             this.channel = channel;
@@ -129,8 +138,10 @@ public final class StreamHolder {
         long idleRss = -1;
         long idleHeap = -1;
         if (memory != null) {
-            idleHeap = memory.liveHeapKb();
+            // RSS first: a full GC can shrink the heap and give memory back.
             idleRss = memory.rssKb();
+            idleHeap = memory.liveHeapKb();
+            if (histogramPrefix != null) memory.histogram(Path.of(histogramPrefix + "-idle.txt"));
         }
         AtomicLong peakRss = new AtomicLong(-1);
         AtomicLong openRss = new AtomicLong(-1);
@@ -174,6 +185,7 @@ public final class StreamHolder {
                     sampler.execute(() -> {
                         openRss.set(memory.rssKb());
                         openHeap.set(memory.liveHeapKb());
+                        if (histogramPrefix != null) memory.histogram(Path.of(histogramPrefix + "-open.txt"));
                     });
                 }
             }
@@ -189,7 +201,8 @@ public final class StreamHolder {
         System.out.printf(Locale.ROOT, "RESULT streams=%d ok=%d errors=%d max_open=%d all_open=%s all_open_after_s=%.2f elapsed_s=%.2f%n",
                 streams, ok, failed, maxOpen, allOpenNanos >= 0, allOpenNanos / 1e9, elapsed / 1e9);
         System.out.println("TIMING " + totalMicros.summary().format("total_ms", 1000) + " "
-                + firstTextMicros.summary().format("first_text_ms", 1000));
+                + firstTextMicros.summary().format("first_text_ms", 1000)
+                + (markChars > 0 ? " " + markMicros.summary().format("mark_ms", 1000) : ""));
         if (memory != null) {
             System.out.printf(Locale.ROOT, "MEMORY idle_rss_kb=%d idle_heap_kb=%d peak_rss_kb=%d open_rss_kb=%d open_heap_kb=%d%n",
                     idleRss, idleHeap, peakRss.get(), openRss.get(), openHeap.get());
@@ -251,6 +264,7 @@ public final class StreamHolder {
             readBuffer.flip();
             readBuffer.get(readArray, 0, n);
             s.reader.feed(readArray, 0, n, s);
+            if (markChars > 0 && s.markNanos == 0 && s.sse.textLength() >= markChars) s.markNanos = now;
             if (s.reader.headersDone() && !s.counted) {
                 s.counted = true;
                 openNow++;
@@ -294,6 +308,7 @@ public final class StreamHolder {
         long end = System.nanoTime();
         totalMicros.add((end - s.startNanos) / 1000);
         firstTextMicros.add((s.sse.firstTextNanos() - s.startNanos) / 1000);
+        if (s.markNanos > 0) markMicros.add((s.markNanos - s.startNanos) / 1000);
     }
 
     public static void main(String[] args) throws Exception {
@@ -308,7 +323,9 @@ public final class StreamHolder {
                 a.integer("concurrency", streams),
                 a.integer("open-rate", 2000),
                 a.longValue("timeout-s", 120),
-                a.longValue("sample-pid", -1));
+                a.longValue("sample-pid", -1),
+                a.integer("mark-chars", 0));
+        holder.histogramPrefix = a.string("histogram", null);
         System.out.println("# " + a.string("label", "streams") + ": " + streams + " streams");
         holder.run();
     }

@@ -1,0 +1,361 @@
+#!/usr/bin/env bash
+# modrelay side-by-side benchmark, one command, loopback only, about 7 minutes:
+#
+#   load-tests/bench.sh
+#
+# Installs what it needs (Debian nginx and wrk), builds the jars if they are missing, starts the
+# fake upstream, the fake Tencent TMS, nginx (plain streaming reverse proxy to the fake), modrelay
+# (unmoderated, access log off) and a second modrelay with moderation against the fake TMS, then
+# measures, side by side:
+#   1. max requests/s of a tiny non-streaming chat completion: direct, nginx, modrelay (wrk);
+#   2. p50/p99 latency at a fixed 1000 req/s, open model (FixedRateProbe): direct, nginx, modrelay;
+#   3. 1,000 / 4,000 / 8,000 concurrent SSE streams held open through a fresh modrelay
+#      (StreamHolder): completed without error, RSS and live heap idle and with all streams open;
+#   4. moderated vs unmoderated streams (TMS 50 ms, a token every 20 ms, 5 sentences).
+# Writes load-tests/results/bench-<date>.md and load-tests/results/latest.md, prints the table,
+# and stops everything it started.
+#
+# Environment (all optional):
+#   BUILD_DIR=target        where the jars are (relay/$BUILD_DIR/modrelay.jar, load-tests/$BUILD_DIR/modrelay-demo.jar)
+#   RELAY_JAVA_OPTS=...     JVM flags of the relays (default: the Dockerfile's, plus the common-pool fix below)
+#   PORT_BASE=19300         first of the six loopback ports used
+#   QUICK=1                 a short smoke run (a few seconds per step, small stream counts)
+#   RESULTS_DIR=...         where the report goes (default load-tests/results)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=${BUILD_DIR:-target}
+RELAY_JAR=$ROOT/relay/$BUILD_DIR/modrelay.jar
+DEMO_JAR=$ROOT/load-tests/$BUILD_DIR/modrelay-demo.jar
+RESULTS_DIR=${RESULTS_DIR:-$ROOT/load-tests/results}
+PORT_BASE=${PORT_BASE:-19300}
+QUICK=${QUICK:-0}
+# The Dockerfile's flags, plus a common pool of 2: on a machine or container with 2 CPUs or fewer the
+# JDK's common pool has parallelism 1, and CompletableFuture then runs every async stage on a *new
+# thread*; Akka's Java API returns Scala-converted futures whose thenCompose/whenComplete are always
+# async, so without this flag the relay starts several threads per request (see the report).
+RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:--XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
+# The fakes and the load tools are the test harness: the same pool fix, a small fixed heap.
+TOOL_JAVA_OPTS=${TOOL_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
+FAKE_JAVA_OPTS=${FAKE_JAVA_OPTS:--Xms512m -Xmx2g -XX:+UseParallelGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
+
+if [[ $QUICK == 1 ]]; then
+  WRK_SECONDS=4; WRK_ROUNDS=1; WARM_SECONDS=3; PROBE_SECONDS=5; PROBE_WARMUP=2
+  STREAM_LEVELS=(200 500); STREAM_TOKENS_MS=300; MOD_STREAMS=5; STREAM_ACCEPT_PER_S=1000
+else
+  WRK_SECONDS=15; WRK_ROUNDS=2; WARM_SECONDS=10; PROBE_SECONDS=20; PROBE_WARMUP=5
+  STREAM_LEVELS=(1000 4000 8000); STREAM_TOKENS_MS=1000; MOD_STREAMS=20; STREAM_ACCEPT_PER_S=150
+fi
+WRK_ARGS=(-t2 -c64)
+# Streams are opened at this rate: faster only overflows the relay's accept queue (SYN retries).
+STREAM_OPEN_RATE=500
+PROBE_RATE=1000
+TMS_LATENCY_MS=50
+MOD_TOKEN_MS=20
+
+# 20 tokens (the fake splits after each word and its trailing space/punctuation): ~20 s at 1 token/s.
+STREAM_TEXT="Streams stay open while the model speaks slowly, one token at a time, and the relay keeps every one alive."
+# 5 sentences of 12 tokens each: 60 tokens, 1.2 s at 20 ms per token.
+FIRST_SENTENCE="The quick brown fox jumps over the lazy dog near the river."
+MOD_TEXT="$FIRST_SENTENCE A small boat drifts slowly past the old mill in the morning. Children laugh while they chase bright kites across the green hill. The baker opens his shop and the smell of bread fills the street. Evening comes softly and the lights of the town begin to glow."
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+# ---------------------------------------------------------------- processes we start, and their end
+WORK=$(mktemp -d /tmp/modrelay-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  local pid
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    local alive=0
+    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [[ $alive == 0 ]] && break
+    sleep 0.2
+  done
+  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  if [[ $status != 0 ]]; then
+    log "logs kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_bg() { # name, command...; sets BG_PID and remembers it for cleanup (never call it in $(...))
+  local name=$1; shift
+  "$@" >"$WORK/$name.log" 2>&1 &
+  BG_PID=$!
+  PIDS+=("$BG_PID")
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_http() { # url, pid, name
+  local i
+  for i in $(seq 1 120); do
+    kill -0 "$2" 2>/dev/null || { tail -20 "$WORK/$3.log" >&2; die "$3 exited while starting"; }
+    curl -s -o /dev/null --max-time 2 "$1" && return 0
+    sleep 0.25
+  done
+  die "$3 did not answer $1 within 30 s"
+}
+
+# ---------------------------------------------------------------- what the bench needs
+ulimit -n "$(ulimit -Hn)"
+if ! command -v nginx >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+  [[ $(id -u) == 0 ]] || die "nginx, wrk and curl are needed: apt-get install nginx wrk curl (as root)"
+  log "installing nginx, wrk and curl (Debian packages)"
+  apt-get update -q >"$WORK/apt.log" 2>&1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx wrk curl >>"$WORK/apt.log" 2>&1 || { tail -20 "$WORK/apt.log"; die "apt-get install"; }
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+command -v jcmd >/dev/null 2>&1 || die "jcmd (a JDK) is needed"
+if [[ ! -f $RELAY_JAR || ! -f $DEMO_JAR ]]; then
+  log "building the jars (./mvnw -B -q package -DskipTests -Dbuild.dirname=$BUILD_DIR)"
+  (cd "$ROOT" && ./mvnw -B -q package -DskipTests "-Dbuild.dirname=$BUILD_DIR") || die "build"
+fi
+
+P_FAKE=$PORT_BASE; P_TMS=$((PORT_BASE + 1)); P_NGINX=$((PORT_BASE + 2))
+P_RELAY=$((PORT_BASE + 3)); P_MOD=$((PORT_BASE + 4)); P_STREAMS=$((PORT_BASE + 5))
+for p in $P_FAKE $P_TMS $P_NGINX $P_RELAY $P_MOD $P_STREAMS; do
+  port_free "$p" || die "port $p is in use (set PORT_BASE)"
+done
+CHAT=/v1/chat/completions
+URL_DIRECT=http://127.0.0.1:$P_FAKE$CHAT
+URL_NGINX=http://127.0.0.1:$P_NGINX$CHAT
+URL_RELAY=http://127.0.0.1:$P_RELAY$CHAT
+URL_MOD=http://127.0.0.1:$P_MOD$CHAT
+URL_STREAMS=http://127.0.0.1:$P_STREAMS$CHAT
+
+tool() { java $TOOL_JAVA_OPTS -cp "$DEMO_JAR" "$@"; }
+kv() { grep -o "\b$2=[^ ]*" <<<"$1" | awk -F= 'NR == 1 { print $2 }'; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+START_LOAD=$(load_avg)
+STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+log "work dir $WORK; load average $START_LOAD"
+
+# ---------------------------------------------------------------- start everything
+start_bg fake java $FAKE_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.fakes.FakeUpstream "$P_FAKE" 0; PID_FAKE=$BG_PID
+start_bg tms java $TOOL_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.fakes.FakeTms "$P_TMS" "$TMS_LATENCY_MS"; PID_TMS=$BG_PID
+
+mkdir -p "$WORK/nginx-tmp"
+sed -e "s|@WORK@|$WORK|g" -e "s|@NGINX_PORT@|$P_NGINX|g" -e "s|@UPSTREAM_PORT@|$P_FAKE|g" \
+  "$ROOT/load-tests/bench/nginx.conf.template" >"$WORK/nginx.conf"
+start_bg nginx "$NGINX" -e "$WORK/nginx-error.log" -p "$WORK" -c "$WORK/nginx.conf"; PID_NGINX=$BG_PID
+
+relay_env=(HOST=127.0.0.1 UPSTREAM_URL=http://127.0.0.1:$P_FAKE ACCESS_LOG_LEVEL=OFF UPSTREAM_MAX_CONNECTIONS=10000)
+start_relay() { # name, port, extra env...; sets BG_PID
+  local name=$1 port=$2; shift 2
+  start_bg "$name" env "${relay_env[@]}" PORT="$port" "$@" java $RELAY_JAVA_OPTS -jar "$RELAY_JAR"
+}
+start_relay relay "$P_RELAY"; PID_RELAY=$BG_PID
+TMS_ENV=(TENCENT_CLOUD_ENDPOINT=http://127.0.0.1:$P_TMS)
+TMS_ENV+=("TENCENT_CLOUD_SID=$(tool modrelay.loadtests.bench.FakeTmsCredentials id)")
+TMS_ENV+=("TENCENT_CLOUD_SKEY=$(tool modrelay.loadtests.bench.FakeTmsCredentials key)")
+start_relay relay-moderated "$P_MOD" "${TMS_ENV[@]}"; PID_MOD=$BG_PID
+
+wait_http "http://127.0.0.1:$P_FAKE/v1/models" "$PID_FAKE" fake
+wait_http "http://127.0.0.1:$P_NGINX/v1/models" "$PID_NGINX" nginx
+wait_http "http://127.0.0.1:$P_RELAY/healthz" "$PID_RELAY" relay
+wait_http "http://127.0.0.1:$P_MOD/healthz" "$PID_MOD" relay-moderated
+for i in $(seq 1 40); do port_free "$P_TMS" || break; sleep 0.25; done
+
+BODY='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"say:ok."}]}'
+for u in "$URL_DIRECT" "$URL_NGINX" "$URL_RELAY"; do
+  reply=$(curl -s --max-time 5 -H 'Content-Type: application/json' -H 'Authorization: Bearer sk-bench' -d "$BODY" "$u")
+  grep -q '"content":"ok."' <<<"$reply" || die "unexpected reply from $u: $reply"
+done
+log "all started: fake :$P_FAKE, TMS :$P_TMS, nginx :$P_NGINX, modrelay :$P_RELAY, moderated modrelay :$P_MOD"
+
+# ---------------------------------------------------------------- 1. max requests/s
+LUA=$ROOT/load-tests/bench/chat-post.lua
+log "warm-up: wrk ${WARM_SECONDS}s on each target"
+for u in "$URL_RELAY" "$URL_NGINX" "$URL_DIRECT"; do
+  wrk "${WRK_ARGS[@]}" -d"${WARM_SECONDS}s" -s "$LUA" "$u" >/dev/null
+done
+declare -A RPS P50 P99 ERR
+for t in direct nginx modrelay; do RPS[$t]=0; done
+for round in $(seq 1 "$WRK_ROUNDS"); do
+  for t in direct nginx modrelay; do
+    case $t in direct) u=$URL_DIRECT ;; nginx) u=$URL_NGINX ;; modrelay) u=$URL_RELAY ;; esac
+    sleep 1
+    line=$(wrk "${WRK_ARGS[@]}" -d"${WRK_SECONDS}s" -s "$LUA" "$u" | grep '^WRK ')
+    log "throughput round $round $t: $line"
+    rps=$(kv "$line" rps)
+    if awk "BEGIN { exit !($rps > ${RPS[$t]}) }"; then
+      RPS[$t]=$rps; P50[$t]=$(kv "$line" p50_ms); P99[$t]=$(kv "$line" p99_ms)
+      ERR[$t]=$(( $(kv "$line" socket_errors) + $(kv "$line" non_2xx) ))
+    fi
+  done
+done
+
+# ---------------------------------------------------------------- 2. latency at a fixed rate
+declare -A LAT
+for t in direct nginx modrelay; do
+  case $t in direct) u=$URL_DIRECT ;; nginx) u=$URL_NGINX ;; modrelay) u=$URL_RELAY ;; esac
+  line=$(timeout 120 java $TOOL_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.bench.FixedRateProbe --url "$u" --rate "$PROBE_RATE" \
+    --duration-s "$PROBE_SECONDS" --warmup-s "$PROBE_WARMUP" --connections 64 --label "$t" | grep '^RESULT ')
+  log "latency $t: $line"
+  LAT[$t]=$line
+done
+
+# ---------------------------------------------------------------- 4. moderated vs unmoderated
+# (before the stream levels, while both relays are warm; interleaved to share the machine's noise)
+log "moderation: warm-up"
+first_chars=${#FIRST_SENTENCE}
+hold() { # url, moderation flag, streams, concurrency, label
+  timeout 180 java $TOOL_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.bench.StreamHolder --url "$1" --moderation "$2" \
+    --streams "$3" --concurrency "$4" --text "$MOD_TEXT" --token-interval-ms "$MOD_TOKEN_MS" --mark-chars "$first_chars" \
+    --timeout-s 150 --label "$5"
+}
+hold "$URL_RELAY" absent 8 4 warm-unmoderated >/dev/null
+hold "$URL_MOD" true 8 4 warm-moderated >/dev/null
+MOD_UN_OUT=$(hold "$URL_RELAY" absent "$MOD_STREAMS" 1 unmoderated)
+MOD_ON_OUT=$(hold "$URL_MOD" true "$MOD_STREAMS" 1 moderated)
+log "unmoderated: $(grep -E '^(RESULT|TIMING|ERRORS)' <<<"$MOD_UN_OUT" | tr '\n' ' ')"
+log "moderated:   $(grep -E '^(RESULT|TIMING|ERRORS)' <<<"$MOD_ON_OUT" | tr '\n' ' ')"
+TMS_CALLS_NOTE="fake TMS answers after ${TMS_LATENCY_MS} ms"
+
+# ---------------------------------------------------------------- 3. concurrent streams
+log "stopping the first two relays; a fresh modrelay for the stream levels"
+kill -TERM "$PID_RELAY" "$PID_MOD" 2>/dev/null || true
+wait "$PID_RELAY" "$PID_MOD" 2>/dev/null || true
+start_relay relay-streams "$P_STREAMS"; PID_STREAMS=$BG_PID
+wait_http "http://127.0.0.1:$P_STREAMS/healthz" "$PID_STREAMS" relay-streams
+log "stream warm-up (500 short streams)"
+timeout 120 java $TOOL_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.bench.StreamHolder --url "$URL_STREAMS" --streams 500 \
+  --open-rate 1000 --text "Warm up the streaming path, please." --token-interval-ms 50 --timeout-s 60 --label warm-up >/dev/null
+declare -A ST INTERVAL
+for n in "${STREAM_LEVELS[@]}"; do
+  sleep 2
+  # Every stream must still be open when the last one opens: the relay accepts a few hundred new
+  # streams per second on a busy 2-CPU machine, so bigger levels get slower replies (20 tokens each).
+  interval=$(( (n / STREAM_ACCEPT_PER_S + 10) * 1000 / 20 ))
+  (( interval < STREAM_TOKENS_MS )) && interval=$STREAM_TOKENS_MS
+  INTERVAL[$n]=$interval
+  out=$(timeout 240 java $TOOL_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.bench.StreamHolder --url "$URL_STREAMS" \
+    --streams "$n" --open-rate "$STREAM_OPEN_RATE" --text "$STREAM_TEXT" --token-interval-ms "$interval" \
+    --timeout-s 200 --sample-pid "$PID_STREAMS" --histogram "$WORK/histogram-$n" --label "streams-$n")
+  log "streams $n (a token every $interval ms): $(grep -E '^(RESULT|MEMORY|ERRORS)' <<<"$out" | tr '\n' ' ')"
+  ST[$n]=$out
+  kill -0 "$PID_STREAMS" 2>/dev/null || die "the relay died during $n streams (see $WORK/relay-streams.log)"
+done
+END_LOAD=$(load_avg)
+
+# ---------------------------------------------------------------- the report
+mkdir -p "$RESULTS_DIR"
+STAMP=$(date -u +%Y-%m-%d-%H%M)
+REPORT=$RESULTS_DIR/bench-$STAMP.md
+yes_no() { awk "BEGIN { print ($1) ? \"**met**\" : \"**missed**\" }"; }
+{
+  echo "# modrelay benchmark, $STARTED"
+  echo
+  echo "Machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | awk 'NR == 1')." \
+       "Load average at start $START_LOAD, at end $END_LOAD (other work on the machine shares its 2 CPUs: read ratios, not absolutes)." \
+       "Commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')."
+  echo
+  echo "Relay JVM flags: \`$RELAY_JAVA_OPTS\`; env \`${relay_env[*]}\`."
+  echo "Upstream: the fake (\`FakeUpstream\`), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') with \`proxy_buffering off\`, HTTP/1.1 keep-alive pool of 64."
+  echo
+  echo "## 1. Max requests/s, tiny non-streaming chat completion"
+  echo
+  echo "wrk ${WRK_ARGS[*]} -d${WRK_SECONDS}s, POST \`$CHAT\` (\`say:ok.\`), best of $WRK_ROUNDS rounds after a ${WARM_SECONDS}s warm-up each."
+  echo
+  echo "| target | req/s | p50 ms | p99 ms | errors |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+  for t in direct nginx modrelay; do
+    echo "| $t | ${RPS[$t]} | ${P50[$t]} | ${P99[$t]} | ${ERR[$t]} |"
+  done
+  THR_RATIO=$(calc "%.2f" "${RPS[modrelay]} / ${RPS[nginx]}")
+  echo
+  echo "modrelay / nginx = **$THR_RATIO** (goal ≥ 0.8); nginx / direct = $(calc "%.2f" "${RPS[nginx]} / ${RPS[direct]}"); modrelay / direct = $(calc "%.2f" "${RPS[modrelay]} / ${RPS[direct]}")."
+  echo
+  echo "## 2. Latency at a fixed $PROBE_RATE req/s (open model)"
+  echo
+  echo "FixedRateProbe: requests scheduled every $((1000000 / PROBE_RATE)) µs over 64 keep-alive connections for ${PROBE_SECONDS}s after ${PROBE_WARMUP}s of warm-up; latency from each request's intended start (coordinated omission counted)."
+  echo
+  echo "| target | ok | errors | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for t in direct nginx modrelay; do
+    l=${LAT[$t]}
+    echo "| $t | $(kv "$l" ok) | $(kv "$l" errors) | $(kv "$l" latency_ms_p50) | $(kv "$l" latency_ms_p90) | $(kv "$l" latency_ms_p99) | $(kv "$l" latency_ms_p999) | $(kv "$l" latency_ms_max) |"
+  done
+  ADDED_P99=$(calc "%.3f" "$(kv "${LAT[modrelay]}" latency_ms_p99) - $(kv "${LAT[direct]}" latency_ms_p99)")
+  NGINX_P99=$(calc "%.3f" "$(kv "${LAT[nginx]}" latency_ms_p99) - $(kv "${LAT[direct]}" latency_ms_p99)")
+  echo
+  echo "Added p99 over direct: modrelay **$ADDED_P99 ms** (goal ≤ 1 ms), nginx $NGINX_P99 ms."
+  echo
+  echo "## 3. Concurrent SSE streams held open through modrelay"
+  echo
+  echo "StreamHolder: one connection per stream, opened at up to ${STREAM_OPEN_RATE}/s; each reply is 20 tokens, paced so that all streams are open together (a token every $(for n in "${STREAM_LEVELS[@]}"; do printf '%s ms at %s, ' "${INTERVAL[$n]}" "$n"; done | sed 's/, $//')); every stream's concatenated deltas must equal the expected text and end with \`[DONE]\`. A fresh relay, warmed with 500 short streams; idle = before the first level. Heap = live heap after a full GC (\`jcmd GC.run\` + \`GC.heap_info\`) taken once all streams were open; RSS = peak VmRSS during the level."
+  echo
+  echo "| streams | ok | errors | all open at once | RSS idle → peak MB | live heap idle → open MB | RSS per stream KB | heap per stream KB |"
+  echo "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"
+  first=${STREAM_LEVELS[0]}
+  IDLE_RSS=$(kv "${ST[$first]}" idle_rss_kb); IDLE_HEAP=$(kv "${ST[$first]}" idle_heap_kb)
+  for n in "${STREAM_LEVELS[@]}"; do
+    o=${ST[$n]}
+    peak=$(kv "$o" peak_rss_kb); heap=$(kv "$o" open_heap_kb)
+    echo "| $n | $(kv "$o" ok) | $(kv "$o" errors) | $(kv "$o" all_open) (max $(kv "$o" max_open)) | $(calc "%.0f → %.0f" "$IDLE_RSS/1024, $peak/1024") | $(calc "%.0f → %.0f" "$IDLE_HEAP/1024, $heap/1024") | $(calc "%.1f" "($peak - $IDLE_RSS) / $n") | $(calc "%.1f" "($heap - $IDLE_HEAP) / $n") |"
+  done
+  for n in "${STREAM_LEVELS[@]}"; do
+    e=$(grep '^ERRORS' <<<"${ST[$n]}" | sed 's/^ERRORS *//')
+    [[ -n $e ]] && echo && echo "Errors at $n streams: $e"
+  done
+  LAST=${STREAM_LEVELS[-1]}
+  if [[ -s $WORK/histogram-$LAST-open.txt && -s $WORK/histogram-$LAST-idle.txt ]]; then
+    echo
+    echo "Largest live-heap growth by class at $LAST streams (\`jcmd GC.class_histogram\`, open − idle, per stream):"
+    echo
+    echo "| class | bytes per stream | instances per stream |"
+    echo "| --- | ---: | ---: |"
+    awk -v n="$LAST" 'FNR == 1 { file++ } $1 ~ /:$/ && NF >= 4 { if (file == 1) { ib[$4] = $3; ic[$4] = $2 } else { ob[$4] = $3; oc[$4] = $2 } }
+      END { for (k in ob) printf "%d\t%s\t%.2f\n", (ob[k] - ib[k]) / n, k, (oc[k] - ic[k]) / n }' \
+      "$WORK/histogram-$LAST-idle.txt" "$WORK/histogram-$LAST-open.txt" | sort -rn | awk 'NR <= 12' |
+      awk -F'\t' '{ printf "| `%s` | %d | %s |\n", $2, $1, $3 }'
+  fi
+  LAST_OK=$(kv "${ST[$LAST]}" ok)
+  LAST_RSS_PER=$(calc "%.1f" "($(kv "${ST[$LAST]}" peak_rss_kb) - $IDLE_RSS) / $LAST")
+  echo
+  echo "## 4. Moderated vs unmoderated streams"
+  echo
+  echo "$MOD_STREAMS sequential streams through each relay; reply of 5 sentences, 60 tokens, one token every $MOD_TOKEN_MS ms; $TMS_CALLS_NOTE. First text = first non-empty delta; first sentence = when the first ${first_chars} characters had arrived."
+  echo
+  echo "| relay | ok | total mean ms | total p50 ms | first text mean ms | first text p50 ms | first sentence p50 ms |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for which in unmoderated moderated; do
+    [[ $which == unmoderated ]] && o=$MOD_UN_OUT || o=$MOD_ON_OUT
+    echo "| $which | $(kv "$o" ok)/$MOD_STREAMS | $(kv "$o" total_ms_mean) | $(kv "$o" total_ms_p50) | $(kv "$o" first_text_ms_mean) | $(kv "$o" first_text_ms_p50) | $(kv "$o" mark_ms_p50) |"
+  done
+  MOD_RATIO_MEAN=$(calc "%.3f" "$(kv "$MOD_ON_OUT" total_ms_mean) / $(kv "$MOD_UN_OUT" total_ms_mean)")
+  MOD_RATIO_P50=$(calc "%.3f" "$(kv "$MOD_ON_OUT" total_ms_p50) / $(kv "$MOD_UN_OUT" total_ms_p50)")
+  FIRST_LIMIT=$(calc "%.1f" "$(kv "$MOD_UN_OUT" mark_ms_p50) + $TMS_LATENCY_MS")
+  FIRST_MOD=$(kv "$MOD_ON_OUT" first_text_ms_p50)
+  echo
+  echo "Total time moderated / unmoderated: mean **$MOD_RATIO_MEAN**, median **$MOD_RATIO_P50** (goal ≤ 1.05)." \
+       "Moderated first text p50 $FIRST_MOD ms vs first-sentence time + one TMS round trip = $FIRST_LIMIT ms."
+  echo
+  echo "## Goals"
+  echo
+  echo "| goal | measured | |"
+  echo "| --- | --- | --- |"
+  echo "| throughput ≥ 0.8 × nginx | $THR_RATIO × | $(yes_no "$THR_RATIO >= 0.8") |"
+  echo "| added p99 at $PROBE_RATE req/s ≤ 1 ms over direct | $ADDED_P99 ms | $(yes_no "$ADDED_P99 <= 1") |"
+  echo "| $LAST concurrent streams, no errors, every text complete | $LAST_OK / $LAST ok | $(yes_no "$LAST_OK == $LAST") |"
+  echo "| ≤ 30 KB RSS per stream at $LAST | $LAST_RSS_PER KB | $(yes_no "$LAST_RSS_PER <= 30") |"
+  echo "| moderated / unmoderated completion ≤ 1.05 | $MOD_RATIO_MEAN (mean), $MOD_RATIO_P50 (median) | $(yes_no "$MOD_RATIO_MEAN <= 1.05") |"
+  echo "| moderated first text ≤ first sentence + one TMS round trip | $FIRST_MOD ms vs $FIRST_LIMIT ms | $(yes_no "$FIRST_MOD <= $FIRST_LIMIT") |"
+} >"$REPORT"
+[[ $QUICK == 1 ]] || cp "$REPORT" "$RESULTS_DIR/latest.md"
+echo
+cat "$REPORT"
+echo
+log "report: $REPORT ($(( SECONDS / 60 )) min $(( SECONDS % 60 )) s)"
