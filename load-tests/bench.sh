@@ -21,6 +21,7 @@
 #   PORT_BASE=19300         first of the six loopback ports used
 #   QUICK=1                 a short smoke run (a few seconds per step, small stream counts)
 #   RESULTS_DIR=...         where the report goes (default load-tests/results)
+#   BENCH_SOURCE=...        what was measured, for the report (default: the git commit of this checkout)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -138,6 +139,13 @@ kv() { grep -o "\b$2=[^ ]*" <<<"$1" | awk -F= 'NR == 1 { print $2 }'; }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 
+if [[ -n ${BENCH_SOURCE:-} ]]; then
+  SOURCE_NOTE=$BENCH_SOURCE
+elif git -C "$ROOT" rev-parse --short HEAD >/dev/null 2>&1; then
+  SOURCE_NOTE="commit $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ', work tree with uncommitted changes')"
+else
+  SOURCE_NOTE="unknown (not a git checkout)"
+fi
 START_LOAD=$(load_avg)
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 log "work dir $WORK; load average $START_LOAD"
@@ -260,7 +268,7 @@ yes_no() { awk "BEGIN { print ($1) ? \"**met**\" : \"**missed**\" }"; }
   echo
   echo "Machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | awk 'NR == 1')." \
        "Load average at start $START_LOAD, at end $END_LOAD (other work on the machine shares its 2 CPUs: read ratios, not absolutes)." \
-       "Commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')."
+       "Source: $SOURCE_NOTE."
   echo
   echo "Relay JVM flags: \`$RELAY_JAVA_OPTS\`; env \`${relay_env[*]}\`."
   echo "Upstream: the fake (\`FakeUpstream\`), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') with \`proxy_buffering off\`, HTTP/1.1 keep-alive pool of 64."
