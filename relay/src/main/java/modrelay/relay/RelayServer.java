@@ -128,6 +128,10 @@ public final class RelayServer implements AutoCloseable {
                 () -> binding.unbind().thenApply(ignored -> Done.getInstance()));
         cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-drain",
                 () -> proxy.inFlight().drained(deadline)
+                        // The last bytes of a finished stream may still sit in Akka's TCP stage; closing at once
+                        // would abort the socket (RST) and the client would lose its tail, [DONE] included.
+                        .thenCompose(ignored -> CompletableFuture.runAsync(() -> {},
+                                CompletableFuture.delayedExecutor(500, java.util.concurrent.TimeUnit.MILLISECONDS)))
                         .thenCompose(ignored -> binding.terminate(java.time.Duration.ofSeconds(1)))
                         .thenApply(ignored -> Done.getInstance()));
     }
