@@ -115,16 +115,11 @@ public final class SettingsLoader {
         while (v.endsWith("/")) v = v.substring(0, v.length() - 1);
         if (v.endsWith("/v1")) v = v.substring(0, v.length() - 3);
         try {
-            URI uri = new URI(v);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                    && uri.getQuery() == null && uri.getFragment() == null && uri.getUserInfo() == null) {
-                return uri;
-            }
-        } catch (URISyntaxException ignored) {
-            // reported below
+            return HttpUrls.parse(var, v, "https://api.openai.com");
+        } catch (ConfigException e) {
+            // Name the value as the user wrote it, not as trimmed.
+            throw new ConfigException(var + " must be an http:// or https:// URL like https://api.openai.com, got \"" + raw + "\"");
         }
-        throw new ConfigException(var + " must be an http:// or https:// URL like https://api.openai.com, got \"" + raw + "\"");
     }
 
     private static List<Secret> secrets(List<String> raw) {

@@ -131,19 +131,7 @@ final class UpstreamsParser {
     }
 
     private static URI url(String field, String raw) {
-        String v = raw.trim();
-        while (v.endsWith("/")) v = v.substring(0, v.length() - 1);
-        try {
-            URI uri = new URI(v);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                    && uri.getQuery() == null && uri.getFragment() == null && uri.getUserInfo() == null) {
-                return uri;
-            }
-        } catch (URISyntaxException ignored) {
-            // reported below
-        }
-        throw new ConfigException(field + " must be an http:// or https:// URL like https://api.deepseek.com/v1, got \"" + raw + "\"");
+        return HttpUrls.parse(field, raw, "https://api.deepseek.com/v1");
     }
 
     private static Optional<String> optionalString(String at, ConfigObject obj, String field) {
