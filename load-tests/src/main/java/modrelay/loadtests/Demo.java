@@ -26,6 +26,7 @@ public final class Demo {
     private Demo() {}
 
     public static void main(String[] args) throws IOException {
+        Main.widenCommonPool();
         Main.chooseLogFormat(System.getenv("LOG_FORMAT"));
         FakeUpstream upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(80)));
         Path keywords = Files.createTempFile("modrelay-demo-keywords", ".txt");

@@ -38,7 +38,8 @@ public final class InFlight {
         }
         ResponseEntity entity = response.entity();
         Source<ByteString, NotUsed> body = entity.getDataBytes().watchTermination((mat, done) -> {
-            done.whenComplete((ok, err) -> end());
+            // Run inline: Akka's converted futures run plain whenComplete on the common pool.
+            done.whenCompleteAsync((ok, err) -> end(), Runnable::run);
             return NotUsed.getInstance();
         });
         return response.withEntity(entity.getContentLengthOption().isPresent()

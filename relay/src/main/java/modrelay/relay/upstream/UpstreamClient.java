@@ -62,14 +62,16 @@ public final class UpstreamClient {
                         new UpstreamFailure.FirstByteTimeout(firstByteTimeout.toMillis()))),
                 system.executionContext());
         http.singleRequest(request, http.defaultClientHttpsContext(), poolSettings, system.classicSystem().log())
-                .whenComplete((response, error) -> {
+                // Explicit executor: Akka's converted futures run plain whenComplete on the common pool,
+                // which on a 2-CPU machine starts a new thread per task.
+                .whenCompleteAsync((response, error) -> {
                     timer.cancel();
                     if (error != null) {
                         result.completeExceptionally(error);
                     } else if (!result.complete(response)) {
                         discard(response);
                     }
-                });
+                }, system.executionContext());
         return result;
     }
 
