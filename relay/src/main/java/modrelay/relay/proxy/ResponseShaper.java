@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import modrelay.config.Settings;
-import modrelay.moderation.FailMode;
 import modrelay.moderation.ModerationContext;
 import modrelay.moderation.ModerationListener;
 import modrelay.moderation.Moderator;
@@ -112,10 +111,7 @@ final class ResponseShaper {
     }
 
     private ModerationOptions options(Exchange ex) {
-        var m = settings.moderation();
-        return new ModerationOptions(ex.level(), m.failMode().equals("open") ? FailMode.OPEN : FailMode.CLOSED,
-                m.blockMessage(), m.unavailableMessage(), m.maxFrameChars(), m.maxHold(), m.parallelism(),
-                new ModerationContext(ex.requestId(), ex.client()));
+        return ModerationOptions.of(settings.moderation(), ex.level(), new ModerationContext(ex.requestId(), ex.client()));
     }
 
     private List<HttpHeader> clientHeaders(HttpResponse upstream, Exchange ex) {
