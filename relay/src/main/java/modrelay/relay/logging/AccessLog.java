@@ -29,7 +29,7 @@ public final class AccessLog {
             String moderationOutcome) {
         if (!ACCESS.isInfoEnabled()) return;
         long micros = (System.nanoTime() - ex.startNanos()) / 1000;
-        String path = clean(pathOnly(ex.path()));
+        String path = clean(ex.pathOnly());
         StringBuilder msg = new StringBuilder(256).append(ex.method()).append(' ').append(path);
         LoggingEventBuilder line = ACCESS.atInfo()
                 .addKeyValue("method", ex.method())
@@ -54,11 +54,6 @@ public final class AccessLog {
         line.addKeyValue(key, value);
     }
 
-    /** Query strings can carry secrets (some clients put keys there): log the path only. */
-    private static String pathOnly(String pathAndQuery) {
-        int q = pathAndQuery.indexOf('?');
-        return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
-    }
 
     /** Client-chosen text (paths, model names) must not forge lines: control characters and spaces become '_'. */
     static String clean(String value) {

@@ -200,14 +200,10 @@ public final class ExchangeObserver implements ModerationListener {
 
     private void write() {
         ReplyText.Reply r = reply;
-        chatLog.record(new ChatEntry(started, ex.requestId(), ex.client(), ex.clientIp(), ex.method(), pathOnly(ex.path()),
+        chatLog.record(new ChatEntry(started, ex.requestId(), ex.client(), ex.clientIp(), ex.method(), ex.pathOnly(),
                 ex.model().orElse(""), status, stream, (endNanos - ex.startNanos()) / 1000, ex.requestJson(), r.text(),
                 r.truncated(), r.finishReason(), r.usageJson(), cut, ex.level().name().toLowerCase(Locale.ROOT),
                 moderated ? tally.outcome() : "off", tally.snapshot(), outcome));
     }
 
-    private static String pathOnly(String pathAndQuery) {
-        int q = pathAndQuery.indexOf('?');
-        return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
-    }
 }

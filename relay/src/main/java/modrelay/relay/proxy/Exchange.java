@@ -32,6 +32,12 @@ public record Exchange(
         this(requestId, client, clientIp, method, path, dialect, level, model, startNanos, akka.util.ByteString.emptyByteString());
     }
 
+    /** The path without its query: query strings can carry secrets (some clients put keys there), so logs use this. */
+    public String pathOnly() {
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
+    }
+
     public boolean moderated() {
         return level != ModerationLevel.OFF && dialect.isPresent();
     }

@@ -117,7 +117,7 @@ public final class ProxyHandler {
         if (declared.isPresent() && declared.getAsLong() > max) return reject(ex, OpenAiError.tooLarge(max).response());
 
         Optional<Dialect> dialect = request.method().equals(HttpMethods.POST) && isJson(entity.getContentType())
-                ? Dialect.forPath(pathOnly(pathAndQuery))
+                ? Dialect.forPath(ex.pathOnly())
                 : Optional.empty();
         if (dialect.isEmpty()) {
             if (admission.checksModels() && request.method().equals(HttpMethods.POST)) {
@@ -233,8 +233,4 @@ public final class ProxyHandler {
         return ResponseShaper.isJson(ct);
     }
 
-    private static String pathOnly(String pathAndQuery) {
-        int q = pathAndQuery.indexOf('?');
-        return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
-    }
 }

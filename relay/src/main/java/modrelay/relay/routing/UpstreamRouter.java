@@ -172,7 +172,7 @@ public final class UpstreamRouter {
      */
     public CompletionStage<HttpResponse> forward(HttpMethod method, Exchange ex, UpstreamBody body, List<HttpHeader> headers,
             Optional<String> clientKey, Shaper shaper, Function<HttpResponse, CompletionStage<HttpResponse>> reject) {
-        String path = pathOnly(ex.path());
+        String path = ex.pathOnly();
         if (routing.declared() && method.equals(HttpMethods.GET) && (path.equals("/v1/models") || path.startsWith("/v1/models/"))) {
             return CompletableFuture.completedFuture(modelsAnswer(ex, path));
         }
@@ -500,10 +500,6 @@ public final class UpstreamRouter {
         return m.equals("application/json") || m.endsWith("+json");
     }
 
-    private static String pathOnly(String pathAndQuery) {
-        int q = pathAndQuery.indexOf('?');
-        return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
-    }
 
     /** The request cannot be expressed for the chosen upstream (an Azure deployment path without a model). */
     private static final class Unroutable extends RuntimeException {
