@@ -1,11 +1,6 @@
 package modrelay.relay.proxy;
 
 import akka.http.javadsl.model.HttpResponse;
-import akka.NotUsed;
-import akka.http.javadsl.model.HttpEntities;
-import akka.http.javadsl.model.ResponseEntity;
-import akka.stream.javadsl.Source;
-import akka.util.ByteString;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,19 +27,7 @@ public final class InFlight {
 
     /** Ends the exchange when the response body ends (at once for a body already in memory). */
     HttpResponse endWhenSent(HttpResponse response) {
-        if (response.entity().isStrict()) {
-            end();
-            return response;
-        }
-        ResponseEntity entity = response.entity();
-        Source<ByteString, NotUsed> body = entity.getDataBytes().watchTermination((mat, done) -> {
-            // Run inline: Akka's converted futures run plain whenComplete on the common pool.
-            done.whenCompleteAsync((ok, err) -> end(), Runnable::run);
-            return NotUsed.getInstance();
-        });
-        return response.withEntity(entity.getContentLengthOption().isPresent()
-                ? HttpEntities.create(entity.getContentType(), entity.getContentLengthOption().getAsLong(), body)
-                : HttpEntities.createChunked(entity.getContentType(), body));
+        return ResponseEnd.whenSent(response, this::end);
     }
 
     void end() {

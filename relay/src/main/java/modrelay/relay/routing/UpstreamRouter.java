@@ -40,6 +40,7 @@ import modrelay.config.UpstreamEndpoint;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.logging.AccessLog;
 import modrelay.relay.proxy.Exchange;
+import modrelay.relay.proxy.ResponseEnd;
 import modrelay.relay.proxy.UpstreamBody;
 import modrelay.relay.routing.RoutingTable.Route;
 import modrelay.relay.upstream.KeyPool;
@@ -456,18 +457,7 @@ public final class UpstreamRouter {
     }
 
     private HttpResponse endsInFlight(HttpResponse response, int upstream) {
-        if (response.entity().isStrict()) {
-            inFlight.decrementAndGet(upstream);
-            return response;
-        }
-        var entity = response.entity();
-        var bytes = entity.getDataBytes().watchTermination((mat, done) -> {
-            done.whenComplete((ok, err) -> inFlight.decrementAndGet(upstream));
-            return mat;
-        });
-        return response.withEntity(entity.getContentLengthOption().isPresent()
-                ? HttpEntities.create(entity.getContentType(), entity.getContentLengthOption().getAsLong(), bytes)
-                : HttpEntities.createChunked(entity.getContentType(), bytes));
+        return ResponseEnd.whenSent(response, () -> inFlight.decrementAndGet(upstream));
     }
 
     private HttpResponse modelsAnswer(Exchange ex, String path) {
