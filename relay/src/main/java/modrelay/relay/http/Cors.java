@@ -32,9 +32,9 @@ public final class Cors extends AllDirectives {
 
     public Route wrap(Supplier<Route> inner) {
         return extractRequest(request -> {
-            Optional<String> origin = header(request, "origin");
+            Optional<String> origin = request.getHeader("origin").map(HttpHeader::value);
             if (request.method().equals(HttpMethods.OPTIONS) && origin.isPresent()
-                    && header(request, "access-control-request-method").isPresent()) {
+                    && request.getHeader("access-control-request-method").map(HttpHeader::value).isPresent()) {
                 return complete(preflight(request, origin.get()));
             }
             if (origin.isEmpty()) return inner.get();
@@ -48,7 +48,7 @@ public final class Cors extends AllDirectives {
         if (headers.isEmpty()) return HttpResponse.create().withStatus(StatusCodes.FORBIDDEN);
         headers.add(RawHeader.create("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS"));
         headers.add(RawHeader.create("Access-Control-Allow-Headers",
-                header(request, "access-control-request-headers").orElse("authorization, content-type")));
+                request.getHeader("access-control-request-headers").map(HttpHeader::value).orElse("authorization, content-type")));
         headers.add(RawHeader.create("Access-Control-Max-Age", "86400"));
         return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT).addHeaders(headers);
     }
@@ -67,8 +67,4 @@ public final class Cors extends AllDirectives {
         return h;
     }
 
-    private static Optional<String> header(HttpRequest r, String lowerName) {
-        for (HttpHeader h : r.getHeaders()) if (h.is(lowerName)) return Optional.of(h.value());
-        return Optional.empty();
-    }
 }

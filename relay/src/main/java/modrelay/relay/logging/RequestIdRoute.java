@@ -22,7 +22,7 @@ public final class RequestIdRoute extends AllDirectives {
 
     public Route wrap(Supplier<Route> inner) {
         return extractRequest(request -> {
-            Optional<String> given = header(request);
+            Optional<String> given = request.getHeader(HEADER).map(HttpHeader::value);
             String id = RequestIds.fromClientOrNew(given);
             HttpResponseIds ids = new HttpResponseIds(id);
             if (given.isPresent() && given.get().equals(id)) return mapResponse(ids::ensure, inner);
@@ -43,8 +43,4 @@ public final class RequestIdRoute extends AllDirectives {
         return r.withHeaders(headers);
     }
 
-    private static Optional<String> header(HttpRequest r) {
-        for (HttpHeader h : r.getHeaders()) if (h.is("x-request-id")) return Optional.of(h.value());
-        return Optional.empty();
-    }
 }

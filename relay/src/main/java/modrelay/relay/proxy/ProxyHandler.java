@@ -103,7 +103,7 @@ public final class ProxyHandler {
 
     private CompletionStage<HttpResponse> exchange(HttpRequest request, String pathAndQuery, String clientIp) {
         long start = System.nanoTime();
-        String requestId = RequestIds.fromClientOrNew(header(request, "x-request-id"));
+        String requestId = RequestIds.fromClientOrNew(header(request, "X-Request-Id"));
         ClientCredentials credentials = ClientCredentials.parse(header(request, "authorization"), header(request, "api-key"),
                 header(request, "x-proxy-key"), guard.requiresKey(), router.hasServerKeys());
         Admission admission = guard.admission(credentials.proxyKey());
@@ -222,11 +222,9 @@ public final class ProxyHandler {
         return entity.toStrict(settings.upstream().firstByteTimeout().toMillis(), max, materializer);
     }
 
-    private static Optional<String> header(HttpRequest request, String lowerName) {
-        for (HttpHeader h : request.getHeaders()) {
-            if (h.is(lowerName)) return Optional.of(h.value());
-        }
-        return Optional.empty();
+
+    private static Optional<String> header(HttpRequest request, String name) {
+        return request.getHeader(name).map(HttpHeader::value);
     }
 
     private static boolean isJson(ContentType ct) {
