@@ -10,7 +10,11 @@ import java.util.Optional;
 /** An OpenAI API shape: where its text is, what ends it, how to cut it. Stateless; shared by all streams. */
 public sealed interface Dialect permits ChatDialect, CompletionsDialect, ResponsesDialect {
 
-    /** The dialect of an API path ({@code /v1/chat/completions}, {@code /v1/completions}, {@code /v1/responses}). */
+    /**
+     * The dialect of an API path ({@code /v1/chat/completions}, {@code /v1/completions}, {@code /v1/responses}).
+     * Matched by the path's ending on purpose: clients speaking Azure paths
+     * ({@code /openai/deployments/<name>/chat/completions}) are moderated too.
+     */
     static Optional<Dialect> forPath(String path) {
         if (path == null) return Optional.empty();
         int query = path.indexOf('?');

@@ -24,6 +24,8 @@ class DialectTest {
     void choosesTheDialectByPath() {
         assertEquals(Optional.of(ChatDialect.INSTANCE), Dialect.forPath("/v1/chat/completions"));
         assertEquals(Optional.of(ChatDialect.INSTANCE), Dialect.forPath("/openai/v1/chat/completions?x=1"));
+        assertEquals(Optional.of(ChatDialect.INSTANCE),
+                Dialect.forPath("/openai/deployments/prod-4o/chat/completions?api-version=2024-10-21"));
         assertEquals(Optional.of(CompletionsDialect.INSTANCE), Dialect.forPath("/v1/completions"));
         assertEquals(Optional.of(ResponsesDialect.INSTANCE), Dialect.forPath("/v1/responses/"));
         assertEquals(Optional.empty(), Dialect.forPath("/v1/embeddings"));
