@@ -40,6 +40,7 @@ public final class TencentModerator implements Moderator {
     private static final Logger log = LoggerFactory.getLogger(TencentModerator.class);
     private static final String SOURCE = TmsResponse.SOURCE;
 
+    private final TencentSettings settings;
     private final CommonClient client;
     private final OkHttpClient http;
     private final ThreadPoolExecutor pool;
@@ -48,18 +49,37 @@ public final class TencentModerator implements Moderator {
     private final SecretScrubber scrubber;
 
     public TencentModerator(TencentSettings settings) {
+        this.settings = settings;
         this.timeout = settings.timeout();
         this.bizType = settings.bizType() == null ? "" : settings.bizType();
         this.scrubber = new SecretScrubber(settings.secretId().reveal(), settings.secretKey().reveal());
         this.http = TmsHttpClient.create(settings.timeout(), settings.maxConcurrency());
-        this.client = new CommonClient("tms", TmsRequest.VERSION,
-                new Credential(settings.secretId().reveal(), settings.secretKey().reveal()),
-                settings.region(), profile(settings, http));
+        this.client = client(settings, http);
         this.pool = TmsCallPool.create(settings.maxConcurrency());
         // Never the secret id or key, not even redacted.
         log.info("Tencent TMS moderator: {}{} region {} bizType '{}' timeout {} ms, {} calls at once",
                 settings.protocol(), settings.endpoint(), settings.region(), bizType, timeout.toMillis(),
                 settings.maxConcurrency());
+    }
+
+    /** The SDK client around an OkHttp client (the moderator's own, or the warm-up's that never sends). */
+    private static CommonClient client(TencentSettings settings, OkHttpClient http) {
+        return new CommonClient("tms", TmsRequest.VERSION,
+                new Credential(settings.secretId().reveal(), settings.secretKey().reveal()),
+                settings.region(), profile(settings, http));
+    }
+
+    /**
+     * Starts warming this client up in the background and returns at once: the first calls of a cold
+     * JVM would otherwise pay for class loading, DNS and the TLS handshake inside MODERATION_TIMEOUT.
+     * Nothing billed is sent ({@link TmsWarmUp}). Call it once, at start.
+     *
+     * @return completes with true once the endpoint answered the warm-up GET, false if it could not be
+     *     reached; never completes exceptionally
+     */
+    public CompletionStage<Boolean> warmUp() {
+        return TmsWarmUp.start(h -> client(settings, h), http, settings.protocol() + settings.endpoint() + "/", bizType,
+                timeout, scrubber, pool::isShutdown);
     }
 
     /**
