@@ -143,7 +143,7 @@ public final class FakeTms implements AutoCloseable {
             ServerBinding binding = Http.get(system)
                     .newServerAt("127.0.0.1", options.port())
                     .withSettings(serverSettings(system))
-                    .bind(new Routes(handler).route())
+                    .bind(new Routes(handler, state).route())
                     .toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
             return new FakeTms(system, binding, state);
@@ -164,13 +164,18 @@ public final class FakeTms implements AutoCloseable {
         return ServerSettings.create(system).withParserSettings(parser);
     }
 
-    /** TMS takes every action as a POST to "/". */
+    /**
+     * TMS takes every action as a POST to "/". A GET of "/" (the relay's warm-up opening its connection)
+     * is counted apart, never as a call, and answered 404 like anything else.
+     */
     private static final class Routes extends AllDirectives {
         private static final FiniteDuration STRICT_ENTITY_TIMEOUT = FiniteDuration.create(10, TimeUnit.SECONDS);
         private final FakeTmsHandler handler;
+        private final FakeTmsState state;
 
-        Routes(FakeTmsHandler handler) {
+        Routes(FakeTmsHandler handler, FakeTmsState state) {
             this.handler = handler;
+            this.state = state;
         }
 
         Route route() {
@@ -178,7 +183,15 @@ public final class FakeTms implements AutoCloseable {
                     pathSingleSlash(() -> post(() -> extractRequest(request ->
                             extractStrictEntity(STRICT_ENTITY_TIMEOUT, entity ->
                                     completeWithFuture(handler.handle(request, entity)))))),
-                    complete(StatusCodes.NOT_FOUND, "fake TMS: POST / only"));
+                    pathSingleSlash(() -> get(() -> {
+                        state.countRootGet();
+                        return notFound();
+                    })),
+                    notFound());
+        }
+
+        private Route notFound() {
+            return complete(StatusCodes.NOT_FOUND, "fake TMS: POST / only");
         }
     }
 
@@ -191,9 +204,19 @@ public final class FakeTms implements AutoCloseable {
         return "127.0.0.1:" + port();
     }
 
-    /** Requests received so far (rejected ones included). */
+    /** Calls ({@code POST /}) received so far, rejected ones included; {@link #rootGets()} are not calls. */
     public int calls() {
         return state.calls();
+    }
+
+    /** {@code GET /} requests so far: no action, nothing billed (a client opening its connection early). */
+    public int rootGets() {
+        return state.rootGets().get();
+    }
+
+    /** Completes once at least {@code n} {@code GET /} requests have arrived. */
+    public java.util.concurrent.CompletionStage<Void> whenRootGets(int n) {
+        return state.rootGets().whenAtLeast(n);
     }
 
     /** The decoded {@code Content} of every well-signed call, oldest first. */

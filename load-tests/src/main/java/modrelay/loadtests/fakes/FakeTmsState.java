@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** What tests change while the fake runs (latency, failure) and what they read back (calls, texts). */
 final class FakeTmsState {
     private final AtomicInteger calls = new AtomicInteger();
+    private final FakeUpstreamCounter rootGets = new FakeUpstreamCounter();
     private final ArrayDeque<FakeTms.Received> received = new ArrayDeque<>();
     private final int maxTexts;
     private volatile Duration latency;
@@ -24,6 +25,14 @@ final class FakeTmsState {
 
     int calls() {
         return calls.get();
+    }
+
+    void countRootGet() {
+        rootGets.increment();
+    }
+
+    FakeUpstreamCounter rootGets() {
+        return rootGets;
     }
 
     /** Keeps the newest {@code maxTexts}, so a long benchmark does not grow without bound. */
