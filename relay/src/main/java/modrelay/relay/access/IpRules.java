@@ -71,6 +71,7 @@ public final class IpRules {
      *               by a whitelist and let in by a blacklist alone
      */
     public Verdict check(String client) {
+        if (whitelist.isEmpty() && blacklist.isEmpty()) return Verdict.ALLOWED;
         Optional<byte[]> address = IpAddresses.parse(client);
         if (address.isPresent() && matches(blacklist, address.get())) return Verdict.BLACKLISTED;
         if (whitelist.isEmpty()) return Verdict.ALLOWED;
@@ -84,8 +85,9 @@ public final class IpRules {
      * @param forwardedFor   the X-Forwarded-For header values in the order received (several headers are one list)
      */
     public String clientAddress(String socketPeer, List<String> forwardedFor) {
+        if (trustedProxies.isEmpty()) return socketPeer;
         Optional<byte[]> peer = IpAddresses.parse(socketPeer);
-        if (trustedProxies.isEmpty() || peer.isEmpty() || !matches(trustedProxies, peer.get())) return socketPeer;
+        if (peer.isEmpty() || !matches(trustedProxies, peer.get())) return socketPeer;
         List<String> hops = new ArrayList<>();
         for (String header : forwardedFor) {
             for (String hop : header.split(",")) {

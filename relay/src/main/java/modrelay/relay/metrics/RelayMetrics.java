@@ -2,11 +2,13 @@ package modrelay.relay.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,7 @@ public final class RelayMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger activeStreams = new AtomicInteger();
     private final Set<String> moderationLabels = ConcurrentHashMap.newKeySet();
+    private final Map<String, Meter> meters = new ConcurrentHashMap<>();
     private final Counter chatLogDropped;
     private final Counter chatLogWritten;
 
@@ -52,8 +55,9 @@ public final class RelayMetrics {
 
     /** One response to a client, by route class and status. */
     public void request(String route, int status) {
-        Counter.builder("modrelay.requests").description("Responses to clients by route and status")
-                .tags("route", route, "status", Integer.toString(status)).register(registry).increment();
+        cached("requests|" + route + "|" + status, () -> Counter.builder("modrelay.requests")
+                .description("Responses to clients by route and status")
+                .tags("route", route, "status", Integer.toString(status)).register(registry)).increment();
     }
 
     /** Time from the client's request to the upstream's response headers. */
@@ -70,8 +74,8 @@ public final class RelayMetrics {
 
     public void bytesRelayed(String route, long bytes) {
         if (bytes <= 0) return;
-        Counter.builder("modrelay.relayed.bytes").baseUnit("bytes").description("Response body bytes sent to clients")
-                .tags("route", route).register(registry).increment(bytes);
+        cached("bytes|" + route, () -> Counter.builder("modrelay.relayed.bytes").baseUnit("bytes")
+                .description("Response body bytes sent to clients").tags("route", route).register(registry)).increment(bytes);
     }
 
     public void streamStarted() {
@@ -101,26 +105,29 @@ public final class RelayMetrics {
     /** One call to the moderator, with its result: pass, review, block or unavailable. */
     public void moderationCall(String source, String result, long nanos) {
         String s = label(source, 32);
-        Counter.builder("modrelay.moderation.calls").description("Calls to the moderator")
-                .tags("source", s, "result", result).register(registry).increment();
+        cached("calls|" + s + "|" + result, () -> Counter.builder("modrelay.moderation.calls")
+                .description("Calls to the moderator").tags("source", s, "result", result).register(registry)).increment();
         timer("modrelay.moderation.duration", "Moderator call latency", "source", s).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void moderationVerdict(String suggestion, String label) {
-        Counter.builder("modrelay.moderation.verdicts").description("Moderator verdicts by suggestion and label")
-                .tags("suggestion", suggestion, "label", moderationLabel(label)).register(registry).increment();
+        String l = moderationLabel(label);
+        cached("verdicts|" + suggestion + "|" + l, () -> Counter.builder("modrelay.moderation.verdicts")
+                .description("Moderator verdicts by suggestion and label")
+                .tags("suggestion", suggestion, "label", l).register(registry)).increment();
     }
 
     /** The moderator could not answer (timeout, error, auth failure). */
     public void moderationFailure(String source) {
-        Counter.builder("modrelay.moderation.failures").description("Moderator calls without an answer")
-                .tags("source", label(source, 32)).register(registry).increment();
+        String s = label(source, 32);
+        cached("failures|" + s, () -> Counter.builder("modrelay.moderation.failures")
+                .description("Moderator calls without an answer").tags("source", s).register(registry)).increment();
     }
 
     /** A response cut by moderation: "blocked" (a verdict) or "unavailable" (fail mode closed). */
     public void moderationCut(String reason) {
-        Counter.builder("modrelay.moderation.cuts").description("Responses cut by moderation")
-                .tags("reason", reason).register(registry).increment();
+        cached("cuts|" + reason, () -> Counter.builder("modrelay.moderation.cuts")
+                .description("Responses cut by moderation").tags("reason", reason).register(registry)).increment();
     }
 
     public void chatLogDropped() {
@@ -132,8 +139,20 @@ public final class RelayMetrics {
     }
 
     private Timer timer(String name, String description, String tag, String value) {
-        return Timer.builder(name).description(description).tags(tag, value)
-                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+        return cached(name + "|" + value, () -> Timer.builder(name).description(description).tags(tag, value)
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
+    }
+
+    /**
+     * The meter registered under {@code key}, registered on first use. Micrometer's own lookup builds
+     * and sorts a tag set and an id on every call (a few percent of the relay's CPU per request); the
+     * label values are bounded (route classes, status codes, capped moderation labels), so is this map.
+     */
+    @SuppressWarnings("unchecked")
+    private <M extends Meter> M cached(String key, Supplier<M> register) {
+        Meter m = meters.get(key);
+        if (m == null) m = meters.computeIfAbsent(key, k -> register.get());
+        return (M) m;
     }
 
     private String moderationLabel(String raw) {
