@@ -87,15 +87,23 @@ public final class SseHeartbeat extends GraphStage<FlowShape<ByteString, ByteStr
                 });
             }
 
+            /** When the last bytes went out; the timer is not moved per chunk (that cost a scheduler task per token). */
+            private long lastOutNanos;
+
             @Override
             public void preStart() {
+                lastOutNanos = System.nanoTime();
                 scheduleOnce(TIMER, interval);
             }
 
             @Override
             public void onTimer(Object key) {
-                if (pending == null && isAvailable(out) && boundary.atBoundary()) {
+                long silentNanos = System.nanoTime() - lastOutNanos;
+                if (silentNanos < interval.toNanos()) {
+                    scheduleOnce(TIMER, Duration.ofNanos(interval.toNanos() - silentNanos)); // output since: wait the rest
+                } else if (pending == null && isAvailable(out) && boundary.atBoundary()) {
                     emitChunk(PING);
+                    scheduleOnce(TIMER, interval);
                 } else {
                     scheduleOnce(TIMER, interval);
                 }
@@ -104,7 +112,7 @@ public final class SseHeartbeat extends GraphStage<FlowShape<ByteString, ByteStr
             private void emitChunk(ByteString chunk) {
                 push(out, chunk);
                 boundary.after(chunk);
-                scheduleOnce(TIMER, interval); // restarts the silence countdown
+                lastOutNanos = System.nanoTime(); // restarts the silence countdown
             }
         };
     }

@@ -20,6 +20,7 @@ import modrelay.moderation.Verdict;
 import modrelay.moderation.sse.SseParser;
 import modrelay.relay.metrics.RelayMetrics;
 import modrelay.relay.metrics.RouteClass;
+import modrelay.relay.proxy.ClientBody;
 import modrelay.relay.proxy.Exchange;
 
 /**
@@ -154,9 +155,9 @@ public final class ExchangeObserver implements ModerationListener {
         if (chat && success) reply = ReplyText.whole(ex.dialect().get(), body, false);
     }
 
-    /** Counts the body's bytes (and the stream while it runs) and reports its end, however it ended. */
-    public Source<ByteString, NotUsed> watch(Source<ByteString, NotUsed> body, boolean sse) {
-        return body.via(new BodyWatch(new BodyWatch.Listener() {
+    /** Hears the body's bytes (and counts the stream while it runs) and its end, however it ended. */
+    public ClientBody.Listener bodyListener(boolean sse) {
+        return new ClientBody.Listener() {
             @Override
             public void started() {
                 if (!sse) return;
@@ -169,7 +170,7 @@ public final class ExchangeObserver implements ModerationListener {
                 if (sse) metrics.streamEnded();
                 ExchangeObserver.this.ended(bodyBytes, bodyOutcome);
             }
-        }));
+        };
     }
 
     /** The response body has ended (or was whole): the access line now, the chat entry once the reply is in too. */

@@ -14,6 +14,7 @@ import modrelay.moderation.text.Dialect;
  * @param level       the resolved moderation level (OFF when not moderated)
  * @param startNanos  System.nanoTime() when the request arrived
  * @param requestJson the JSON body as sent upstream, kept for the chat log only when it is on; else empty
+ * @param bodyEnd     what runs once the response body has been sent (shared by every copy of this exchange)
  */
 public record Exchange(
         String requestId,
@@ -25,11 +26,13 @@ public record Exchange(
         ModerationLevel level,
         Optional<String> model,
         long startNanos,
-        akka.util.ByteString requestJson) {
+        akka.util.ByteString requestJson,
+        BodyEnd bodyEnd) {
 
     public Exchange(String requestId, String client, String clientIp, String method, String path, Optional<Dialect> dialect,
             ModerationLevel level, Optional<String> model, long startNanos) {
-        this(requestId, client, clientIp, method, path, dialect, level, model, startNanos, akka.util.ByteString.emptyByteString());
+        this(requestId, client, clientIp, method, path, dialect, level, model, startNanos, akka.util.ByteString.emptyByteString(),
+                new BodyEnd());
     }
 
     /** The path without its query: query strings can carry secrets (some clients put keys there), so logs use this. */
@@ -43,10 +46,10 @@ public record Exchange(
     }
 
     public Exchange withModeration(Optional<Dialect> d, ModerationLevel l, Optional<String> m) {
-        return new Exchange(requestId, client, clientIp, method, path, d, l, m, startNanos, requestJson);
+        return new Exchange(requestId, client, clientIp, method, path, d, l, m, startNanos, requestJson, bodyEnd);
     }
 
     public Exchange withRequestJson(akka.util.ByteString json) {
-        return new Exchange(requestId, client, clientIp, method, path, dialect, level, model, startNanos, json);
+        return new Exchange(requestId, client, clientIp, method, path, dialect, level, model, startNanos, json, bodyEnd);
     }
 }

@@ -1,6 +1,5 @@
 package modrelay.relay.proxy;
 
-import akka.http.javadsl.model.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,11 +22,6 @@ public final class InFlight {
 
     void begin() {
         count.incrementAndGet();
-    }
-
-    /** Ends the exchange when the response body ends (at once for a body already in memory). */
-    HttpResponse endWhenSent(HttpResponse response) {
-        return ResponseEnd.whenSent(response, this::end);
     }
 
     void end() {

@@ -87,12 +87,19 @@ public final class ProxyHandler {
      */
     public CompletionStage<HttpResponse> handle(HttpRequest request, String pathAndQuery, String clientIp) {
         inFlight.begin();
-        return exchange(request, pathAndQuery, clientIp).handle((response, error) -> {
+        BodyEnd end = new BodyEnd();
+        end.add(inFlight::end);
+        return exchange(request, pathAndQuery, clientIp, end).handle((response, error) -> {
             if (error != null) {
-                inFlight.end();
+                end.run();
                 throw error instanceof CompletionException c ? c : new CompletionException(error);
             }
-            return inFlight.endWhenSent(response);
+            if (response.entity().isStrict()) {
+                end.run();
+                return response;
+            }
+            // Streamed bodies end in the shaper's ClientBody stage; anything else is watched here.
+            return end.attached() ? response : ResponseEnd.whenSent(response, end::run);
         });
     }
 
@@ -101,14 +108,14 @@ public final class ProxyHandler {
         return inFlight;
     }
 
-    private CompletionStage<HttpResponse> exchange(HttpRequest request, String pathAndQuery, String clientIp) {
+    private CompletionStage<HttpResponse> exchange(HttpRequest request, String pathAndQuery, String clientIp, BodyEnd end) {
         long start = System.nanoTime();
         String requestId = RequestIds.fromClientOrNew(header(request, "X-Request-Id"));
         ClientCredentials credentials = ClientCredentials.parse(header(request, "authorization"), header(request, "api-key"),
                 header(request, "x-proxy-key"), guard.requiresKey(), router.hasServerKeys());
         Admission admission = guard.admission(credentials.proxyKey());
         Exchange ex = new Exchange(requestId, admission.client(), clientIp, request.method().value(), pathAndQuery,
-                Optional.empty(), ModerationLevel.OFF, Optional.empty(), start);
+                Optional.empty(), ModerationLevel.OFF, Optional.empty(), start, akka.util.ByteString.emptyByteString(), end);
         if (admission instanceof Admission.Refused refused) return reject(ex, refused.error().response());
 
         RequestEntity entity = request.entity();

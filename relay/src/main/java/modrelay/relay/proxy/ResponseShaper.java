@@ -7,7 +7,6 @@ import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.ResponseEntity;
 import akka.http.javadsl.model.headers.RawHeader;
-import akka.japi.pf.PFBuilder;
 import akka.stream.Materializer;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
@@ -78,11 +77,10 @@ final class ResponseShaper {
             boolean responsesApi = ex.dialect().map(d -> d.name().equals("responses")).orElse(false);
             long idleMillis = settings.upstream().idleTimeout().toMillis();
             body = body
-                    .recover(new PFBuilder<Throwable, ByteString>()
-                            .match(Throwable.class, t -> SseErrors.midStream(t, idleMillis, responsesApi))
-                            .build())
-                    .via(SseHeartbeat.flow(settings.server().heartbeatInterval()));
-            return done(upstream.withHeaders(headers).withEntity(HttpEntities.createChunked(contentType, observer.watch(body, true))));
+                    .via(SseHeartbeat.flow(settings.server().heartbeatInterval()))
+                    .via(ClientBody.flow(observer.bodyListener(true), ex.bodyEnd(),
+                            Optional.of(t -> SseErrors.midStream(t, idleMillis, responsesApi))));
+            return done(upstream.withHeaders(headers).withEntity(HttpEntities.createChunked(contentType, body)));
         }
 
         if (moderate && isJson(contentType)) {
@@ -103,7 +101,8 @@ final class ResponseShaper {
         Source<ByteString, NotUsed> upstreamBody = bytesOf(entity)
                 .via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining));
         if (isJson(contentType)) upstreamBody = observer.tapJson(upstreamBody);
-        Source<ByteString, NotUsed> body = observer.watch(upstreamBody, false);
+        Source<ByteString, NotUsed> body = upstreamBody.via(ClientBody.flow(observer.bodyListener(false), ex.bodyEnd(),
+                Optional.empty()));
         ResponseEntity streamed = entity.getContentLengthOption().isPresent()
                 ? HttpEntities.create(contentType, entity.getContentLengthOption().getAsLong(), body)
                 : HttpEntities.createChunked(contentType, body);

@@ -40,7 +40,6 @@ import modrelay.config.UpstreamEndpoint;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.logging.AccessLog;
 import modrelay.relay.proxy.Exchange;
-import modrelay.relay.proxy.ResponseEnd;
 import modrelay.relay.proxy.UpstreamBody;
 import modrelay.relay.routing.RoutingTable.Route;
 import modrelay.relay.upstream.KeyPool;
@@ -364,7 +363,9 @@ public final class UpstreamRouter {
                     inFlight.decrementAndGet(u.index());
                     throw e instanceof CompletionException c ? c : new CompletionException(e);
                 }
-                return endsInFlight(r, u.index());
+                // Counted down once the client's body has been sent (ClientBody runs the exchange's BodyEnd).
+                ex.bodyEnd().add(() -> inFlight.decrementAndGet(u.index()));
+                return r;
             });
         }
 
@@ -454,10 +455,6 @@ public final class UpstreamRouter {
                     byte[] bytes = e == null ? strict.getData().toArray() : new byte[0];
                     return response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, AzureErrors.normalize(status, bytes)));
                 });
-    }
-
-    private HttpResponse endsInFlight(HttpResponse response, int upstream) {
-        return ResponseEnd.whenSent(response, () -> inFlight.decrementAndGet(upstream));
     }
 
     private HttpResponse modelsAnswer(Exchange ex, String path) {
