@@ -87,6 +87,22 @@ public final class RoutingTable {
     }
 
     /**
+     * The model a client calling Azure deployment {@code deployment} directly (an {@code /openai/deployments/<d>/...}
+     * path, no model in the body) is using, by the name clients know it: the model an Azure upstream maps to that
+     * deployment by name (not by glob; the first in configuration order), else the deployment's own name. Sub-key
+     * model rules are checked against it, so the path cannot reach a deployment the key's models would not.
+     */
+    public String modelOfDeployment(String deployment) {
+        for (UpstreamEndpoint u : upstreams) {
+            if (u.kind() != UpstreamKind.AZURE) continue;
+            for (ModelRoute r : u.models()) {
+                if (!r.isGlob() && r.upstreamName().map(deployment::equals).orElse(false)) return r.pattern();
+            }
+        }
+        return deployment;
+    }
+
+    /**
      * The name under which a model that upstream {@code i} lists itself is offered to clients: its own
      * name when one of the upstream's unmapped routes matches it.
      */

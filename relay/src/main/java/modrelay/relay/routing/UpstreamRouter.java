@@ -203,6 +203,11 @@ public final class UpstreamRouter {
         return route(req, body, Optional.empty(), false);
     }
 
+    /** See {@link RoutingTable#modelOfDeployment}: the client-facing model behind an Azure deployment a client names in its path. */
+    public String modelOfDeployment(String deployment) {
+        return table.modelOfDeployment(deployment);
+    }
+
     /** Whether any upstream holds server-side keys. */
     public boolean hasServerKeys() {
         return routing.hasServerKeys();

@@ -73,6 +73,22 @@ class RoutingTableTest {
     }
 
     @Test
+    void anAzureDeploymentIsTheModelMappedToItElseItsOwnName() {
+        RoutingTable t = new RoutingTable(List.of(
+                openai("o", 0, 1, "gpt-35=legacy-35", "*"),
+                azure("east", "gpt-4o=prod-gpt4o", "gpt-35=legacy-35", "gpt-4o-mini", "gpt-4*=any-4"),
+                azure("west", "gpt-4o-west=prod-gpt4o", "west-only=west-dep")));
+        assertEquals("gpt-4o", t.modelOfDeployment("prod-gpt4o"), "the first Azure upstream that maps it wins");
+        assertEquals("gpt-35", t.modelOfDeployment("legacy-35"));
+        assertEquals("west-only", t.modelOfDeployment("west-dep"), "any Azure upstream, in configuration order");
+        assertEquals("gpt-4o-mini", t.modelOfDeployment("gpt-4o-mini"), "an unmapped Azure model is its own deployment");
+        assertEquals("any-4", t.modelOfDeployment("any-4"), "a glob names no one model: the deployment's own name");
+        assertEquals("other", t.modelOfDeployment("other"), "unknown: its own name");
+        RoutingTable openAiOnly = new RoutingTable(List.of(openai("o", 0, 1, "gpt-4o=legacy-35")));
+        assertEquals("legacy-35", openAiOnly.modelOfDeployment("legacy-35"), "an OpenAI upstream's renames are no deployments");
+    }
+
+    @Test
     void listedModelsAreOfferedWhereAnUnmappedRouteAcceptsThem() {
         assertTrue(table.offersListed(0, "gpt-4o-2024-11-20"));
         assertFalse(table.offersListed(0, "dall-e-3"));
