@@ -29,6 +29,7 @@ import modrelay.relay.access.ProxyKeyGuard;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.logging.AccessLog;
 import modrelay.relay.logging.Observability;
+import modrelay.relay.routing.AzurePaths;
 import modrelay.relay.routing.UpstreamRouter;
 import modrelay.relay.upstream.HeaderFilter;
 import modrelay.relay.upstream.KeyPoolClient;
@@ -117,6 +118,13 @@ public final class ProxyHandler {
         Exchange ex = new Exchange(requestId, admission.client(), clientIp, request.method().value(), pathAndQuery,
                 Optional.empty(), ModerationLevel.OFF, Optional.empty(), start, akka.util.ByteString.emptyByteString(), end);
         if (admission instanceof Admission.Refused refused) return reject(ex, refused.error().response());
+        // On an Azure path the deployment in the path is the model (the body names none), so a sub-key's model rules
+        // must see it: else such a key reaches every deployment. Checked before any body is read, whatever the method.
+        Optional<String> deploymentModel = admission.checksModels()
+                ? AzurePaths.deploymentOf(ex.pathOnly()).map(router::modelOfDeployment)
+                : Optional.empty();
+        Optional<OpenAiError> deploymentRefused = admission.modelRefusal(deploymentModel);
+        if (deploymentRefused.isPresent()) return reject(ex, deploymentRefused.get().response());
 
         RequestEntity entity = request.entity();
         long max = settings.server().maxRequestBytes();
@@ -164,9 +172,12 @@ public final class ProxyHandler {
                                 .response());
                     }
                     UpstreamBody body = new UpstreamBody.Bytes(strict.getContentType(), akka.util.ByteString.fromArray(json.upstreamBody()));
+                    // For the logs: on an Azure path, the deployment's model. It moves no request: the router's /openai/
+                    // branch goes by the path, and a lone catch-all upstream renames nothing.
+                    Optional<String> model = deploymentModel.or(json::model);
                     Exchange moderated = observability.chatLog().enabled()
-                            ? ex.withModeration(dialect, level, json.model()).withRequestJson(((UpstreamBody.Bytes) body).bytes())
-                            : ex.withModeration(dialect, level, json.model());
+                            ? ex.withModeration(dialect, level, model).withRequestJson(((UpstreamBody.Bytes) body).bytes())
+                            : ex.withModeration(dialect, level, model);
                     return admission.spend(() -> forward(request, moderated, body, credentials, Optional.empty()),
                             r -> reject(moderated, r));
                 })
