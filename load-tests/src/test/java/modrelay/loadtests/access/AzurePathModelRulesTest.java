@@ -120,6 +120,19 @@ class AzurePathModelRulesTest {
     }
 
     @Test
+    void pathsThatOnlyLookLikeAzureAreRefusedToKeysWithModelRules() throws Exception {
+        int before = azure.requests().size();
+        for (String odd : new String[] {"/openai//deployments/legacy-35", "/OpenAI/deployments/legacy-35",
+                "/openai/deployments/gpt-4o%2F..%2Flegacy-35"}) {
+            HttpResponse<String> r = Web.json("POST", relay.baseUrl + odd + "/chat/completions" + VERSION, null, noModel("Hi."),
+                    "api-key", secret);
+            assertEquals(400, r.statusCode(), odd + " -> " + r.body());
+            assertEquals("unsupported_path", Web.body(r).at("/error/code").asText(), r.body());
+        }
+        assertEquals(before, azure.requests().size(), "the fake Azure received none of them: " + azure.requests());
+    }
+
+    @Test
     void aFormOnARefusedDeploymentIsRefusedWithoutReachingAzure() throws Exception {
         int before = azure.requests().size();
         byte[] audio = new byte[100_000];

@@ -120,6 +120,11 @@ public final class ProxyHandler {
         if (admission instanceof Admission.Refused refused) return reject(ex, refused.error().response());
         // On an Azure path the deployment in the path is the model (the body names none), so a sub-key's model rules
         // must see it: else such a key reaches every deployment. Checked before any body is read, whatever the method.
+        if (admission.checksModels() && !AzurePaths.canonical(ex.pathOnly())) {
+            return reject(ex, OpenAiError.invalidParameter("This key may use only some models, so Azure-style paths must be "
+                    + "spelled /openai/deployments/<deployment>/... (lower case, no empty segments).", "unsupported_path")
+                    .response());
+        }
         Optional<String> deploymentModel = admission.checksModels()
                 ? AzurePaths.deploymentOf(ex.pathOnly()).map(router::modelOfDeployment)
                 : Optional.empty();
