@@ -87,7 +87,7 @@ public final class RelayServer implements AutoCloseable {
         AtomicBoolean ready = new AtomicBoolean(true);
         Routes routes = new Routes(settings.server().routePrefix(), proxy, new Cors(settings.server().corsOrigins()), ready::get,
                 access.ipGate(), new AdminRoutes(settings.access().adminToken(), access.subKeys(), moderator.isPresent(),
-                        Materializer.matFromSystem(system)).route());
+                        Materializer.matFromSystem(system)).route().seal().handler(system), observability);
 
         CoordinatedShutdown cs = CoordinatedShutdown.get(system);
         cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "readiness-off", () -> {
@@ -107,7 +107,7 @@ public final class RelayServer implements AutoCloseable {
 
         return Http.get(system)
                 .newServerAt(settings.server().host(), settings.server().port())
-                .bind(observability.wrap(routes.route()))
+                .bind(routes)
                 .thenApply(binding -> {
                     drainOnShutdown(cs, binding, proxy, settings.server().shutdownDeadline());
                     return new RelayServer(system, binding, moderator);

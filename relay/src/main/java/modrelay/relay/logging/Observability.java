@@ -3,8 +3,8 @@ package modrelay.relay.logging;
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
-import akka.http.javadsl.server.AllDirectives;
-import akka.http.javadsl.server.Route;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -17,7 +17,7 @@ import modrelay.config.ObservabilitySettings;
 import modrelay.config.Settings;
 import modrelay.moderation.Moderator;
 import modrelay.relay.metrics.MeteredModerator;
-import modrelay.relay.metrics.MetricsRoute;
+import modrelay.relay.metrics.MetricsEndpoint;
 import modrelay.relay.metrics.RelayMetrics;
 import modrelay.relay.metrics.RouteClass;
 import modrelay.relay.proxy.Exchange;
@@ -27,15 +27,14 @@ import modrelay.relay.proxy.Exchange;
  * metrics registry and GET /metrics, the chat log and its writer. One per relay; wired by
  * RelayServer, handed to the proxy, closed after the HTTP binding has drained.
  */
-public final class Observability extends AllDirectives {
+public final class Observability {
     private static final Set<String> UNCOUNTED = Set.of("/healthz", "/readyz", "/metrics");
 
     private final String routePrefix;
     private final RelayMetrics metrics;
     private final ChatLog chatLog;
     private final Optional<ChatLogWriter> writer;
-    private final MetricsRoute metricsRoute;
-    private final RequestIdRoute requestIds = new RequestIdRoute();
+    private final MetricsEndpoint metricsEndpoint;
 
     private Observability(String routePrefix, RelayMetrics metrics, Optional<ChatLogWriter> writer,
             ObservabilitySettings settings) {
@@ -43,7 +42,7 @@ public final class Observability extends AllDirectives {
         this.metrics = metrics;
         this.writer = writer;
         this.chatLog = writer.<ChatLog>map(w -> w).orElse(ChatLog.OFF);
-        this.metricsRoute = new MetricsRoute(metrics, settings.metricsToken());
+        this.metricsEndpoint = new MetricsEndpoint(metrics, settings.metricsToken());
     }
 
     /** Starts the chat log writer when LOG_CHAT is on; fails with a one-line ConfigException if LOG_DIR is unusable. */
@@ -83,21 +82,14 @@ public final class Observability extends AllDirectives {
         return new MeteredModerator(moderator, metrics);
     }
 
-    /**
-     * The relay's routes with request ids on every response, {@code GET /metrics} at the root, and
-     * every response counted by route class and status (health and metrics themselves are not).
-     */
-    public Route wrap(Route inner) {
-        Route all = concat(metricsRoute.route(), inner).seal();
-        return requestIds.wrap(() -> extractRequest(request -> {
-            String path = request.getUri().path();
-            if (UNCOUNTED.contains(path)) return all;
-            String route = routeOf(path);
-            return mapResponse(r -> {
-                metrics.request(route, r.status().intValue());
-                return r;
-            }, () -> all);
-        }));
+    /** The answer to {@code GET /metrics} (Prometheus text; METRICS_TOKEN checked). */
+    public HttpResponse metricsAnswer(HttpRequest request) {
+        return metricsEndpoint.answer(request);
+    }
+
+    /** Counts one response to a client by route class and status; health and metrics themselves are not counted. */
+    public void countResponse(String path, int status) {
+        if (!UNCOUNTED.contains(path)) metrics.request(routeOf(path), status);
     }
 
     private String routeOf(String path) {

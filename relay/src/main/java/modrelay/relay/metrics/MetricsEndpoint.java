@@ -8,8 +8,6 @@ import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RawHeader;
-import akka.http.javadsl.server.AllDirectives;
-import akka.http.javadsl.server.Route;
 import java.util.Optional;
 import modrelay.config.Secret;
 import modrelay.relay.errors.OpenAiError;
@@ -19,22 +17,19 @@ import modrelay.relay.errors.OpenAiError;
  * text format. With METRICS_TOKEN set it needs {@code Authorization: Bearer <token>}, compared in
  * constant time; without it the answer is an OpenAI-shaped 401.
  */
-public final class MetricsRoute extends AllDirectives {
+public final class MetricsEndpoint {
     static final ContentType PROMETHEUS_TEXT = ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
 
     private final RelayMetrics metrics;
     private final Optional<Secret> token;
 
-    public MetricsRoute(RelayMetrics metrics, Optional<Secret> token) {
+    public MetricsEndpoint(RelayMetrics metrics, Optional<Secret> token) {
         this.metrics = metrics;
         this.token = token;
     }
 
-    public Route route() {
-        return path("metrics", () -> get(() -> extractRequest(request -> complete(answer(request)))));
-    }
-
-    HttpResponse answer(HttpRequest request) {
+    /** The answer to {@code GET /metrics}. */
+    public HttpResponse answer(HttpRequest request) {
         if (token.isPresent() && !token.get().matches(bearer(request).orElse(null))) {
             return new OpenAiError(StatusCodes.UNAUTHORIZED,
                     "Missing or incorrect metrics token. Send 'Authorization: Bearer <METRICS_TOKEN>'.",
