@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# modrelay side-by-side benchmark, one command, loopback only, about 7 minutes:
+# modrelay side-by-side benchmark, one command, loopback only, about 9 minutes:
 #
 #   load-tests/bench.sh
 #
