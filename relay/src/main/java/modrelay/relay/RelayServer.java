@@ -25,6 +25,7 @@ import modrelay.relay.http.Cors;
 import modrelay.relay.http.Routes;
 import modrelay.relay.logging.Observability;
 import modrelay.relay.proxy.ProxyHandler;
+import modrelay.relay.routing.RoutingState;
 import modrelay.relay.routing.UpstreamRouter;
 import modrelay.relay.upstream.KeyPool;
 import modrelay.relay.upstream.KeyPoolClient;
@@ -40,11 +41,18 @@ public final class RelayServer implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final ServerBinding binding;
     private final Optional<Moderator> moderator;
+    private final RoutingState routing;
 
-    private RelayServer(ActorSystem<Void> system, ServerBinding binding, Optional<Moderator> moderator) {
+    private RelayServer(ActorSystem<Void> system, ServerBinding binding, Optional<Moderator> moderator, RoutingState routing) {
         this.system = system;
         this.binding = binding;
         this.moderator = moderator;
+        this.routing = routing;
+    }
+
+    /** Upstream health and the model list, as the relay's background actors last published them. */
+    public RoutingState routing() {
+        return routing;
     }
 
     /** Starts a relay with its own actor system; completes when it is listening. */
@@ -81,9 +89,9 @@ public final class RelayServer implements AutoCloseable {
         }
         Policy policy = new Policy(Policy.parseLevel(settings.moderation().defaultLevel()),
                 Policy.parseLevel(settings.moderation().minLevel()));
-        ProxyHandler proxy = new ProxyHandler(settings, access.guard(),
-                UpstreamRouter.start(settings, system, new UpstreamClient(system, settings.upstream()), keys),
-                policy, moderator, Materializer.matFromSystem(system), observability);
+        UpstreamRouter router = UpstreamRouter.start(settings, system, new UpstreamClient(system, settings.upstream()), keys);
+        ProxyHandler proxy = new ProxyHandler(settings, access.guard(), router, policy, moderator, Materializer.matFromSystem(system),
+                observability);
         AtomicBoolean ready = new AtomicBoolean(true);
         Routes routes = new Routes(settings.server().routePrefix(), proxy, new Cors(settings.server().corsOrigins()), ready::get,
                 access.ipGate(), new AdminRoutes(settings.access().adminToken(), access.subKeys(), moderator.isPresent(),
@@ -110,7 +118,7 @@ public final class RelayServer implements AutoCloseable {
                 .bind(routes)
                 .thenApply(binding -> {
                     drainOnShutdown(cs, binding, proxy, settings.server().shutdownDeadline());
-                    return new RelayServer(system, binding, moderator);
+                    return new RelayServer(system, binding, moderator, router.state());
                 })
                 .whenComplete((server, error) -> {
                     if (error != null) system.terminate();

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeUpstream;
 import modrelay.loadtests.fakes.FakeUpstream.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -112,7 +113,7 @@ class ModelRoutingTest {
     @Test
     void theRelayAnswersModelsWithTheUnionWithoutAskingTheUpstreamsEachTime() throws Exception {
         // The background refresh at start lists the openai upstream (the fake lists gpt-4o-mini, gpt-4o, o3-mini, ...).
-        RoutedRelay.await("the first model list refresh", () -> modelIds().contains("gpt-4o"));
+        relay.server.routing().when(state -> state.modelIds().contains("gpt-4o")).toCompletableFuture().get(10, TimeUnit.SECONDS);
         List<String> ids = modelIds();
         assertTrue(ids.containsAll(List.of("gpt-4o", "gpt-4o-mini", "text-embedding-3-small", "deepseek-chat", "ds-embed")), ids.toString());
         assertFalse(ids.contains("o3-mini"), "listed by the upstream but not configured for it: " + ids);

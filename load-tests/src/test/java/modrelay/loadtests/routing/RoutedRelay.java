@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import modrelay.config.SettingsLoader;
 import modrelay.relay.RelayServer;
 
@@ -63,15 +62,6 @@ final class RoutedRelay implements AutoCloseable {
             throw new AssertionError("not an OpenAI-shaped error: " + r.body());
         }
         return e;
-    }
-
-    /** Waits for something the relay does in the background (a refresh, a probe), checking it every 20 ms. */
-    static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
     }
 
     @Override

@@ -43,6 +43,12 @@ public final class ModelCatalog {
     private ModelCatalog() {}
 
     public static Behavior<Command> create(RoutingTable table, Lister lister, Duration refresh, AtomicReference<ModelList> published) {
+        return create(table, lister, refresh, published, () -> {});
+    }
+
+    /** @param onChange runs after every newly published list */
+    public static Behavior<Command> create(RoutingTable table, Lister lister, Duration refresh, AtomicReference<ModelList> published,
+            Runnable onChange) {
         List<String> names = table.upstreams().stream().map(UpstreamEndpoint::name).toList();
         List<List<String>> listed = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) listed.add(List.of());
@@ -50,7 +56,7 @@ public final class ModelCatalog {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             ctx.getSelf().tell(new Refresh());
             if (!refresh.isZero()) timers.startTimerWithFixedDelay("refresh", new Refresh(), refresh);
-            return new Running(ctx, table, names, lister, listed, published).behavior();
+            return new Running(ctx, table, names, lister, listed, published, onChange).behavior();
         }));
     }
 
@@ -72,15 +78,17 @@ public final class ModelCatalog {
         private final Lister lister;
         private final List<List<String>> listed;
         private final AtomicReference<ModelList> published;
+        private final Runnable onChange;
 
         Running(ActorContext<Command> ctx, RoutingTable table, List<String> names, Lister lister, List<List<String>> listed,
-                AtomicReference<ModelList> published) {
+                AtomicReference<ModelList> published, Runnable onChange) {
             this.ctx = ctx;
             this.table = table;
             this.names = names;
             this.lister = lister;
             this.listed = listed;
             this.published = published;
+            this.onChange = onChange;
         }
 
         Behavior<Command> behavior() {
@@ -103,6 +111,7 @@ public final class ModelCatalog {
                     .onMessage(Listed.class, m -> {
                         listed.set(m.upstream(), List.copyOf(m.ids()));
                         published.set(union(table, names, listed));
+                        onChange.run();
                         return Behaviors.same();
                     })
                     .onMessage(ListFailed.class, m -> {

@@ -82,6 +82,7 @@ public final class UpstreamRouter {
     private final AtomicReference<HealthSnapshot> health;
     private final Optional<ActorRef<UpstreamHealth.Command>> healthActor;
     private final AtomicReference<ModelList> models;
+    private final RoutingState state;
     private final UpstreamClient client;
     private final Duration firstByteTimeout;
     private final Duration totalTimeout;
@@ -92,7 +93,7 @@ public final class UpstreamRouter {
 
     UpstreamRouter(Settings settings, List<Upstream> upstreams, Strategy strategy, AtomicReference<HealthSnapshot> health,
             Optional<ActorRef<UpstreamHealth.Command>> healthActor, AtomicReference<ModelList> models, UpstreamClient client,
-            Materializer materializer) {
+            Materializer materializer, RoutingState state) {
         this.routing = settings.routing();
         this.upstreams = List.copyOf(upstreams);
         this.table = new RoutingTable(routing.upstreams());
@@ -107,16 +108,23 @@ public final class UpstreamRouter {
         this.materializer = materializer;
         this.inFlight = new AtomicIntegerArray(upstreams.size());
         this.countsInFlight = strategy.kind() == Strategy.Kind.LEAST_IN_FLIGHT;
+        this.state = state;
+    }
+
+    /** Upstream health and the model list as the background actors last published them. */
+    public RoutingState state() {
+        return state;
     }
 
     /** The single default upstream (UPSTREAM_URL + OPENAI_KEY) with its key pool, no actors of its own. */
     public static UpstreamRouter single(Settings settings, Optional<KeyPoolClient> keys, UpstreamClient client, Materializer materializer) {
         RoutingSettings routing = settings.routing();
         if (routing.declared()) throw new IllegalArgumentException("declared upstreams need UpstreamRouter.start");
+        AtomicReference<HealthSnapshot> health = new AtomicReference<>(HealthSnapshot.allUp(1));
+        AtomicReference<ModelList> models = new AtomicReference<>(ModelList.of(List.of(), List.of()));
         return new UpstreamRouter(settings, List.of(new Upstream(0, routing.upstreams().get(0), keys)),
                 new Strategy(Strategy.Kind.PRIORITY, routing.upstreams(), ThreadLocalRandom::current),
-                new AtomicReference<>(HealthSnapshot.allUp(1)), Optional.empty(),
-                new AtomicReference<>(ModelList.of(List.of(), List.of())), client, materializer);
+                health, Optional.empty(), models, client, materializer, new RoutingState(health, models));
     }
 
     public static UpstreamRouter start(Settings settings, ActorSystem<?> system, UpstreamClient client) {
@@ -150,19 +158,21 @@ public final class UpstreamRouter {
         Materializer materializer = Materializer.matFromSystem(system);
         BackgroundCalls calls = new BackgroundCalls(upstreams, client, settings.upstream().firstByteTimeout(), materializer);
         AtomicReference<HealthSnapshot> health = new AtomicReference<>(HealthSnapshot.allUp(upstreams.size()));
+        AtomicReference<ModelList> models = new AtomicReference<>(ModelList.of(List.of(), List.of()));
+        RoutingState state = new RoutingState(health, models);
         Optional<ActorRef<UpstreamHealth.Command>> healthActor = Optional.empty();
         if (upstreams.size() > 1) {
             // With one upstream there is nowhere else to go: it keeps its traffic, as before.
             healthActor = Optional.of(system.systemActorOf(UpstreamHealth.create(endpoints.stream().map(UpstreamEndpoint::name).toList(),
-                    routing.failureThreshold(), routing.cooldown(), calls, health, s -> {}), "upstream-health", Props.empty()));
+                    routing.failureThreshold(), routing.cooldown(), calls, health, s -> state.changed()), "upstream-health",
+                    Props.empty()));
         }
-        AtomicReference<ModelList> models = new AtomicReference<>(ModelList.of(List.of(), List.of()));
         if (routing.declared()) {
-            system.systemActorOf(ModelCatalog.create(new RoutingTable(endpoints), calls, routing.modelsRefresh(), models),
-                    "model-catalog", Props.empty());
+            system.systemActorOf(ModelCatalog.create(new RoutingTable(endpoints), calls, routing.modelsRefresh(), models,
+                    state::changed), "model-catalog", Props.empty());
         }
         Strategy strategy = new Strategy(Strategy.kindOf(routing.strategy()), endpoints, ThreadLocalRandom::current);
-        return new UpstreamRouter(settings, upstreams, strategy, health, healthActor, models, client, materializer);
+        return new UpstreamRouter(settings, upstreams, strategy, health, healthActor, models, client, materializer, state);
     }
 
     /**
