@@ -85,11 +85,13 @@ public final class RelayServer implements AutoCloseable {
                     KeyPool.create(settings.upstream().keys(), snapshot, Clock.systemUTC()), "key-pool",
                     akka.actor.typed.Props.empty());
             keys = Optional.of(new KeyPoolClient(snapshot, pool, Clock.systemUTC(), settings.upstream().keyCooldown()));
-            observability.metrics().watchKeys(snapshot::get);
+            // Declared upstreams have key pools of their own (watched below); OPENAI_KEY's serves the default one.
+            if (!settings.routing().declared()) observability.metrics().watchKeys(settings.routing().upstreams().get(0).name(), snapshot::get);
         }
         Policy policy = new Policy(Policy.parseLevel(settings.moderation().defaultLevel()),
                 Policy.parseLevel(settings.moderation().minLevel()));
-        UpstreamRouter router = UpstreamRouter.start(settings, system, new UpstreamClient(system, settings.upstream()), keys);
+        UpstreamRouter router = UpstreamRouter.start(settings, system, new UpstreamClient(system, settings.upstream()), keys,
+                observability.metrics()::watchKeys);
         ProxyHandler proxy = new ProxyHandler(settings, access.guard(), router, policy, moderator, Materializer.matFromSystem(system),
                 observability);
         AtomicBoolean ready = new AtomicBoolean(true);

@@ -99,6 +99,11 @@ class FallbackTest {
         assertEquals(200, relay.post("/v1/chat/completions", chat("gpt-4o", "again.", false)).statusCode());
         assertEquals(2, backupCalls());
         assertEquals(1, primaryCalls());
+        // Each upstream's key pool is in /metrics under its own name.
+        String m = relay.get("/metrics").body();
+        assertTrue(m.matches("(?s).*modrelay_upstream_key_state\\{key=\"key#1\\([^)]*\\)\",state=\"cooling\",upstream=\"primary\"} 1.*"), m);
+        assertTrue(m.matches("(?s).*modrelay_upstream_key_state\\{key=\"key#1\\([^)]*\\)\",state=\"active\",upstream=\"backup\"} 1.*"), m);
+        assertFalse(m.contains("sk-primary") || m.contains("sk-backup"), "no key in the metrics");
     }
 
     @Test

@@ -86,8 +86,11 @@ public final class RelayMetrics {
         activeStreams.decrementAndGet();
     }
 
-    /** Publishes the key pool's state: one series per key alias (redacted) and state, 1 for the state it is in. */
-    public void watchKeys(Supplier<KeySnapshot> snapshot) {
+    /**
+     * Publishes a key pool's state: one series per upstream, key alias (redacted) and state, 1 for the
+     * state the key is in. Aliases are numbered per pool, so the upstream's name tells pools apart.
+     */
+    public void watchKeys(String upstream, Supplier<KeySnapshot> snapshot) {
         KeySnapshot now = snapshot.get();
         for (KeySnapshot.KeyState key : now.keys()) {
             int index = key.index();
@@ -96,7 +99,7 @@ public final class RelayMetrics {
                                 (Supplier<KeySnapshot> s) -> s.get().keys().get(index).status() == status ? 1 : 0)
                         .description("Upstream key pool: 1 for the state each key is in")
                         .strongReference(true)
-                        .tags("key", key.alias(), "state", status.name().toLowerCase(Locale.ROOT))
+                        .tags("upstream", label(upstream, 40), "key", key.alias(), "state", status.name().toLowerCase(Locale.ROOT))
                         .register(registry);
             }
         }

@@ -139,6 +139,12 @@ public final class UpstreamRouter {
      */
     public static UpstreamRouter start(Settings settings, ActorSystem<?> system, UpstreamClient client,
             Optional<KeyPoolClient> defaultKeys) {
+        return start(settings, system, client, defaultKeys, (upstream, snapshot) -> {});
+    }
+
+    /** @param keyPools told of each key pool started here (by upstream name), so its state can be published as metrics */
+    public static UpstreamRouter start(Settings settings, ActorSystem<?> system, UpstreamClient client,
+            Optional<KeyPoolClient> defaultKeys, java.util.function.BiConsumer<String, java.util.function.Supplier<KeySnapshot>> keyPools) {
         RoutingSettings routing = settings.routing();
         List<UpstreamEndpoint> endpoints = routing.upstreams();
         List<Upstream> upstreams = new ArrayList<>();
@@ -152,6 +158,7 @@ public final class UpstreamRouter {
                 ActorRef<KeyPool.Command> pool = system.systemActorOf(KeyPool.create(e.keys(), snapshot, Clock.systemUTC()),
                         routing.declared() ? "key-pool-" + i : "key-pool", Props.empty());
                 keys = Optional.of(new KeyPoolClient(snapshot, pool, Clock.systemUTC(), settings.upstream().keyCooldown()));
+                keyPools.accept(e.name(), snapshot::get);
             }
             upstreams.add(new Upstream(i, e, keys));
         }

@@ -23,19 +23,19 @@ class RelayMetricsTest {
         AtomicReference<KeySnapshot> snapshot = new AtomicReference<>(new KeySnapshot(List.of(
                 new KeySnapshot.KeyState(0, Secret.of(key), KeySnapshot.Status.ACTIVE, Instant.EPOCH))));
         RelayMetrics metrics = new RelayMetrics();
-        metrics.watchKeys(snapshot::get);
+        metrics.watchKeys("default", snapshot::get);
         System.gc(); // gauges must not lose their source to the garbage collector
         String alias = snapshot.get().keys().get(0).alias();
         String before = metrics.scrape();
-        assertTrue(before.contains("modrelay_upstream_key_state{key=\"" + alias + "\",state=\"active\"} 1"), before);
-        assertTrue(before.contains("modrelay_upstream_key_state{key=\"" + alias + "\",state=\"cooling\"} 0"), before);
+        assertTrue(before.contains("modrelay_upstream_key_state{key=\"" + alias + "\",state=\"active\",upstream=\"default\"} 1"), before);
+        assertTrue(before.contains("modrelay_upstream_key_state{key=\"" + alias + "\",state=\"cooling\",upstream=\"default\"} 0"), before);
         assertFalse(before.contains(key));
 
         snapshot.set(new KeySnapshot(List.of(new KeySnapshot.KeyState(0, Secret.of(key), KeySnapshot.Status.COOLING,
                 Instant.now().plusSeconds(60)))));
         String after = metrics.scrape();
-        assertTrue(after.contains("modrelay_upstream_key_state{key=\"" + alias + "\",state=\"cooling\"} 1"), after);
-        assertTrue(after.contains("modrelay_upstream_key_state{key=\"" + alias + "\",state=\"active\"} 0"), after);
+        assertTrue(after.contains("modrelay_upstream_key_state{key=\"" + alias + "\",state=\"cooling\",upstream=\"default\"} 1"), after);
+        assertTrue(after.contains("modrelay_upstream_key_state{key=\"" + alias + "\",state=\"active\",upstream=\"default\"} 0"), after);
     }
 
     @Test
