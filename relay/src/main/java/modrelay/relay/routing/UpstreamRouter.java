@@ -83,6 +83,7 @@ public final class UpstreamRouter {
     private final Optional<ActorRef<UpstreamHealth.Command>> healthActor;
     private final AtomicReference<ModelList> models;
     private final RoutingState state;
+    private final boolean hasServerKeys;
     private final UpstreamClient client;
     private final Duration firstByteTimeout;
     private final Duration totalTimeout;
@@ -109,6 +110,7 @@ public final class UpstreamRouter {
         this.inFlight = new AtomicIntegerArray(upstreams.size());
         this.countsInFlight = strategy.kind() == Strategy.Kind.LEAST_IN_FLIGHT;
         this.state = state;
+        this.hasServerKeys = routing.hasServerKeys(); // asked on every request; the upstreams never change
     }
 
     /** Upstream health and the model list as the background actors last published them. */
@@ -227,7 +229,7 @@ public final class UpstreamRouter {
 
     /** Whether any upstream holds server-side keys. */
     public boolean hasServerKeys() {
-        return routing.hasServerKeys();
+        return hasServerKeys;
     }
 
     private CompletionStage<HttpResponse> route(Request req, UpstreamBody body, Optional<String> model, boolean streamedUpload) {
