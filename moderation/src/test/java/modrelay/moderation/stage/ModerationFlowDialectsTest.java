@@ -216,15 +216,18 @@ class ModerationFlowDialectsTest {
         var oneAtATime = new ModerationOptions(modrelay.moderation.ModerationLevel.HIGH, modrelay.moderation.FailMode.CLOSED,
                 BLOCKED, "u", 200, java.time.Duration.ofSeconds(30), 1, ModerationContext.NONE);
         var listener = new RecordingListener();
+        // An input buffer of one: the stream asks the upstream for the next chunk only once it has taken
+        // the previous one, which the test can wait for (below).
         var mat = TestSource.<ByteString>create(system)
                 .via(ModerationFlow.create(modrelay.moderation.text.ChatDialect.INSTANCE, manual, oneAtATime, listener))
-                .toMat(Sink.seq(), Keep.both()).run(system);
+                .toMat(Sink.seq(), Keep.both()).addAttributes(akka.stream.Attributes.inputBuffer(1, 1)).run(system);
         TestPublisher.Probe<ByteString> upstream = mat.first();
         upstream.sendNext(Sse.data(Sse.chatChunk("One. ")));
         Call first = calls.poll(5, TimeUnit.SECONDS);
-        // One upstream chunk: the stream handles it in one go, so all three sentences are waiting before
-        // the first answer is seen. Three separate sends raced that answer (3% of runs under load).
+        // One upstream chunk, handled in one go once taken. The stream takes it only after it has finished
+        // with "One." (an answer given while it was still there was seen at once, and let "Two." go alone).
         upstream.sendNext(Sse.data(Sse.chatChunk("Two. "), Sse.chatChunk("Three. "), Sse.chatChunk("Four. ")));
+        upstream.expectRequest(); // the chunk was taken: the three sentences are framed before the answer below is seen
         upstream.sendComplete();
         first.answer().complete(ScriptedModerator.judged(Suggestion.PASS));
         Call merged = calls.poll(5, TimeUnit.SECONDS);
