@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import modrelay.relay.testing.MutableClock;
 
 /**
  * The admin API and sub-keys end to end, on the embedded SQLite store: create → use → usage →

@@ -6,11 +6,8 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,39 +20,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import modrelay.relay.testing.MutableClock;
 
 /** The actor that owns sub-keys and rate limits, on a real SQLite store and a clock the test moves. */
 class SubKeyRegistryTest {
     static final ActorTestKit KIT = ActorTestKit.create();
 
-    static final class MovableClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2030-01-01T00:00:00Z"));
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(t -> t.plus(d));
-        }
-    }
-
     @TempDir
     Path dir;
     SubKeyStore store;
     AtomicReference<AccessSnapshot> snapshot;
-    MovableClock clock;
+    MutableClock clock;
     AtomicReference<AccessSettings> config;
     ActorRef<SubKeyRegistry.Command> registry;
     SubKeys subKeys;
@@ -65,7 +40,7 @@ class SubKeyRegistryTest {
         StoreSettings s = TestDatabases.sqlite(dir);
         store = SubKeyStore.open(s);
         snapshot = new AtomicReference<>(new AccessSnapshot(IpRules.none(), Map.of()));
-        clock = new MovableClock();
+        clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
         config = new AtomicReference<>(new AccessSettings(List.of()));
         registry = KIT.spawn(SubKeyRegistry.create(store, snapshot, config::get, clock, Duration.ZERO));
         subKeys = new SubKeys(snapshot, registry, store, clock, KIT.system().scheduler());

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import modrelay.relay.testing.MutableClock;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -17,30 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ChatLogFilesTest {
     @TempDir
     Path dir;
-
-    /** A clock the test moves. */
-    private static final class MovableClock extends Clock {
-        volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private static byte[] line(int i) {
         return ("{\"n\":" + i + ",\"pad\":\"" + "x".repeat(30) + "\"}\n").getBytes(StandardCharsets.UTF_8);
@@ -54,12 +28,12 @@ class ChatLogFilesTest {
 
     @Test
     void filesRollBySizeWithoutSplittingALineAndByDay() throws Exception {
-        MovableClock clock = new MovableClock(Instant.parse("2026-11-22T23:59:00Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-22T23:59:00Z"));
         ChatLogFiles files = new ChatLogFiles(dir, 100, clock);
         int len = line(0).length; // 47 bytes: two lines fit in 100, a third does not
         assertEquals(47, len);
         for (int i = 0; i < 5; i++) files.write(line(i));
-        clock.now = Instant.parse("2026-11-23T00:00:01Z");
+        clock.set(Instant.parse("2026-11-23T00:00:01Z"));
         files.write(line(5));
         files.close();
 
@@ -75,7 +49,7 @@ class ChatLogFilesTest {
 
     @Test
     void aLineLargerThanTheLimitGetsAFileOfItsOwn() throws Exception {
-        ChatLogFiles files = new ChatLogFiles(dir, 100, new MovableClock(Instant.parse("2026-11-22T12:00:00Z")));
+        ChatLogFiles files = new ChatLogFiles(dir, 100, new MutableClock(Instant.parse("2026-11-22T12:00:00Z")));
         files.write(line(0));
         byte[] big = ("{\"big\":\"" + "y".repeat(200) + "\"}\n").getBytes(StandardCharsets.UTF_8);
         files.write(big);
@@ -90,7 +64,7 @@ class ChatLogFilesTest {
     void aRestartAppendsToTheNewestFileOfTheDayAndEndsACutLine() throws Exception {
         Files.writeString(dir.resolve("chat-2026-11-22.jsonl"), "{\"old\":1}\n");
         Files.writeString(dir.resolve("chat-2026-11-22.3.jsonl"), "{\"old\":2}\n{\"cut-by-a-cra");
-        ChatLogFiles files = new ChatLogFiles(dir, 1_000_000, new MovableClock(Instant.parse("2026-11-22T12:00:00Z")));
+        ChatLogFiles files = new ChatLogFiles(dir, 1_000_000, new MutableClock(Instant.parse("2026-11-22T12:00:00Z")));
         files.write(line(7));
         files.close();
         List<String> lines = Files.readAllLines(dir.resolve("chat-2026-11-22.3.jsonl"));

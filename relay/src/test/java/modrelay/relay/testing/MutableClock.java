@@ -1,4 +1,4 @@
-package modrelay.loadtests.access;
+package modrelay.relay.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,16 +7,20 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock a test moves by hand: expiry and rate limits without sleeping. */
-final class MutableClock extends Clock {
+/** A clock a test moves by hand: expiry, rate limits and log rotation without sleeping. UTC. */
+public final class MutableClock extends Clock {
     private final AtomicReference<Instant> now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now.updateAndGet(t -> t.plus(d));
+    }
+
+    public void set(Instant instant) {
+        now.set(instant);
     }
 
     @Override
