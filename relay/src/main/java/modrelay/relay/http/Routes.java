@@ -10,8 +10,6 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.RemoteAddress;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RawHeader;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -62,20 +60,18 @@ public final class Routes implements akka.japi.function.Function<HttpRequest, Co
 
     @Override
     public CompletionStage<HttpResponse> apply(HttpRequest request) {
-        Optional<String> given = request.getHeader(REQUEST_ID).map(HttpHeader::value);
-        String id = RequestIds.fromClientOrNew(given);
-        // The proxy, its logs and the chat log read the id from the request: it must be the one returned.
-        HttpRequest withId = given.isPresent() && given.get().equals(id) ? request : withRequestId(request, id);
+        String id = RequestIds.fromClientOrNew(request.getHeader(REQUEST_ID).map(HttpHeader::value));
         CompletionStage<HttpResponse> answer;
         try {
-            answer = withCors(withId);
+            answer = withCors(request, id);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
         return answer.exceptionally(e -> internalError(e, id)).thenApply(r -> ensureRequestId(r, id));
     }
 
-    private CompletionStage<HttpResponse> withCors(HttpRequest request) {
+    /** @param id the request id: the proxy, its logs and the chat log use this one, the one returned */
+    private CompletionStage<HttpResponse> withCors(HttpRequest request, String id) {
         String path = request.getUri().path();
         if (path.equals("/metrics") && request.method().equals(HttpMethods.GET)) {
             return CompletableFuture.completedFuture(observability.metricsAnswer(request));
@@ -83,7 +79,7 @@ public final class Routes implements akka.japi.function.Function<HttpRequest, Co
         Optional<String> origin = request.getHeader("origin").map(HttpHeader::value);
         Optional<HttpResponse> preflight = cors.preflight(request, origin);
         if (preflight.isPresent()) return counted(path, CompletableFuture.completedFuture(preflight.get()));
-        CompletionStage<HttpResponse> answer = health(request, path).orElseGet(() -> counted(path, gated(request, path)));
+        CompletionStage<HttpResponse> answer = health(request, path).orElseGet(() -> counted(path, gated(request, path, id)));
         return origin.isEmpty() ? answer : answer.thenApply(r -> cors.allow(r, origin.get()));
     }
 
@@ -99,7 +95,7 @@ public final class Routes implements akka.japi.function.Function<HttpRequest, Co
     }
 
     /** Everything but health and metrics: the IP rules first (403), then admin or relay. */
-    private CompletionStage<HttpResponse> gated(HttpRequest request, String path) {
+    private CompletionStage<HttpResponse> gated(HttpRequest request, String path, String id) {
         String client = ipGate.clientAddress(request, socketAddress(request));
         Optional<HttpResponse> refused = ipGate.refusal(client);
         if (refused.isPresent()) return done(refused.get());
@@ -109,7 +105,7 @@ public final class Routes implements akka.japi.function.Function<HttpRequest, Co
         }
         String rest = path.substring(prefix.length());
         String pathAndQuery = rest + request.getUri().rawQueryString().map(q -> "?" + q).orElse("");
-        return proxy.handle(request, pathAndQuery, client);
+        return proxy.handle(request, pathAndQuery, client, id);
     }
 
     private CompletionStage<HttpResponse> admin(HttpRequest request) {
@@ -132,13 +128,6 @@ public final class Routes implements akka.japi.function.Function<HttpRequest, Co
         // The type only: a message could quote a header that carried a key.
         LOG.warn("request_id={} unhandled failure: {}", id, e.getClass().getName());
         return OpenAiError.internal("the relay failed to handle this request").response();
-    }
-
-    private static HttpRequest withRequestId(HttpRequest r, String id) {
-        List<HttpHeader> headers = new ArrayList<>();
-        for (HttpHeader h : r.getHeaders()) if (!h.is("x-request-id")) headers.add(h);
-        headers.add(RawHeader.create(REQUEST_ID, id));
-        return r.withHeaders(headers);
     }
 
     private static HttpResponse ensureRequestId(HttpResponse r, String id) {

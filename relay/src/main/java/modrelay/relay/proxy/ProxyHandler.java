@@ -85,12 +85,13 @@ public final class ProxyHandler {
     /**
      * @param pathAndQuery the request's path after the route prefix, with its raw query
      * @param clientIp     the socket's peer address (never X-Forwarded-For: that can be forged)
+     * @param requestId    the id the client gets back ({@link RequestIds}), for the logs and the chat log
      */
-    public CompletionStage<HttpResponse> handle(HttpRequest request, String pathAndQuery, String clientIp) {
+    public CompletionStage<HttpResponse> handle(HttpRequest request, String pathAndQuery, String clientIp, String requestId) {
         inFlight.begin();
         BodyEnd end = new BodyEnd();
         end.add(inFlight::end);
-        return exchange(request, pathAndQuery, clientIp, end).handle((response, error) -> {
+        return exchange(request, pathAndQuery, clientIp, requestId, end).handle((response, error) -> {
             if (error != null) {
                 end.run();
                 throw error instanceof CompletionException c ? c : new CompletionException(error);
@@ -109,9 +110,9 @@ public final class ProxyHandler {
         return inFlight;
     }
 
-    private CompletionStage<HttpResponse> exchange(HttpRequest request, String pathAndQuery, String clientIp, BodyEnd end) {
+    private CompletionStage<HttpResponse> exchange(HttpRequest request, String pathAndQuery, String clientIp, String requestId,
+            BodyEnd end) {
         long start = System.nanoTime();
-        String requestId = RequestIds.fromClientOrNew(header(request, "X-Request-Id"));
         ClientCredentials credentials = ClientCredentials.parse(header(request, "authorization"), header(request, "api-key"),
                 header(request, "x-proxy-key"), guard.requiresKey(), router.hasServerKeys());
         Admission admission = guard.admission(credentials.proxyKey());
