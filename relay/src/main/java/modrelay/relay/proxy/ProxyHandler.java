@@ -32,8 +32,6 @@ import modrelay.relay.logging.Observability;
 import modrelay.relay.routing.AzurePaths;
 import modrelay.relay.routing.UpstreamRouter;
 import modrelay.relay.upstream.HeaderFilter;
-import modrelay.relay.upstream.KeyPoolClient;
-import modrelay.relay.upstream.UpstreamClient;
 import modrelay.relay.upstream.UpstreamFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,17 +54,6 @@ public final class ProxyHandler {
     private final ResponseShaper shaper;
     private final Observability observability;
     private final InFlight inFlight = new InFlight();
-
-    public ProxyHandler(Settings settings, ProxyKeyGuard guard, Optional<KeyPoolClient> keys, UpstreamClient upstream,
-            Policy policy, Optional<Moderator> moderator, Materializer materializer) {
-        this(settings, guard, keys, upstream, policy, moderator, materializer, Observability.off());
-    }
-
-    public ProxyHandler(Settings settings, ProxyKeyGuard guard, Optional<KeyPoolClient> keys, UpstreamClient upstream,
-            Policy policy, Optional<Moderator> moderator, Materializer materializer, Observability observability) {
-        this(settings, guard, UpstreamRouter.single(settings, keys, upstream, materializer), policy, moderator, materializer,
-                observability);
-    }
 
     /** @param router picks the upstream (and key) of each request and falls back to the next (several upstreams) */
     public ProxyHandler(Settings settings, ProxyKeyGuard guard, UpstreamRouter router,

@@ -42,10 +42,6 @@ public final class ModelCatalog {
 
     private ModelCatalog() {}
 
-    public static Behavior<Command> create(RoutingTable table, Lister lister, Duration refresh, AtomicReference<ModelList> published) {
-        return create(table, lister, refresh, published, () -> {});
-    }
-
     /** @param onChange runs after every newly published list */
     public static Behavior<Command> create(RoutingTable table, Lister lister, Duration refresh, AtomicReference<ModelList> published,
             Runnable onChange) {

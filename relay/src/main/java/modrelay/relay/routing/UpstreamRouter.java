@@ -118,33 +118,13 @@ public final class UpstreamRouter {
         return state;
     }
 
-    /** The single default upstream (UPSTREAM_URL + OPENAI_KEY) with its key pool, no actors of its own. */
-    public static UpstreamRouter single(Settings settings, Optional<KeyPoolClient> keys, UpstreamClient client, Materializer materializer) {
-        RoutingSettings routing = settings.routing();
-        if (routing.declared()) throw new IllegalArgumentException("declared upstreams need UpstreamRouter.start");
-        AtomicReference<HealthSnapshot> health = new AtomicReference<>(HealthSnapshot.allUp(1));
-        AtomicReference<ModelList> models = new AtomicReference<>(ModelList.of(List.of(), List.of()));
-        return new UpstreamRouter(settings, List.of(new Upstream(0, routing.upstreams().get(0), keys)),
-                new Strategy(Strategy.Kind.PRIORITY, routing.upstreams(), ThreadLocalRandom::current),
-                health, Optional.empty(), models, client, materializer, new RoutingState(health, models));
-    }
-
-    public static UpstreamRouter start(Settings settings, ActorSystem<?> system, UpstreamClient client) {
-        return start(settings, system, client, Optional.empty());
-    }
-
     /**
      * Starts a key pool per upstream that holds keys, the health actor (several upstreams) and the model
      * catalog (declared upstreams).
      *
      * @param defaultKeys the key pool already started for the single default upstream, if any (reused, not doubled)
+     * @param keyPools    told of each key pool started here (by upstream name), so its state can be published as metrics
      */
-    public static UpstreamRouter start(Settings settings, ActorSystem<?> system, UpstreamClient client,
-            Optional<KeyPoolClient> defaultKeys) {
-        return start(settings, system, client, defaultKeys, (upstream, snapshot) -> {});
-    }
-
-    /** @param keyPools told of each key pool started here (by upstream name), so its state can be published as metrics */
     public static UpstreamRouter start(Settings settings, ActorSystem<?> system, UpstreamClient client,
             Optional<KeyPoolClient> defaultKeys, java.util.function.BiConsumer<String, java.util.function.Supplier<KeySnapshot>> keyPools) {
         RoutingSettings routing = settings.routing();

@@ -43,7 +43,7 @@ class ModelCatalogTest {
             return Optional.of(calls.computeIfAbsent(u, k -> new CompletableFuture<>()));
         };
         AtomicReference<ModelList> published = new AtomicReference<>();
-        ActorRef<ModelCatalog.Command> catalog = KIT.spawn(ModelCatalog.create(table, lister, Duration.ZERO, published));
+        ActorRef<ModelCatalog.Command> catalog = KIT.spawn(ModelCatalog.create(table, lister, Duration.ZERO, published, () -> {}));
         // From configuration alone at once: exact names, never globs.
         assertEquals(List.of("deepseek-chat", "gpt-35-turbo", "gpt-4o", "o3-mini"), published.get().ids());
 
