@@ -1,0 +1,258 @@
+package modrelay.relay.request;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A JSON request body, read once with Jackson's streaming parser: no tree is built, so a body costs
+ * its own bytes plus at most one rewritten copy, whatever its shape (a tree of tiny nodes costs many
+ * times the bytes). What every later step needs is taken from this one reading: the model, the
+ * stream flag, {@code stream_options.include_usage}, the moderation flags, the newest user message
+ * (input moderation), and the bytes that go upstream (flags removed, the model renamed for an
+ * upstream that knows it by another name), spliced from the original bytes.
+ *
+ * <p>Refused, so that the relay and a lenient upstream cannot read the body two ways: anything that
+ * is not one UTF-8 JSON object, duplicate keys (which one wins differs between parsers), NaN and
+ * other non-standard tokens, trailing content, nesting deeper than {@link #MAX_DEPTH}, flags of the
+ * wrong type. Pure.
+ */
+public final class JsonBody {
+    /** Deep enough for any JSON schema a client sends in {@code response_format} or tools. */
+    public static final int MAX_DEPTH = 128;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build();
+    private static final List<String> FLAGS = List.of("moderation", "moderation_level", "moderation_input");
+
+    /** One top-level member's bytes, name through value. */
+    private record Span(String name, int start, int end) {}
+
+    /** Why a body is refused; the message is safe to show the client. {@code flag} marks a flag of the wrong type. */
+    public static final class Invalid extends Exception {
+        private final boolean flag;
+
+        Invalid(String message, boolean flag) {
+            super(message, null, false, false);
+            this.flag = flag;
+        }
+
+        public boolean flag() {
+            return flag;
+        }
+    }
+
+    private final byte[] bytes;
+    private final List<Span> spans;
+    private final boolean hadFlags;
+    private final RequestModel model;
+    private final boolean stream;
+    private final Optional<Boolean> includeUsage;
+    private final Optional<Boolean> moderation;
+    private final Optional<String> moderationLevel;
+    private final Optional<Boolean> moderationInput;
+    private final List<String> newestUserText;
+
+    private JsonBody(byte[] bytes, List<Span> spans, boolean hadFlags, RequestModel model, boolean stream,
+            Optional<Boolean> includeUsage, Optional<Boolean> moderation, Optional<String> moderationLevel,
+            Optional<Boolean> moderationInput, List<String> newestUserText) {
+        this.bytes = bytes;
+        this.spans = spans;
+        this.hadFlags = hadFlags;
+        this.model = model;
+        this.stream = stream;
+        this.includeUsage = includeUsage;
+        this.moderation = moderation;
+        this.moderationLevel = moderationLevel;
+        this.moderationInput = moderationInput;
+        this.newestUserText = newestUserText;
+    }
+
+    public RequestModel model() {
+        return model;
+    }
+
+    public boolean stream() {
+        return stream;
+    }
+
+    /** {@code stream_options.include_usage}, when given as a boolean. */
+    public Optional<Boolean> includeUsage() {
+        return includeUsage;
+    }
+
+    public Optional<Boolean> moderation() {
+        return moderation;
+    }
+
+    public Optional<String> moderationLevel() {
+        return moderationLevel;
+    }
+
+    public Optional<Boolean> moderationInput() {
+        return moderationInput;
+    }
+
+    /**
+     * The text of the newest user turn: the last {@code messages[]} entry with role user (chat), the
+     * last user item of {@code input} or {@code input} itself when it is a string (Responses), the
+     * {@code prompt} strings (completions). Text parts of multimodal content included, in order.
+     */
+    public List<String> newestUserText() {
+        return newestUserText;
+    }
+
+    /** The body exactly as the client sent it. */
+    public byte[] original() {
+        return bytes;
+    }
+
+    /** The body as it goes upstream: byte for byte the client's unless it carried moderation flags. */
+    public byte[] upstream() {
+        return hadFlags ? rebuild(null) : bytes;
+    }
+
+    /** The upstream body with the top-level {@code model} set to {@code name}. */
+    public byte[] upstreamWithModel(String name) {
+        return rebuild(name);
+    }
+
+    private byte[] rebuild(String modelName) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 32);
+        out.write('{');
+        boolean first = true;
+        boolean wroteModel = false;
+        for (Span s : spans) {
+            if (FLAGS.contains(s.name())) continue;
+            if (!first) out.write(',');
+            first = false;
+            if (modelName != null && s.name().equals("model")) {
+                writeModel(out, modelName);
+                wroteModel = true;
+            } else {
+                out.write(bytes, s.start(), s.end() - s.start());
+            }
+        }
+        if (modelName != null && !wroteModel) {
+            if (!first) out.write(',');
+            writeModel(out, modelName);
+        }
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    private static void writeModel(ByteArrayOutputStream out, String name) {
+        out.writeBytes("\"model\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(name));
+        out.write('"');
+    }
+
+    /** Reads the whole body. */
+    public static JsonBody parse(byte[] bytes) throws Invalid {
+        if (!utf8(bytes)) throw new Invalid("the body must be JSON encoded as UTF-8", false);
+        try (JsonParser p = FACTORY.createParser(bytes)) {
+            return read(p, bytes);
+        } catch (StreamConstraintsException e) {
+            throw new Invalid("the JSON body is nested too deeply or has a value too long", false);
+        } catch (IOException e) {
+            String m = e.getMessage() == null ? "unreadable" : e.getMessage();
+            int nl = m.indexOf('\n');
+            throw new Invalid(nl > 0 ? m.substring(0, nl) : m, false);
+        }
+    }
+
+    private static JsonBody read(JsonParser p, byte[] bytes) throws IOException, Invalid {
+        if (p.nextToken() != JsonToken.START_OBJECT) throw new Invalid("the body must be a JSON object", false);
+        List<Span> spans = new ArrayList<>();
+        RequestModel model = RequestModel.MISSING;
+        boolean stream = false;
+        Optional<Boolean> includeUsage = Optional.empty();
+        Optional<Boolean> moderation = Optional.empty();
+        Optional<String> level = Optional.empty();
+        Optional<Boolean> input = Optional.empty();
+        boolean hadFlags = false;
+        List<String> userText = List.of();
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            int start = (int) p.currentTokenLocation().getByteOffset();
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "model" -> {
+                    model = v == JsonToken.VALUE_STRING ? new RequestModel.Named(p.getText())
+                            : v == JsonToken.VALUE_NULL ? RequestModel.MISSING : RequestModel.NOT_A_STRING;
+                    p.skipChildren();
+                }
+                case "stream" -> {
+                    if (v != JsonToken.VALUE_NULL && !v.isBoolean()) throw new Invalid("'stream' must be true or false", false);
+                    stream = v == JsonToken.VALUE_TRUE;
+                }
+                case "stream_options" -> includeUsage = includeUsage(p, v);
+                case "moderation" -> {
+                    hadFlags = true;
+                    moderation = bool(p, v, "'moderation' must be true or false");
+                }
+                case "moderation_input" -> {
+                    hadFlags = true;
+                    input = bool(p, v, "'moderation_input' must be true or false");
+                }
+                case "moderation_level" -> {
+                    hadFlags = true;
+                    if (v == JsonToken.VALUE_STRING) level = Optional.of(p.getText());
+                    else if (v != JsonToken.VALUE_NULL) throw new Invalid("'moderation_level' must be \"high\" or \"low\"", true);
+                }
+                case "messages" -> userText = UserTurns.newestOf(p, v);
+                case "input" -> userText = UserTurns.newestOf(p, v);
+                case "prompt" -> userText = UserTurns.strings(p, v);
+                default -> p.skipChildren();
+            }
+            if (v == JsonToken.VALUE_STRING) p.finishToken();
+            spans.add(new Span(name, start, (int) p.currentLocation().getByteOffset()));
+        }
+        if (t != JsonToken.END_OBJECT) throw new Invalid("the body is not a complete JSON object", false);
+        if (p.nextToken() != null) throw new Invalid("the body has content after its JSON object", false);
+        return new JsonBody(bytes, List.copyOf(spans), hadFlags, model, stream, includeUsage, moderation, level, input, userText);
+    }
+
+    private static Optional<Boolean> bool(JsonParser p, JsonToken v, String message) throws Invalid {
+        if (v == JsonToken.VALUE_NULL) return Optional.empty();
+        if (!v.isBoolean()) throw new Invalid(message, true);
+        return Optional.of(v == JsonToken.VALUE_TRUE);
+    }
+
+    private static Optional<Boolean> includeUsage(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return Optional.empty();
+        }
+        Optional<Boolean> found = Optional.empty();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if (name.equals("include_usage") && value.isBoolean()) found = Optional.of(value == JsonToken.VALUE_TRUE);
+            else p.skipChildren();
+        }
+        return found;
+    }
+
+    /**
+     * RFC 8259: JSON between systems is UTF-8. A UTF-16/32 body (a NUL among the first bytes, or its
+     * byte-order mark) is refused, since Jackson and the upstream could decode it differently.
+     */
+    private static boolean utf8(byte[] b) {
+        int n = Math.min(4, b.length);
+        for (int i = 0; i < n; i++) if (b[i] == 0) return false;
+        return !(b.length >= 2 && ((b[0] & 0xff) == 0xfe || (b[0] & 0xff) == 0xff));
+    }
+}
