@@ -1,7 +1,7 @@
 package modrelay.relay.logging;
 
 import java.util.Locale;
-import modrelay.relay.proxy.Exchange;
+import modrelay.relay.exchange.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;

@@ -21,7 +21,7 @@ import modrelay.moderation.sse.SseParser;
 import modrelay.relay.metrics.RelayMetrics;
 import modrelay.relay.metrics.RouteClass;
 import modrelay.relay.proxy.ClientBody;
-import modrelay.relay.proxy.Exchange;
+import modrelay.relay.exchange.Exchange;
 
 /**
  * Watches one exchange from the upstream's response headers to the end of the client's body: hears

@@ -20,7 +20,7 @@ import modrelay.relay.metrics.MeteredModerator;
 import modrelay.relay.metrics.MetricsEndpoint;
 import modrelay.relay.metrics.RelayMetrics;
 import modrelay.relay.metrics.RouteClass;
-import modrelay.relay.proxy.Exchange;
+import modrelay.relay.exchange.Exchange;
 
 /**
  * Everything a relay tells its operator besides answering: request ids on every response, the

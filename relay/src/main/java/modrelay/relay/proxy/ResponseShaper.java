@@ -1,5 +1,8 @@
 package modrelay.relay.proxy;
 
+import modrelay.relay.exchange.Exchange;
+import modrelay.relay.exchange.BodyEnd;
+import modrelay.relay.exchange.UpstreamBody;
 import akka.NotUsed;
 import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.HttpEntities;

@@ -19,7 +19,7 @@ import modrelay.moderation.ModerationLevel;
 import modrelay.moderation.ModerationListener.FrameOutcome;
 import modrelay.moderation.Suggestion;
 import modrelay.moderation.Verdict;
-import modrelay.relay.proxy.Exchange;
+import modrelay.relay.exchange.Exchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package modrelay.relay.proxy;
 
+import modrelay.relay.exchange.Exchange;
+import modrelay.relay.exchange.BodyEnd;
+import modrelay.relay.exchange.UpstreamBody;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package modrelay.relay.proxy;
+package modrelay.relay.exchange;
 
 import java.util.Optional;
 import modrelay.moderation.ModerationLevel;

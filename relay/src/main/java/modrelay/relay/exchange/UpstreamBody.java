@@ -1,4 +1,4 @@
-package modrelay.relay.proxy;
+package modrelay.relay.exchange;
 
 import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.HttpEntities;

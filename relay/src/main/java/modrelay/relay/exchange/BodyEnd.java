@@ -1,4 +1,4 @@
-package modrelay.relay.proxy;
+package modrelay.relay.exchange;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * What must happen once an exchange's response body has been sent, however it ended: the in-flight
  * count for graceful shutdown, the router's per-upstream count. Collected here and run once by the
- * body's own stage ({@link ClientBody}), so the body is not wrapped again by every layer that
+ * body's own stage (ClientBody), so the body is not wrapped again by every layer that
  * wants to know (each wrap cost several stream stages per response).
  */
 public final class BodyEnd {
@@ -38,12 +38,12 @@ public final class BodyEnd {
     }
 
     /** A stage of the response body will call {@link #run()}. */
-    void attach() {
+    public void attach() {
         attached = true;
     }
 
     /** Whether a body stage runs the hooks; if not, whoever sends the response must. */
-    boolean attached() {
+    public boolean attached() {
         return attached;
     }
 }
