@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param maxFrameChars      a frame is moderated once it holds this many characters, sentence end or not
  * @param maxHold            a frame is moderated once its first text has waited this long
  * @param parallelism        frames of one stream moderated at once (released in order)
+ * @param moderateInput      the newest user message is judged before anything goes upstream (MODERATION_INPUT)
  */
 public record ModerationSettings(
         String defaultLevel,
@@ -29,7 +30,8 @@ public record ModerationSettings(
         Optional<TencentSettings> tencent,
         int maxFrameChars,
         Duration maxHold,
-        int parallelism) {
+        int parallelism,
+        boolean moderateInput) {
 
     public boolean hasModerator() {
         return keywordsFile.isPresent() || tencent.isPresent();

@@ -12,6 +12,10 @@ import java.util.List;
  * @param shutdownDeadline  how long running streams may go on after SIGTERM
  * @param corsOrigins       allowed browser origins; ["*"] for any
  * @param heartbeatInterval an SSE comment is sent after this much silence, so dead clients are noticed
+ * @param maxJsonBytes      largest JSON body the relay reads (model, flags, moderation); 413 above. Uploads
+ *                          (multipart) stream through and are bounded by maxRequestBytes instead
+ * @param bodyBudgetBytes   bytes all in-flight request bodies the relay reads may hold together; beyond it new
+ *                          large bodies get 503 with Retry-After while small requests keep flowing
  */
 public record ServerSettings(
         String host,
@@ -21,4 +25,6 @@ public record ServerSettings(
         String hopHeaderPrefix,
         Duration shutdownDeadline,
         List<String> corsOrigins,
-        Duration heartbeatInterval) {}
+        Duration heartbeatInterval,
+        long maxJsonBytes,
+        long bodyBudgetBytes) {}

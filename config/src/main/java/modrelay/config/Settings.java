@@ -19,6 +19,7 @@ public record Settings(
     public Settings listeningOn(String host, int port) {
         ServerSettings s = server;
         return new Settings(new ServerSettings(host, port, s.routePrefix(), s.maxRequestBytes(), s.hopHeaderPrefix(),
-                s.shutdownDeadline(), s.corsOrigins(), s.heartbeatInterval()), upstream, access, moderation, observability, routing);
+                s.shutdownDeadline(), s.corsOrigins(), s.heartbeatInterval(), s.maxJsonBytes(),
+                s.bodyBudgetBytes()), upstream, access, moderation, observability, routing);
     }
 }

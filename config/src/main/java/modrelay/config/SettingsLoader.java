@@ -79,7 +79,15 @@ public final class SettingsLoader {
                 s.string("HOP_HEADER_PREFIX", "modrelay.server.hop-header-prefix").toLowerCase(Locale.ROOT),
                 s.duration("SHUTDOWN_DEADLINE", "modrelay.server.shutdown-deadline", Duration.ZERO),
                 s.list("CORS_ORIGINS", "modrelay.server.cors-origins"),
-                s.duration("HEARTBEAT_INTERVAL", "modrelay.server.heartbeat-interval", Duration.ofMillis(100)));
+                s.duration("HEARTBEAT_INTERVAL", "modrelay.server.heartbeat-interval", Duration.ofMillis(100)),
+                s.bytes("MAX_JSON_BYTES", "modrelay.server.max-json-bytes", 1024),
+                bodyBudget(s.string("REQUEST_BODY_BUDGET", "modrelay.server.request-body-budget"), s));
+    }
+
+    /** "auto": a quarter of the heap, so bodies being read can never take the whole heap; else a size like 256m. */
+    static long bodyBudget(String raw, SettingSource s) {
+        if (raw.trim().equalsIgnoreCase("auto")) return Runtime.getRuntime().maxMemory() / 4;
+        return s.bytes("REQUEST_BODY_BUDGET", "modrelay.server.request-body-budget", 1024 * 1024);
     }
 
     /** "/openai/" and "openai" both become "/openai"; "/" and "" become "". */
@@ -175,7 +183,8 @@ public final class SettingsLoader {
                 tencent(s, timeout),
                 s.intInRange("MODERATION_MAX_FRAME_CHARS", "modrelay.moderation.max-frame-chars", 8, 10_000),
                 s.duration("MODERATION_MAX_HOLD", "modrelay.moderation.max-hold", Duration.ofMillis(10)),
-                s.intInRange("MODERATION_PARALLELISM", "modrelay.moderation.parallelism", 1, 64));
+                s.intInRange("MODERATION_PARALLELISM", "modrelay.moderation.parallelism", 1, 64),
+                s.oneOf("MODERATION_INPUT", "modrelay.moderation.input", List.of("off", "on")).equals("on"));
         if ((!def.equals("off") || !min.equals("off")) && !m.hasModerator()) {
             throw new ConfigException("MODERATION_DEFAULT=" + def + " / MODERATION_MIN=" + min
                     + " need a moderator: set TENCENT_CLOUD_SID and TENCENT_CLOUD_SKEY, or MODERATION_KEYWORDS_FILE");

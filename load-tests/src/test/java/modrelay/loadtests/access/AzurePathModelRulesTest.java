@@ -120,15 +120,21 @@ class AzurePathModelRulesTest {
     }
 
     @Test
-    void pathsThatOnlyLookLikeAzureAreRefusedToKeysWithModelRules() throws Exception {
+    void otherSpellingsOfAnAzurePathAreReadAsTheirDeploymentOrRefused() throws Exception {
         int before = azure.requests().size();
-        for (String odd : new String[] {"/openai//deployments/legacy-35", "/OpenAI/deployments/legacy-35",
-                "/openai/deployments/gpt-4o%2F..%2Flegacy-35"}) {
+        // Doubled slashes and case are one canonical path: the deployment in it is checked like any other.
+        for (String odd : new String[] {"/openai//deployments/legacy-35", "/OpenAI/Deployments/legacy-35",
+                "//openai/deployments//legacy-35/"}) {
             HttpResponse<String> r = Web.json("POST", relay.baseUrl + odd + "/chat/completions" + VERSION, null, noModel("Hi."),
                     "api-key", secret);
-            assertEquals(400, r.statusCode(), odd + " -> " + r.body());
-            assertEquals("unsupported_path", Web.body(r).at("/error/code").asText(), r.body());
+            assertEquals(403, r.statusCode(), odd + " -> " + r.body());
+            assertEquals("model_not_allowed", Web.body(r).at("/error/code").asText(), r.body());
         }
+        // An encoded slash could hide a deployment from one reader and not another: no one gets that path.
+        HttpResponse<String> hidden = Web.json("POST", relay.baseUrl + "/openai/deployments/gpt-4o%2F..%2Flegacy-35/chat/completions"
+                + VERSION, null, noModel("Hi."), "api-key", secret);
+        assertEquals(400, hidden.statusCode(), hidden.body());
+        assertEquals("invalid_path", Web.body(hidden).at("/error/code").asText(), hidden.body());
         assertEquals(before, azure.requests().size(), "the fake Azure received none of them: " + azure.requests());
     }
 

@@ -37,7 +37,8 @@ public final class AccessErrors {
 
     public static OpenAiError unreadableModel(SubKey key) {
         return new OpenAiError(StatusCodes.FORBIDDEN, "This key (" + key.id() + ") may use only some models, and the "
-                + "form's 'model' field could not be read.", "invalid_request_error", "model_not_allowed");
+                + "request must name its model as a string the relay can read (JSON 'model', or the form's 'model' field).",
+                "invalid_request_error", "model_not_allowed");
     }
 
     public static OpenAiError exhausted(SubKey key) {

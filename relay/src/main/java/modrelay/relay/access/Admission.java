@@ -7,6 +7,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import modrelay.moderation.ModerationLevel;
 import modrelay.relay.errors.OpenAiError;
+import modrelay.relay.request.RequestModel;
 
 /**
  * Who a request is, once its key was checked, and what that means for it: a proxy key (or an open
@@ -27,8 +28,11 @@ public sealed interface Admission {
         return false;
     }
 
-    /** Why the request's model is refused for this client, or empty. A request that names no model passes. */
-    default Optional<OpenAiError> modelRefusal(Optional<String> model) {
+    /**
+     * Why the request's model is refused for this client, or empty. On an endpoint whose body carries a model,
+     * a key with model rules refuses a request whose model it cannot name (missing, not a string, unreadable).
+     */
+    default Optional<OpenAiError> modelRefusal(RequestModel model) {
         return Optional.empty();
     }
 
@@ -65,10 +69,10 @@ public sealed interface Admission {
         }
 
         @Override
-        public Optional<OpenAiError> modelRefusal(Optional<String> model) {
-            if (model.isEmpty()) return Optional.empty();
-            if (model.get() == MultipartScanner.UNREADABLE) return Optional.of(AccessErrors.unreadableModel(key));
-            return key.models().refusal(model.get()).map(rule -> AccessErrors.modelDenied(key, model.get(), rule));
+        public Optional<OpenAiError> modelRefusal(RequestModel model) {
+            if (!key.models().restricts()) return Optional.empty();
+            if (!(model instanceof RequestModel.Named named)) return Optional.of(AccessErrors.unreadableModel(key));
+            return key.models().refusal(named.name()).map(rule -> AccessErrors.modelDenied(key, named.name(), rule));
         }
 
         @Override

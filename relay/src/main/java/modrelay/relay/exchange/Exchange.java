@@ -15,6 +15,7 @@ import modrelay.moderation.text.Dialect;
  * @param startNanos  System.nanoTime() when the request arrived
  * @param requestJson the JSON body as sent upstream, kept for the chat log only when it is on; else empty
  * @param bodyEnd     what runs once the response body has been sent (shared by every copy of this exchange)
+ * @param inbound     the canonical request the filters built (see {@link Inbound})
  */
 public record Exchange(
         String requestId,
@@ -27,12 +28,37 @@ public record Exchange(
         Optional<String> model,
         long startNanos,
         akka.util.ByteString requestJson,
-        BodyEnd bodyEnd) {
+        BodyEnd bodyEnd,
+        Inbound inbound) {
 
     public Exchange(String requestId, String client, String clientIp, String method, String path, Optional<Dialect> dialect,
             ModerationLevel level, Optional<String> model, long startNanos) {
         this(requestId, client, clientIp, method, path, dialect, level, model, startNanos, akka.util.ByteString.emptyByteString(),
-                new BodyEnd());
+                new BodyEnd(), null);
+    }
+
+    /** A request as it arrives, before any filter ran: path is the raw one until the canonical path is known. */
+    public static Exchange arriving(String requestId, String clientIp, akka.http.javadsl.model.HttpRequest http) {
+        return new Exchange(requestId, "-", clientIp, http.method().value(), http.getUri().path(), Optional.empty(),
+                ModerationLevel.OFF, Optional.empty(), System.nanoTime(), akka.util.ByteString.emptyByteString(), new BodyEnd(),
+                Inbound.of(http));
+    }
+
+    /** The canonical path is known: logs and the router use its spelling from now on. */
+    public Exchange withPath(modrelay.relay.request.CanonicalPath p, Optional<String> query) {
+        String pathAndQuery = p.encoded() + query.map(q -> "?" + q).orElse("");
+        return new Exchange(requestId, client, clientIp, method, pathAndQuery, dialect, level, model, startNanos, requestJson,
+                bodyEnd, inbound.withPath(p, query));
+    }
+
+    public Exchange withAdmission(modrelay.relay.access.Admission a, Optional<String> upstreamKey) {
+        return new Exchange(requestId, a.client(), clientIp, method, path, dialect, level, model, startNanos, requestJson, bodyEnd,
+                inbound.withAdmission(a, upstreamKey));
+    }
+
+    public Exchange withInbound(Inbound in) {
+        return new Exchange(requestId, client, clientIp, method, path, dialect, level, in.model().named().or(() -> model),
+                startNanos, requestJson, bodyEnd, in);
     }
 
     /** The path without its query: query strings can carry secrets (some clients put keys there), so logs use this. */
@@ -46,10 +72,10 @@ public record Exchange(
     }
 
     public Exchange withModeration(Optional<Dialect> d, ModerationLevel l, Optional<String> m) {
-        return new Exchange(requestId, client, clientIp, method, path, d, l, m, startNanos, requestJson, bodyEnd);
+        return new Exchange(requestId, client, clientIp, method, path, d, l, m, startNanos, requestJson, bodyEnd, inbound);
     }
 
     public Exchange withRequestJson(akka.util.ByteString json) {
-        return new Exchange(requestId, client, clientIp, method, path, dialect, level, model, startNanos, json, bodyEnd);
+        return new Exchange(requestId, client, clientIp, method, path, dialect, level, model, startNanos, json, bodyEnd, inbound);
     }
 }

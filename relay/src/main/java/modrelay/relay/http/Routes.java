@@ -100,12 +100,8 @@ public final class Routes implements akka.japi.function.Function<HttpRequest, Co
         Optional<HttpResponse> refused = ipGate.refusal(client);
         if (refused.isPresent()) return done(refused.get());
         if (path.startsWith("/admin")) return admin(request);
-        if (!prefix.isEmpty() && !path.equals(prefix) && !path.startsWith(prefix + "/")) {
-            return done(OpenAiError.notFound(path).response());
-        }
-        String rest = path.substring(prefix.length());
-        String pathAndQuery = rest + request.getUri().rawQueryString().map(q -> "?" + q).orElse("");
-        return proxy.handle(request, pathAndQuery, client, id);
+        // The route prefix and the path's one spelling are the request pipeline's first step.
+        return proxy.handle(request, client, id);
     }
 
     private CompletionStage<HttpResponse> admin(HttpRequest request) {

@@ -39,7 +39,7 @@ import modrelay.relay.upstream.HeaderFilter;
  * the body streamed with its deadlines, SSE written through as it arrives or through the
  * moderation flow, heartbeats in silent streams.
  */
-final class ResponseShaper {
+public final class ResponseShaper {
     /** Largest non-streaming answer the relay buffers to moderate whole. */
     private static final long MAX_MODERATED_BODY = 64L * 1024 * 1024;
 
@@ -49,7 +49,7 @@ final class ResponseShaper {
     private final Materializer materializer;
     private final Observability observability;
 
-    ResponseShaper(Settings settings, HeaderFilter headerFilter, Optional<Moderator> moderator, Materializer materializer,
+    public ResponseShaper(Settings settings, HeaderFilter headerFilter, Optional<Moderator> moderator, Materializer materializer,
             Observability observability) {
         this.settings = settings;
         this.headerFilter = headerFilter;
@@ -58,7 +58,7 @@ final class ResponseShaper {
         this.observability = observability;
     }
 
-    CompletionStage<HttpResponse> shape(HttpResponse upstream, Exchange ex, String keyAlias) {
+    public CompletionStage<HttpResponse> shape(HttpResponse upstream, Exchange ex, String keyAlias) {
         List<HttpHeader> headers = clientHeaders(upstream, ex);
         ResponseEntity entity = upstream.entity();
         ContentType contentType = entity.getContentType();

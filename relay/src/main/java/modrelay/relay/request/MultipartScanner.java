@@ -1,4 +1,4 @@
-package modrelay.relay.access;
+package modrelay.relay.request;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ public final class MultipartScanner {
     private static final int MAX_HEADERS = 16 * 1024;
     private static final int MAX_VALUE = 1024;
     private static final byte[] HEADER_END = {'\r', '\n', '\r', '\n'};
-    private static final Pattern NAME = Pattern.compile("(?:^|;)\\s*name\\s*=\\s*(?:\"([^\"]*)\"|([^;\\s]+))");
+    private static final Pattern NAME = Pattern.compile("(?i)(?:^|;)\\s*name(\\*?)\\s*=\\s*(?:\"([^\"]*)\"|([^;\\s]+))");
 
     private enum State { SCAN, AFTER_DELIMITER, HEADERS, VALUE, DONE }
 
@@ -108,9 +108,24 @@ public final class MultipartScanner {
             int colon = line.indexOf(':');
             if (colon < 0 || !line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-disposition")) continue;
             Matcher m = NAME.matcher(line.substring(colon + 1).trim());
-            if (m.find()) return "model".equals(m.group(1) != null ? m.group(1) : m.group(2));
+            while (m.find()) {
+                String name = m.group(2) != null ? m.group(2) : m.group(3);
+                if (!m.group(1).isEmpty()) name = extendedValue(name); // name*=UTF-8''model (RFC 5987)
+                // Parsers differ on the case of field names: any spelling of "model" counts, so none slips past the rules.
+                if (name.trim().equalsIgnoreCase("model")) return true;
+            }
         }
         return false;
+    }
+
+    private static String extendedValue(String v) {
+        int quote = v.indexOf("''");
+        String encoded = quote >= 0 ? v.substring(quote + 2) : v;
+        try {
+            return java.net.URLDecoder.decode(encoded.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return encoded;
+        }
     }
 
     private static int indexOf(byte[] data, byte[] pattern, int from) {

@@ -1,4 +1,4 @@
-package modrelay.relay.access;
+package modrelay.relay.request;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,0 +1,55 @@
+package modrelay.relay.pipeline;
+
+import akka.NotUsed;
+import akka.japi.Pair;
+import akka.stream.javadsl.Flow;
+import akka.util.ByteString;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import modrelay.relay.access.Admission;
+import modrelay.relay.errors.OpenAiError;
+import modrelay.relay.request.MultipartScanner;
+import modrelay.relay.request.RequestModel;
+
+/**
+ * A multipart form streams upstream as it arrives while its {@code model} fields are picked out
+ * (before or after the file): a refused model fails the upload stream, so the upstream never gets a
+ * complete request, and the client gets the 403 (see {@link Forward}).
+ */
+final class FormModelWatch {
+    private FormModelWatch() {}
+
+    /** Thrown into an upload stream whose form names a refused model. */
+    static final class ModelRefused extends RuntimeException {
+        ModelRefused() {
+            super("model refused for this key", null, false, false);
+        }
+    }
+
+    static Flow<ByteString, ByteString, NotUsed> watch(String boundary, Admission admission, CompletableFuture<OpenAiError> refused) {
+        return Flow.<ByteString>create().statefulMap(
+                () -> new MultipartScanner(boundary),
+                (scanner, chunk) -> {
+                    for (String model : scanner.feed(chunk.toArray())) {
+                        Optional<OpenAiError> err = admission.modelRefusal(modelOf(model));
+                        if (err.isPresent()) {
+                            refused.complete(err.get());
+                            throw new ModelRefused();
+                        }
+                    }
+                    return Pair.create(scanner, chunk);
+                },
+                scanner -> Optional.empty());
+    }
+
+    /** The first model field of a form the relay holds whole; Missing when there is none. */
+    static RequestModel modelOf(String boundary, ByteString whole) {
+        MultipartScanner scanner = new MultipartScanner(boundary);
+        for (String model : scanner.feed(whole.toArray())) return modelOf(model);
+        return RequestModel.MISSING;
+    }
+
+    private static RequestModel modelOf(String field) {
+        return field == MultipartScanner.UNREADABLE ? RequestModel.UNREADABLE : new RequestModel.Named(field);
+    }
+}

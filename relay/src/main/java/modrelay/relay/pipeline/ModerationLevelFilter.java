@@ -1,0 +1,43 @@
+package modrelay.relay.pipeline;
+
+import java.util.Optional;
+import modrelay.moderation.ModerationLevel;
+import modrelay.moderation.Policy;
+import modrelay.moderation.text.Dialect;
+import modrelay.relay.errors.OpenAiError;
+import modrelay.relay.exchange.Exchange;
+import modrelay.relay.request.Endpoints;
+import modrelay.relay.request.JsonBody;
+
+/**
+ * The moderation level of the request: the body's flags (read once by the body filter), the
+ * operator's default and floor, the sub-key's floor; and the dialect of its answer, from the canonical
+ * path. A request asking for moderation on a relay without a moderator is refused, not served unjudged.
+ */
+final class ModerationLevelFilter implements RequestFilter {
+    private final Policy policy;
+    private final boolean hasModerator;
+
+    ModerationLevelFilter(Policy policy, boolean hasModerator) {
+        this.policy = policy;
+        this.hasModerator = hasModerator;
+    }
+
+    @Override
+    public Step apply(Exchange ex) {
+        Optional<JsonBody> json = ex.inbound().json();
+        ModerationLevel level;
+        try {
+            level = policy.resolve(json.flatMap(JsonBody::moderation), json.flatMap(JsonBody::moderationLevel))
+                    .atLeast(ex.inbound().admission().floor());
+        } catch (Policy.InvalidLevel bad) {
+            return Step.refuse(ex, OpenAiError.invalidParameter(bad.getMessage(), "invalid_moderation_level"));
+        }
+        Optional<Dialect> dialect = Endpoints.dialect(ex.method(), ex.inbound().canonical().lower());
+        if (level != ModerationLevel.OFF && !hasModerator) {
+            return Step.refuse(ex, OpenAiError.invalidParameter(
+                    "Moderation was requested but this relay has no moderator configured.", "moderation_unavailable"));
+        }
+        return Step.next(ex.withModeration(dialect, level, ex.model()));
+    }
+}
