@@ -2,6 +2,7 @@ package modrelay.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,9 @@ import java.util.Optional;
  * @param maxHold            a frame is moderated once its first text has waited this long
  * @param parallelism        frames of one stream moderated at once (released in order)
  * @param moderateInput      the newest user message is judged before anything goes upstream (MODERATION_INPUT)
+ * @param unmoderatedEndpoints group ids or endpoint names (lower case) let through unmoderated although the
+ *                           relay cannot moderate them (MODERATION_UNMODERATED_ENDPOINTS); the relay checks
+ *                           the names against its endpoint catalogue at start
  */
 public record ModerationSettings(
         String defaultLevel,
@@ -31,7 +35,12 @@ public record ModerationSettings(
         int maxFrameChars,
         Duration maxHold,
         int parallelism,
-        boolean moderateInput) {
+        boolean moderateInput,
+        List<String> unmoderatedEndpoints) {
+
+    public ModerationSettings {
+        unmoderatedEndpoints = List.copyOf(unmoderatedEndpoints);
+    }
 
     public boolean hasModerator() {
         return keywordsFile.isPresent() || tencent.isPresent();
