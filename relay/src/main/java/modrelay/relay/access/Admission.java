@@ -7,7 +7,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import modrelay.moderation.ModerationLevel;
 import modrelay.relay.errors.OpenAiError;
-import modrelay.relay.request.RequestModel;
+import modrelay.relay.endpoint.RequestModel;
 
 /**
  * Who a request is, once its key was checked, and what that means for it: a proxy key (or an open

@@ -57,7 +57,7 @@ public record Exchange(
     }
 
     public Exchange withInbound(Inbound in) {
-        return new Exchange(requestId, client, clientIp, method, path, dialect, level, in.model().named().or(() -> model),
+        return new Exchange(requestId, client, clientIp, method, path, dialect, level, in.model() instanceof modrelay.relay.endpoint.RequestModel.Named n ? Optional.of(n.name()) : model,
                 startNanos, requestJson, bodyEnd, in);
     }
 

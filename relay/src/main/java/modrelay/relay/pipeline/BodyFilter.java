@@ -23,9 +23,10 @@ import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.exchange.Exchange;
 import modrelay.relay.exchange.Inbound;
 import modrelay.relay.exchange.UpstreamBody;
-import modrelay.relay.request.Endpoints;
+import modrelay.relay.endpoint.Endpoint;
+import modrelay.relay.endpoint.Endpoints;
 import modrelay.relay.request.JsonBody;
-import modrelay.relay.request.RequestModel;
+import modrelay.relay.endpoint.RequestModel;
 
 /**
  * The body, read once where it must be read and bounded everywhere:
@@ -67,8 +68,11 @@ final class BodyFilter implements RequestFilter {
         Admission admission = in.admission();
         ContentType ct = entity.getContentType();
         Optional<String> boundary = formBoundary(ct);
-        boolean json = Endpoints.jsonBody(ex.method(), in.canonical().lower())
-                || (admission.checksModels() && boundary.isEmpty() && carriesBody(ex.method(), declared, entity));
+        Endpoint endpoint = in.endpoint();
+        boolean bodyMethod = carriesBody(ex.method(), declared, entity);
+        // Answers the gate reads come from JSON requests only; a form there is refused as unreadable JSON.
+        boolean json = bodyMethod && (endpoint.dialect().isPresent()
+                || (boundary.isEmpty() && (admission.checksModels() || (endpoint != Endpoints.UNKNOWN && endpoint.carriesModel()))));
         if (json) return readJson(ex, entity, declared);
         if (boundary.isPresent()) return form(ex, entity, boundary.get(), admission);
         return Step.next(ex.withInbound(in.withBody(new UpstreamBody.Streamed((RequestEntity) entity.withSizeLimit(maxRequestBytes)),

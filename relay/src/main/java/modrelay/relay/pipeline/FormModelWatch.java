@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import modrelay.relay.access.Admission;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.request.MultipartScanner;
-import modrelay.relay.request.RequestModel;
+import modrelay.relay.endpoint.RequestModel;
 
 /**
  * A multipart form streams upstream as it arrives while its {@code model} fields are picked out
@@ -50,6 +50,6 @@ final class FormModelWatch {
     }
 
     private static RequestModel modelOf(String field) {
-        return field == MultipartScanner.UNREADABLE ? RequestModel.UNREADABLE : new RequestModel.Named(field);
+        return field == MultipartScanner.UNREADABLE ? new RequestModel.Unreadable("the form's model field is too long to read") : new RequestModel.Named(field);
     }
 }

@@ -6,8 +6,10 @@ import modrelay.relay.access.Admission;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.exchange.Exchange;
 import modrelay.relay.exchange.Inbound;
-import modrelay.relay.request.Endpoints;
-import modrelay.relay.request.RequestModel;
+import modrelay.relay.endpoint.Endpoint;
+import modrelay.relay.endpoint.Endpoints;
+import modrelay.relay.endpoint.ModelField;
+import modrelay.relay.endpoint.RequestModel;
 
 /**
  * A sub-key's model rules, on the model the canonical request names. On an Azure client path the
@@ -27,26 +29,23 @@ final class ModelRulesFilter implements RequestFilter {
     public Step apply(Exchange ex) {
         Inbound in = ex.inbound();
         Admission admission = in.admission();
-        Optional<String> deployment = deploymentOf(in.canonical().segments());
+        Optional<String> deployment = Endpoints.deployment(in.canonical().decoded());
         if (deployment.isPresent()) {
             RequestModel model = new RequestModel.Named(modelOfDeployment.apply(deployment.get()));
             Exchange azure = ex.withInbound(in.withModel(model));
             return admission.checksModels() ? refusedOr(azure, admission.modelRefusal(model)) : Step.next(azure);
         }
         if (!admission.checksModels()) return Step.next(ex);
-        boolean namesModel = in.json().isPresent() || Endpoints.jsonBody(ex.method(), in.canonical().lower())
-                || !(in.model() instanceof RequestModel.Missing);
+        Endpoint endpoint = in.endpoint();
+        if (endpoint.model() == ModelField.NESTED) {
+            return Step.refuse(ex, new OpenAiError(akka.http.javadsl.model.StatusCodes.FORBIDDEN, "This key may use only some "
+                    + "models, and " + endpoint.describe() + " runs models named where the relay does not look.",
+                    "invalid_request_error", "model_not_allowed"));
+        }
+        boolean namesModel = endpoint.model() == ModelField.REQUIRED || !(in.model() instanceof RequestModel.Missing);
         // A form that streams is checked as it streams (FormModelWatch); a request that names no model elsewhere passes.
         if (!namesModel || in.laterRefusal().isPresent()) return Step.next(ex);
         return refusedOr(ex, admission.modelRefusal(in.model()));
-    }
-
-    /** {@code /openai/deployments/<d>/…} in any case: Azure (and gateways before it) compare these segments without case. */
-    static Optional<String> deploymentOf(java.util.List<String> segments) {
-        if (segments.size() >= 3 && segments.get(0).equalsIgnoreCase("openai") && segments.get(1).equalsIgnoreCase("deployments")) {
-            return Optional.of(segments.get(2));
-        }
-        return Optional.empty();
     }
 
     private static Step refusedOr(Exchange ex, Optional<OpenAiError> refusal) {

@@ -6,7 +6,9 @@ import modrelay.moderation.Policy;
 import modrelay.moderation.text.Dialect;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.exchange.Exchange;
-import modrelay.relay.request.Endpoints;
+import modrelay.relay.endpoint.Endpoint;
+import modrelay.relay.endpoint.UnmoderatedEndpoints;
+import modrelay.relay.errors.EndpointErrors;
 import modrelay.relay.request.JsonBody;
 
 /**
@@ -17,10 +19,12 @@ import modrelay.relay.request.JsonBody;
 final class ModerationLevelFilter implements RequestFilter {
     private final Policy policy;
     private final boolean hasModerator;
+    private final UnmoderatedEndpoints unmoderated;
 
-    ModerationLevelFilter(Policy policy, boolean hasModerator) {
+    ModerationLevelFilter(Policy policy, boolean hasModerator, UnmoderatedEndpoints unmoderated) {
         this.policy = policy;
         this.hasModerator = hasModerator;
+        this.unmoderated = unmoderated;
     }
 
     @Override
@@ -33,10 +37,16 @@ final class ModerationLevelFilter implements RequestFilter {
         } catch (Policy.InvalidLevel bad) {
             return Step.refuse(ex, OpenAiError.invalidParameter(bad.getMessage(), "invalid_moderation_level"));
         }
-        Optional<Dialect> dialect = Endpoints.dialect(ex.method(), ex.inbound().canonical().lower());
-        if (level != ModerationLevel.OFF && !hasModerator) {
+        Endpoint endpoint = ex.inbound().endpoint();
+        Optional<Dialect> dialect = endpoint.dialect();
+        if (level == ModerationLevel.OFF) return Step.next(ex.withModeration(dialect, level, ex.model()));
+        if (!hasModerator) {
             return Step.refuse(ex, OpenAiError.invalidParameter(
                     "Moderation was requested but this relay has no moderator configured.", "moderation_unavailable"));
+        }
+        // Fail closed on endpoints whose answer may hold model text no dialect reads, unless the operator exempted them.
+        if (unmoderated.decide(endpoint) instanceof UnmoderatedEndpoints.Decision.Refuse) {
+            return Step.refuse(ex, EndpointErrors.moderationUnsupported(endpoint));
         }
         return Step.next(ex.withModeration(dialect, level, ex.model()));
     }

@@ -13,6 +13,7 @@ import modrelay.moderation.FailMode;
 import modrelay.moderation.Moderator;
 import modrelay.moderation.Policy;
 import modrelay.relay.access.ProxyKeyGuard;
+import modrelay.relay.endpoint.UnmoderatedEndpoints;
 import modrelay.relay.exchange.Exchange;
 import modrelay.relay.logging.AccessLog;
 import modrelay.relay.logging.Observability;
@@ -50,7 +51,8 @@ public final class RelayPipeline {
                 new BodyFilter(settings.server().maxJsonBytes(), settings.server().maxRequestBytes(),
                         settings.upstream().firstByteTimeout(), new BodyBudget(settings.server().bodyBudgetBytes()),
                         observability.chatLog().enabled(), materializer),
-                new ModerationLevelFilter(policy, moderator.isPresent()),
+                new ModerationLevelFilter(policy, moderator.isPresent(),
+                        UnmoderatedEndpoints.parse(settings.moderation().unmoderatedEndpoints())),
                 new ModelRulesFilter(router::modelOfDeployment),
                 new InputModerationFilter(moderator, settings.moderation().moderateInput(), failMode));
         Forward forward = new Forward(router, shaper, headers, refusals, settings.server().maxRequestBytes(), materializer);

@@ -1,5 +1,6 @@
 package modrelay.relay.request;
 
+import modrelay.relay.endpoint.RequestModel;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -191,7 +192,7 @@ public final class JsonBody {
             switch (name) {
                 case "model" -> {
                     model = v == JsonToken.VALUE_STRING ? new RequestModel.Named(p.getText())
-                            : v == JsonToken.VALUE_NULL ? RequestModel.MISSING : RequestModel.NOT_A_STRING;
+                            : v == JsonToken.VALUE_NULL ? RequestModel.MISSING : new RequestModel.NotAString(jsonType(v));
                     p.skipChildren();
                 }
                 case "stream" -> {
@@ -223,6 +224,12 @@ public final class JsonBody {
         if (t != JsonToken.END_OBJECT) throw new Invalid("the body is not a complete JSON object", false);
         if (p.nextToken() != null) throw new Invalid("the body has content after its JSON object", false);
         return new JsonBody(bytes, List.copyOf(spans), hadFlags, model, stream, includeUsage, moderation, level, input, userText);
+    }
+
+    private static String jsonType(JsonToken v) {
+        if (v == JsonToken.START_ARRAY) return "array";
+        if (v == JsonToken.START_OBJECT) return "object";
+        return v.isBoolean() ? "boolean" : "number";
     }
 
     private static Optional<Boolean> bool(JsonParser p, JsonToken v, String message) throws Invalid {

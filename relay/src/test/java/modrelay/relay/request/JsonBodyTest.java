@@ -1,5 +1,6 @@
 package modrelay.relay.request;
 
+import modrelay.relay.endpoint.RequestModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,7 +34,7 @@ class JsonBodyTest {
                 .getBytes(StandardCharsets.UTF_8);
         JsonBody b = JsonBody.parse(body);
         assertArrayEquals(body, b.upstream());
-        assertEquals(Optional.of("gpt-4o"), b.model().named());
+        assertEquals(new RequestModel.Named("gpt-4o"), b.model());
         assertTrue(b.stream());
     }
 
@@ -64,9 +65,9 @@ class JsonBodyTest {
     void theModelIsTypedSoAKeyWithRulesCanRefuseWhatItCannotRead() throws Exception {
         assertEquals(RequestModel.MISSING, parse("{\"messages\":[]}").model());
         assertEquals(RequestModel.MISSING, parse("{\"model\":null}").model());
-        assertEquals(RequestModel.NOT_A_STRING, parse("{\"model\":123}").model());
-        assertEquals(RequestModel.NOT_A_STRING, parse("{\"model\":[\"gpt-4o\"]}").model());
-        assertEquals(RequestModel.NOT_A_STRING, parse("{\"model\":{\"name\":\"gpt-4o\"},\"n\":1}").model());
+        assertEquals(new RequestModel.NotAString("number"), parse("{\"model\":123}").model());
+        assertEquals(new RequestModel.NotAString("array"), parse("{\"model\":[\"gpt-4o\"]}").model());
+        assertEquals(new RequestModel.NotAString("object"), parse("{\"model\":{\"name\":\"gpt-4o\"},\"n\":1}").model());
         assertEquals(new RequestModel.Named("gpt-4o"), parse("{\"mod\\u0065l\":\"gpt-4o\"}").model());
     }
 
