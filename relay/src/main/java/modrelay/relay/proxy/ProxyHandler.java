@@ -30,6 +30,8 @@ import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.logging.AccessLog;
 import modrelay.relay.logging.Observability;
 import modrelay.relay.routing.AzurePaths;
+import modrelay.relay.routing.ModelsEndpoint;
+import modrelay.relay.routing.Routed;
 import modrelay.relay.routing.UpstreamRouter;
 import modrelay.relay.upstream.HeaderFilter;
 import modrelay.relay.upstream.UpstreamFailure;
@@ -134,12 +136,12 @@ public final class ProxyHandler {
                         .thenCompose(checked -> checked.refusal().isPresent()
                                 ? reject(ex, checked.refusal().get().response())
                                 : checked.race(admission.spend(() -> forward(request, ex, new UpstreamBody.Streamed(checked.entity()),
-                                        credentials, Optional.empty()), r -> reject(ex, r)), r -> reject(ex, r), materializer))
+                                        credentials), r -> reject(ex, r)), r -> reject(ex, r), materializer))
                         .exceptionally(e -> failed(ex, e));
             }
             // Not a body the relay must rewrite: stream it through untouched (uploads are never buffered whole).
             return admission.spend(() -> forward(request, ex, new UpstreamBody.Streamed((RequestEntity) entity.withSizeLimit(max)),
-                            credentials, Optional.empty()), r -> reject(ex, r))
+                            credentials), r -> reject(ex, r))
                     .exceptionally(e -> failed(ex, e));
         }
         return strictBody(entity, max)
@@ -171,17 +173,31 @@ public final class ProxyHandler {
                     Exchange moderated = observability.chatLog().enabled()
                             ? ex.withModeration(dialect, level, model).withRequestJson(((UpstreamBody.Bytes) body).bytes())
                             : ex.withModeration(dialect, level, model);
-                    return admission.spend(() -> forward(request, moderated, body, credentials, Optional.empty()),
+                    return admission.spend(() -> forward(request, moderated, body, credentials),
                             r -> reject(moderated, r));
                 })
                 .exceptionally(e -> failed(ex, e));
     }
 
     private CompletionStage<HttpResponse> forward(HttpRequest request, Exchange ex, UpstreamBody body,
-            ClientCredentials credentials, Optional<Integer> avoidKey) {
+            ClientCredentials credentials) {
+        Optional<ModelsEndpoint> models = router.models();
+        if (models.isPresent() && ModelsEndpoint.serves(request.method(), ex.pathOnly())) {
+            HttpResponse r = models.get().answer(ex.pathOnly());
+            AccessLog.log(ex, r.status().intValue(), r.entity().getContentLengthOption().orElse(0), "ok", "relay");
+            return CompletableFuture.completedFuture(withRequestId(r, ex));
+        }
         // The router picks upstream and key, and moves on to the next on a failure before any byte reached the client.
-        return router.forward(request.method(), ex, body, forwardedHeaders(request, ex), credentials.upstreamKey(),
-                shaper::shape, r -> reject(ex, r));
+        return router.forward(request.method(), ex, body, forwardedHeaders(request, ex), credentials.upstreamKey())
+                .thenCompose(routed -> {
+                    if (routed instanceof Routed.Refused refused) return reject(ex, refused.response());
+                    Routed.Answered answered = (Routed.Answered) routed;
+                    // A model only the router read (a body this handler streamed through) still names the exchange.
+                    Exchange shaped = answered.model().isPresent() && ex.model().isEmpty()
+                            ? ex.withModeration(ex.dialect(), ex.level(), answered.model())
+                            : ex;
+                    return shaper.shape(answered.response(), shaped, answered.via());
+                });
     }
 
     private List<HttpHeader> forwardedHeaders(HttpRequest request, Exchange ex) {
@@ -198,6 +214,8 @@ public final class ProxyHandler {
         OpenAiError err;
         if (e instanceof UpstreamFailure.Exception f && f.failure() instanceof UpstreamFailure.FirstByteTimeout t) {
             err = OpenAiError.upstreamTimeout(t.describe());
+        } else if (e instanceof UpstreamFailure.Exception f) {
+            err = OpenAiError.upstreamUnreachable(f.failure().describe());
         } else if (e instanceof EntityStreamSizeException) {
             err = OpenAiError.tooLarge(settings.server().maxRequestBytes());
         } else if (e instanceof StreamTcpException || e instanceof java.net.ConnectException) {
