@@ -159,8 +159,8 @@ final class Attempts {
                 return next(false);
             }
             case FRESH_CONNECTION -> {
-                LOG.info("request_id={} upstream {} closed the connection before answering; retrying once on a new connection",
-                        req.ex().requestId(), u.name());
+                LOG.info("request_id={} upstream {} closed the connection before answering ({}); retrying once on a new connection",
+                        req.ex().requestId(), u.name(), cause.getClass().getSimpleName());
                 freshRetried = true;
                 freshKey = key;
                 return next(true);
@@ -276,7 +276,7 @@ final class Attempts {
 
     private static String describe(Throwable cause) {
         if (cause instanceof UpstreamFailure.Exception f) return f.failure().describe();
-        return Failures.kindOf(cause) == RetryPolicy.FailureKind.CLOSED_BEFORE_ANSWER
-                ? "connection closed before the answer" : "connection failed";
+        return (Failures.kindOf(cause) == RetryPolicy.FailureKind.CLOSED_BEFORE_ANSWER
+                ? "connection closed before the answer" : "connection failed") + ", " + cause.getClass().getSimpleName();
     }
 }
