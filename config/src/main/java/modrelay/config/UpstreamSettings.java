@@ -15,6 +15,8 @@ import java.util.List;
  * @param totalTimeout     cap on a whole exchange, stream included
  * @param maxConnections   pooled connections to the upstream host; each live stream holds one
  * @param keyCooldown      how long a key rests after a 429 without Retry-After
+ * @param keepAlive        UPSTREAM_KEEP_ALIVE: how long an idle pooled connection is reused; below the upstream's own
+ *                         keep-alive timeout, so the relay does not send on a connection the upstream is closing
  */
 public record UpstreamSettings(
         URI baseUrl,
@@ -24,7 +26,8 @@ public record UpstreamSettings(
         Duration idleTimeout,
         Duration totalTimeout,
         int maxConnections,
-        Duration keyCooldown) {
+        Duration keyCooldown,
+        Duration keepAlive) {
 
     public boolean hasServerKeys() {
         return !keys.isEmpty();

@@ -122,4 +122,11 @@ class SettingsLoaderTest {
         assertEquals("sk-…mnop", s.redacted());
         assertEquals("…", Secret.of("short").redacted());
     }
+
+    @Test
+    void pooledUpstreamConnectionsAreReusedForAShorterTimeThanTypicalUpstreamKeepAlives() {
+        assertEquals(Duration.ofSeconds(4), load(Map.of()).upstream().keepAlive(), "below uvicorn's and Node's 5 s");
+        assertEquals(Duration.ofSeconds(50), load(Map.of("UPSTREAM_KEEP_ALIVE", "50s")).upstream().keepAlive());
+        assertTrue(error(Map.of("UPSTREAM_KEEP_ALIVE", "0s")).contains("UPSTREAM_KEEP_ALIVE"));
+    }
 }

@@ -37,7 +37,6 @@ final class AkkaConfig {
                 "akka.http.server.parsing.max-content-length = infinite",
                 "akka.http.client.parsing.max-content-length = infinite",
                 "akka.http.client.parsing.max-chunk-size = 16m",
-                "akka.http.host-connection-pool.keep-alive-timeout = 20s",
                 "akka.http.host-connection-pool.response-entity-subscription-timeout = 5s",
                 "akka.coordinated-shutdown.phases.service-unbind.timeout = 10s",
                 "akka.coordinated-shutdown.phases.service-requests-done.timeout = " + shutdownMs + "ms");

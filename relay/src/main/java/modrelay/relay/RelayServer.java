@@ -2,19 +2,16 @@ package modrelay.relay;
 
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.stream.Materializer;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import modrelay.config.Settings;
 import modrelay.moderation.Moderator;
 import modrelay.moderation.Policy;
@@ -27,9 +24,6 @@ import modrelay.relay.logging.Observability;
 import modrelay.relay.proxy.ProxyHandler;
 import modrelay.relay.routing.RoutingState;
 import modrelay.relay.routing.UpstreamRouter;
-import modrelay.relay.upstream.KeyPool;
-import modrelay.relay.upstream.KeyPoolClient;
-import modrelay.relay.upstream.KeySnapshot;
 import modrelay.relay.upstream.UpstreamClient;
 
 /**
@@ -78,19 +72,9 @@ public final class RelayServer implements AutoCloseable {
     private static CompletionStage<RelayServer> bind(Settings settings, ActorSystem<Void> system, Optional<Moderator> moderator,
             AccessOptions accessOptions, Observability observability) {
         Access access = Access.start(settings.access(), system, accessOptions);
-        Optional<KeyPoolClient> keys = Optional.empty();
-        if (settings.upstream().hasServerKeys()) {
-            AtomicReference<KeySnapshot> snapshot = new AtomicReference<>();
-            ActorRef<KeyPool.Command> pool = system.systemActorOf(
-                    KeyPool.create(settings.upstream().keys(), snapshot, Clock.systemUTC()), "key-pool",
-                    akka.actor.typed.Props.empty());
-            keys = Optional.of(new KeyPoolClient(snapshot, pool, Clock.systemUTC(), settings.upstream().keyCooldown()));
-            // Declared upstreams have key pools of their own (watched below); OPENAI_KEY's serves the default one.
-            if (!settings.routing().declared()) observability.metrics().watchKeys(settings.routing().upstreams().get(0).name(), snapshot::get);
-        }
         Policy policy = new Policy(Policy.parseLevel(settings.moderation().defaultLevel()),
                 Policy.parseLevel(settings.moderation().minLevel()));
-        UpstreamRouter router = UpstreamRouter.start(settings, system, new UpstreamClient(system, settings.upstream()), keys,
+        UpstreamRouter router = UpstreamRouter.start(settings, system, new UpstreamClient(system, settings.upstream()),
                 observability.metrics()::watchKeys);
         ProxyHandler proxy = new ProxyHandler(settings, access.guard(), router, policy, moderator, Materializer.matFromSystem(system),
                 observability);

@@ -73,6 +73,8 @@ final class FakeUpstreamHandler {
             return FakeAzure.answer(options.azure().get(), request, body, options.statusByKey(), options.retryAfterSeconds(),
                     openAiPath -> dispatch(request, entity, body, connection, request.method().value(), openAiPath));
         }
+        Optional<HttpResponse> keyError = FakeKeyErrors.forRequest(request);
+        if (keyError.isPresent()) return done(keyError.get());
         Integer forcedStatus = forcedStatus(request);
         if (forcedStatus != null) {
             return done(FakeErrorReplies.forStatus(forcedStatus, options.retryAfterSeconds()));

@@ -1,7 +1,6 @@
 package modrelay.relay.pipeline;
 
 import akka.http.javadsl.model.ContentType;
-import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.RequestEntity;
@@ -103,10 +102,9 @@ final class BodyFilter implements RequestFilter {
                     ? OpenAiError.invalidParameter(invalid.getMessage(), "invalid_moderation_flag")
                     : OpenAiError.badJson(invalid.getMessage()));
         }
-        ByteString upstream = ByteString.fromArrayUnsafe(body.upstream());
-        Exchange read = ex.withInbound(ex.inbound().withBody(new UpstreamBody.Bytes(ContentTypes.APPLICATION_JSON, upstream),
-                Optional.of(body), body.model(), Optional.empty()));
-        return Step.next(keepForChatLog ? read.withRequestJson(upstream) : read);
+        UpstreamBody.Json upstream = UpstreamBody.Json.of(body);
+        Exchange read = ex.withInbound(ex.inbound().withBody(upstream, Optional.of(body), body.model(), Optional.empty()));
+        return Step.next(keepForChatLog ? read.withRequestJson(upstream.bytes()) : read);
     }
 
     private Step unread(Exchange ex, Throwable error) {

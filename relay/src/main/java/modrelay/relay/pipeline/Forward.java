@@ -18,6 +18,7 @@ import java.util.function.Function;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.exchange.Exchange;
 import modrelay.relay.proxy.ResponseShaper;
+import modrelay.relay.routing.Routed;
 import modrelay.relay.routing.UpstreamRouter;
 import modrelay.relay.upstream.HeaderFilter;
 import modrelay.relay.upstream.UpstreamFailure;
@@ -52,8 +53,14 @@ final class Forward implements Function<Exchange, CompletionStage<HttpResponse>>
     @Override
     public CompletionStage<HttpResponse> apply(Exchange ex) {
         HttpRequest request = ex.inbound().http();
-        return router.forward(request.method(), ex, ex.inbound().body(), forwardedHeaders(request, ex),
-                ex.inbound().upstreamKey(), shaper::shape, r -> CompletableFuture.completedFuture(refusals.answer(ex, r)))
+        return router.forward(request.method(), ex, ex.inbound().body(), forwardedHeaders(request, ex), ex.inbound().upstreamKey())
+                .thenCompose(routed -> {
+                    if (routed instanceof Routed.Refused refused) {
+                        return CompletableFuture.completedFuture(refusals.answer(ex, refused.response()));
+                    }
+                    Routed.Answered answered = (Routed.Answered) routed;
+                    return shaper.shape(answered.response(), ex, answered.via());
+                })
                 .exceptionally(e -> failed(ex, e));
     }
 

@@ -31,6 +31,7 @@ import modrelay.relay.upstream.HeaderFilter;
  *   → moderation level (flags, floors, answer dialect)
  *   → model rules (sub-key, Azure deployments)
  *   → input moderation (newest user turn)
+ *   → the relay's own model list (declared upstreams)
  *   → quota (spent before sending, settled on the answer) → router → response stages
  * </pre>
  * IP rules, CORS, health and metrics come before, in {@link modrelay.relay.http.Routes}. Every refusal
@@ -54,7 +55,8 @@ public final class RelayPipeline {
                 new ModerationLevelFilter(policy, moderator.isPresent(),
                         UnmoderatedEndpoints.parse(settings.moderation().unmoderatedEndpoints())),
                 new ModelRulesFilter(router::modelOfDeployment),
-                new InputModerationFilter(moderator, settings.moderation().moderateInput(), failMode));
+                new InputModerationFilter(moderator, settings.moderation().moderateInput(), failMode),
+                new ModelsFilter(router.models()));
         Forward forward = new Forward(router, shaper, headers, refusals, settings.server().maxRequestBytes(), materializer);
         Function<Exchange, CompletionStage<HttpResponse>> quotaThenForward = ex -> forward.raceForm(ex, ex.inbound().admission()
                 .spend(() -> forward.apply(ex), r -> CompletableFuture.completedFuture(refusals.answer(ex, r))));

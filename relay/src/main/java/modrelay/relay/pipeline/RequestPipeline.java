@@ -47,7 +47,7 @@ public final class RequestPipeline {
             if (step instanceof Step.Continue c) {
                 current = c.exchange();
             } else if (step instanceof Step.Respond r) {
-                return CompletableFuture.completedFuture(refused.answer(r.exchange(), r.response()));
+                return CompletableFuture.completedFuture(refused.answer(r.exchange(), r.response(), r.outcome()));
             } else {
                 int next = i + 1;
                 return ((Step.Later) step).step().thenCompose(s -> resume(next, s));
@@ -58,7 +58,7 @@ public final class RequestPipeline {
 
     private CompletionStage<HttpResponse> resume(int next, Step step) {
         if (step instanceof Step.Continue c) return from(next, c.exchange());
-        if (step instanceof Step.Respond r) return CompletableFuture.completedFuture(refused.answer(r.exchange(), r.response()));
+        if (step instanceof Step.Respond r) return CompletableFuture.completedFuture(refused.answer(r.exchange(), r.response(), r.outcome()));
         return ((Step.Later) step).step().thenCompose(s -> resume(next, s));
     }
 }

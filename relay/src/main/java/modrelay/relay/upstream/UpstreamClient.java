@@ -3,13 +3,24 @@ package modrelay.relay.upstream;
 import akka.actor.Cancellable;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.Http;
+import akka.http.javadsl.OutgoingConnectionBuilder;
+import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.ResponseEntity;
+import akka.http.javadsl.model.Uri;
 import akka.http.javadsl.settings.ClientConnectionSettings;
 import akka.http.javadsl.settings.ConnectionPoolSettings;
+import akka.stream.KillSwitches;
 import akka.stream.Materializer;
+import akka.stream.UniqueKillSwitch;
+import akka.stream.javadsl.Keep;
 import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import modrelay.config.UpstreamSettings;
@@ -17,28 +28,31 @@ import modrelay.config.UpstreamSettings;
 /**
  * Sends requests to the upstream over a pooled client sized for long streams (every live SSE stream
  * holds one connection; Akka's default of 4 per host would cap the relay at 4 streams), with the
- * connect and first-byte deadlines. The body deadlines live with the response entity
- * ({@link BodyDeadlines}).
+ * connect and first-byte deadlines. Idle pooled connections are closed after UPSTREAM_KEEP_ALIVE, before
+ * a typical upstream closes them itself. The body deadlines live with the response entity ({@link BodyDeadlines}).
  */
 public final class UpstreamClient {
     private final Http http;
     private final ActorSystem<?> system;
     private final Materializer materializer;
+    private final ClientConnectionSettings connection;
     private final ConnectionPoolSettings poolSettings;
 
     public UpstreamClient(ActorSystem<?> system, UpstreamSettings settings) {
         this.system = system;
         this.http = Http.get(system);
         this.materializer = Materializer.matFromSystem(system);
-        ClientConnectionSettings connection = ClientConnectionSettings.create(system.classicSystem())
+        this.connection = ClientConnectionSettings.create(system.classicSystem())
                 .withConnectingTimeout(finite(settings.connectTimeout()))
                 // The relay enforces IDLE_TIMEOUT on bodies itself, with a clear error; this is a backstop.
                 .withIdleTimeout(finite(settings.idleTimeout().plus(settings.firstByteTimeout()).plusSeconds(30)));
         this.poolSettings = ConnectionPoolSettings.create(system.classicSystem())
                 .withMaxConnections(settings.maxConnections())
                 .withMaxOpenRequests(nextPowerOfTwo(settings.maxConnections() * 2))
-                // Retrying is the relay's decision (once, on another key, only before any byte reached the client).
+                // Retrying is the relay's decision (RetryPolicy: only before any byte reached the client).
                 .withMaxRetries(0)
+                // Counted from the end of a connection's last response: a connection idle this long is closed, not reused.
+                .withKeepAliveTimeout(finite(settings.keepAlive()))
                 .withConnectionSettings(connection);
     }
 
@@ -51,27 +65,80 @@ public final class UpstreamClient {
         return p == n ? p : p << 1;
     }
 
+    /** The idle time after which a pooled connection is closed rather than reused. */
+    public Duration keepAlive() {
+        return Duration.ofMillis(poolSettings.getKeepAliveTimeout().toMillis());
+    }
+
     /**
      * Completes with the response once its headers arrived, or fails with {@link UpstreamFailure.Exception}.
      * A response that arrives after the deadline is cancelled at once, so it never holds a pool slot.
      */
     public CompletionStage<HttpResponse> send(HttpRequest request, Duration firstByteTimeout) {
+        return withDeadline(http.singleRequest(request, http.defaultClientHttpsContext(), poolSettings, system.classicSystem().log()),
+                firstByteTimeout, () -> {});
+    }
+
+    /**
+     * As {@link #send}, over a connection opened for this request alone and closed after its response: for the
+     * one retry of a request whose pooled connection the upstream had closed, so it cannot meet another stale one.
+     */
+    public CompletionStage<HttpResponse> sendOnNewConnection(HttpRequest request, Duration firstByteTimeout) {
+        Uri uri = request.getUri();
+        boolean https = uri.getScheme().equalsIgnoreCase("https");
+        int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
+        OutgoingConnectionBuilder builder = http.connectionTo(uri.getHost().address()).toPort(port)
+                .withClientConnectionSettings(connection).logTo(system.classicSystem().log());
+        // The request side stays open until the response body has ended: some servers take a half-closed
+        // connection for a client that left and cut the response.
+        var materialized = Source.single(request.withUri(uri.toRelative()))
+                .concatMat(Source.<HttpRequest>maybe(), Keep.right())
+                .viaMat(KillSwitches.single(), Keep.both())
+                .via(https ? builder.https() : builder.http())
+                .toMat(Sink.head(), Keep.both())
+                .run(materializer);
+        CompletableFuture<Optional<HttpRequest>> endRequests = materialized.first().first();
+        UniqueKillSwitch abort = materialized.first().second();
+        Runnable close = () -> endRequests.complete(Optional.empty());
+        return withDeadline(materialized.second().thenApply(response -> closingAtEnd(response, close)), firstByteTimeout,
+                () -> abort.abort(new UpstreamFailure.Exception(new UpstreamFailure.FirstByteTimeout(firstByteTimeout.toMillis()))));
+    }
+
+    /** The response, whose body's end (or cancellation) closes its one-off connection. */
+    private static HttpResponse closingAtEnd(HttpResponse response, Runnable close) {
+        ResponseEntity entity = response.entity();
+        if (entity.isStrict()) {
+            close.run();
+            return response;
+        }
+        Source<ByteString, ?> bytes = entity.getDataBytes().watchTermination((mat, done) -> {
+            done.whenComplete((ok, error) -> close.run());
+            return mat;
+        });
+        OptionalLong length = entity.getContentLengthOption();
+        return response.withEntity(length.isPresent()
+                ? HttpEntities.create(entity.getContentType(), length.getAsLong(), bytes)
+                : HttpEntities.createChunked(entity.getContentType(), bytes));
+    }
+
+    private CompletionStage<HttpResponse> withDeadline(CompletionStage<HttpResponse> sending, Duration firstByteTimeout,
+            Runnable onTimeout) {
         CompletableFuture<HttpResponse> result = new CompletableFuture<>();
-        Cancellable timer = system.scheduler().scheduleOnce(firstByteTimeout,
-                () -> result.completeExceptionally(new UpstreamFailure.Exception(
-                        new UpstreamFailure.FirstByteTimeout(firstByteTimeout.toMillis()))),
-                system.executionContext());
-        http.singleRequest(request, http.defaultClientHttpsContext(), poolSettings, system.classicSystem().log())
-                // Explicit executor: Akka's converted futures run plain whenComplete on the common pool,
-                // which on a 2-CPU machine starts a new thread per task.
-                .whenCompleteAsync((response, error) -> {
-                    timer.cancel();
-                    if (error != null) {
-                        result.completeExceptionally(error);
-                    } else if (!result.complete(response)) {
-                        discard(response);
-                    }
-                }, system.executionContext());
+        Cancellable timer = system.scheduler().scheduleOnce(firstByteTimeout, () -> {
+            if (result.completeExceptionally(new UpstreamFailure.Exception(new UpstreamFailure.FirstByteTimeout(firstByteTimeout.toMillis())))) {
+                onTimeout.run();
+            }
+        }, system.executionContext());
+        // Explicit executor: Akka's converted futures run plain whenComplete on the common pool,
+        // which on a 2-CPU machine starts a new thread per task.
+        sending.whenCompleteAsync((response, error) -> {
+            timer.cancel();
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else if (!result.complete(response)) {
+                discard(response);
+            }
+        }, system.executionContext());
         return result;
     }
 

@@ -16,6 +16,13 @@ public sealed interface UpstreamFailure {
         }
     }
 
+    /** The upstream (or a pooled connection to it) closed the connection before any response headers. */
+    record ClosedBeforeAnswer() implements UpstreamFailure {
+        public String describe() {
+            return "the upstream closed the connection before answering";
+        }
+    }
+
     /** Carries a failure through a CompletionStage. */
     final class Exception extends RuntimeException {
         private final UpstreamFailure failure;

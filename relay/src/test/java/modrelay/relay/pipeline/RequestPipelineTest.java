@@ -117,7 +117,7 @@ class RequestPipelineTest {
     }
 
     private static String upstreamBody(Exchange ex) {
-        return ((UpstreamBody.Bytes) ex.inbound().body()).bytes().utf8String();
+        return ((UpstreamBody.Json) ex.inbound().body()).bytes().utf8String();
     }
 
     @Test

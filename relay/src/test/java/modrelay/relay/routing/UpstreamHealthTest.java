@@ -3,6 +3,7 @@ package modrelay.relay.routing;
 import static org.junit.jupiter.api.Assertions.*;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.ManualTime;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import java.time.Duration;
@@ -17,11 +18,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Cooldown and probe driven by messages: the cooldown is an hour, so its timer never fires here;
- * the test sends {@link UpstreamHealth.ProbeDue} itself and decides the probe's outcome.
+ * Cooldown and probe on Akka's manual time: the test moves the clock past the cooldown and decides each
+ * probe's outcome; no wall-clock timer runs.
  */
 class UpstreamHealthTest {
-    private static final ActorTestKit KIT = ActorTestKit.create();
+    private static final ActorTestKit KIT = ActorTestKit.create(ManualTime.config());
+    private static final ManualTime TIME = ManualTime.get(KIT.system());
+    private static final Duration COOLDOWN = Duration.ofSeconds(30);
+    private static final Duration TICK = Duration.ofMillis(1);
 
     @AfterAll
     static void stop() {
@@ -41,7 +45,7 @@ class UpstreamHealthTest {
             probes.add(new Probe(u, f));
             return f;
         };
-        return KIT.spawn(UpstreamHealth.create(List.of("a", "b"), 3, Duration.ofHours(1), prober, snapshot, published::add));
+        return KIT.spawn(UpstreamHealth.create(List.of("a", "b"), 3, COOLDOWN, prober, snapshot, published::add));
     }
 
     private HealthSnapshot current(ActorRef<UpstreamHealth.Command> health) {
@@ -56,8 +60,23 @@ class UpstreamHealthTest {
         return s;
     }
 
+    private Probe nextProbe() throws InterruptedException {
+        Probe p = probes.poll(5, TimeUnit.SECONDS);
+        assertNotNull(p, "no probe started");
+        return p;
+    }
+
+    /** Lets the cooldown all but pass: no probe yet; then the last millisecond: the probe. */
+    private Probe probeAfterCooldown(ActorRef<UpstreamHealth.Command> health) throws InterruptedException {
+        TIME.timePasses(COOLDOWN.minus(TICK));
+        current(health); // every message the timers sent so far has been handled
+        assertTrue(probes.isEmpty(), "probed before its cooldown was over");
+        TIME.timePasses(TICK);
+        return nextProbe();
+    }
+
     @Test
-    void threeFailuresInARowTakeAnUpstreamOutUntilItsProbeAnswers() throws Exception {
+    void threeFailuresInARowTakeAnUpstreamOutUntilItsProbeAnswersAfterTheCooldown() throws Exception {
         ActorRef<UpstreamHealth.Command> health = start();
         health.tell(new UpstreamHealth.Failed(0));
         health.tell(new UpstreamHealth.Failed(0));
@@ -69,9 +88,7 @@ class UpstreamHealthTest {
         assertSame(out, snapshot.get(), "what the hot path reads");
         published.clear();
 
-        health.tell(new UpstreamHealth.ProbeDue(0));
-        Probe probe = probes.poll(5, TimeUnit.SECONDS);
-        assertNotNull(probe);
+        Probe probe = probeAfterCooldown(health);
         assertEquals(0, probe.upstream());
         assertEquals(Status.PROBING, nextPublished().states().get(0).status());
         assertFalse(snapshot.get().up(0), "no traffic while probing");
@@ -80,6 +97,9 @@ class UpstreamHealthTest {
         HealthSnapshot back = nextPublished();
         assertTrue(back.up(0));
         assertTrue(back.clean(0), "its failures are forgotten");
+        TIME.timePasses(COOLDOWN.multipliedBy(3));
+        current(health);
+        assertTrue(probes.isEmpty(), "an upstream back in rotation is not probed again");
     }
 
     @Test
@@ -88,19 +108,20 @@ class UpstreamHealthTest {
         for (int i = 0; i < 3; i++) health.tell(new UpstreamHealth.Failed(1));
         assertFalse(current(health).up(1));
         published.clear();
-        health.tell(new UpstreamHealth.ProbeDue(1));
-        Probe first = probes.poll(5, TimeUnit.SECONDS);
-        assertNotNull(first);
+        Probe first = probeAfterCooldown(health);
+        assertEquals(1, first.upstream());
         nextPublished(); // probing
         first.result().completeExceptionally(new java.net.ConnectException("refused"));
         assertEquals(Status.OUT, nextPublished().states().get(1).status());
         // Probed again when the next cooldown is over, and only then back.
-        health.tell(new UpstreamHealth.ProbeDue(1));
-        Probe second = probes.poll(5, TimeUnit.SECONDS);
-        assertNotNull(second);
+        Probe second = probeAfterCooldown(health);
         nextPublished();
         second.result().complete(false);
-        assertEquals(Status.OUT, nextPublished().states().get(1).status());
+        assertEquals(Status.OUT, nextPublished().states().get(1).status(), "an answer of 500 or more is no answer");
+        Probe third = probeAfterCooldown(health);
+        nextPublished();
+        third.result().complete(true);
+        assertTrue(nextPublished().up(1));
     }
 
     @Test
@@ -114,18 +135,21 @@ class UpstreamHealthTest {
         HealthSnapshot s = current(health);
         assertTrue(s.up(0));
         assertEquals(2, s.states().get(0).consecutiveFailures());
-        // A probe that is not due (the upstream is up) starts nothing.
-        health.tell(new UpstreamHealth.ProbeDue(0));
+        // No cooldown runs for an upstream that is up.
+        TIME.timePasses(COOLDOWN.multipliedBy(2));
         assertTrue(current(health).up(0));
         assertTrue(probes.isEmpty());
     }
 
     @Test
-    void aRequestThatGetsThroughWhileItIsOutBringsItBack() {
+    void aRequestThatGetsThroughWhileItIsOutBringsItBackAndCancelsItsProbe() {
         ActorRef<UpstreamHealth.Command> health = start();
         for (int i = 0; i < 3; i++) health.tell(new UpstreamHealth.Failed(0));
         assertFalse(current(health).up(0));
         health.tell(new UpstreamHealth.Succeeded(0));
         assertTrue(current(health).clean(0));
+        TIME.timePasses(COOLDOWN.multipliedBy(2));
+        current(health);
+        assertTrue(probes.isEmpty(), "the probe timer was cancelled");
     }
 }

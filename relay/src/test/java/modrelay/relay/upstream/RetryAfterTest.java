@@ -18,4 +18,16 @@ class RetryAfterTest {
         assertEquals(Optional.empty(), RetryAfter.parse("soon", NOW));
         assertEquals(Optional.empty(), RetryAfter.parse(null, NOW));
     }
+
+    @Test
+    void noAnswerShelvesAKeyForMoreThanTenMinutes() {
+        assertEquals(Optional.of(Duration.ofMinutes(10)), RetryAfter.parse("600", NOW));
+        assertEquals(Optional.of(Duration.ofMinutes(10)), RetryAfter.parse("601", NOW));
+        assertEquals(Optional.of(Duration.ofMinutes(10)), RetryAfter.parse("86400", NOW));
+        assertEquals(Optional.of(Duration.ofMinutes(10)), RetryAfter.parse("99999999999999999999999", NOW));
+        assertEquals(Optional.of(Duration.ofMinutes(10)), RetryAfter.parse("Fri, 31 Dec 9999 23:59:59 GMT", NOW));
+        assertEquals(Optional.of(Duration.ofMinutes(10)), RetryAfter.parse("Sun, 22 Nov 2026 10:10:01 GMT", NOW));
+        assertEquals(Optional.of(Duration.ofSeconds(599)), RetryAfter.parse("Sun, 22 Nov 2026 10:09:59 GMT", NOW));
+        assertEquals(Optional.empty(), RetryAfter.parse("-5", NOW));
+    }
 }
