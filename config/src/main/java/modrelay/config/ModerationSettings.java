@@ -2,6 +2,7 @@ package modrelay.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,9 @@ import java.util.Optional;
  * @param maxFrameChars      a frame is moderated once it holds this many characters, sentence end or not
  * @param maxHold            a frame is moderated once its first text has waited this long
  * @param parallelism        frames of one stream moderated at once (released in order)
+ * @param unmoderatedEndpoints group ids or endpoint names (lower case) let through unmoderated although the
+ *                           relay cannot moderate them (MODERATION_UNMODERATED_ENDPOINTS); the relay checks
+ *                           the names against its endpoint catalogue at start
  */
 public record ModerationSettings(
         String defaultLevel,
@@ -29,7 +33,12 @@ public record ModerationSettings(
         Optional<TencentSettings> tencent,
         int maxFrameChars,
         Duration maxHold,
-        int parallelism) {
+        int parallelism,
+        List<String> unmoderatedEndpoints) {
+
+    public ModerationSettings {
+        unmoderatedEndpoints = List.copyOf(unmoderatedEndpoints);
+    }
 
     public boolean hasModerator() {
         return keywordsFile.isPresent() || tencent.isPresent();
