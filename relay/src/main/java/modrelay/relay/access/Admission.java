@@ -6,6 +6,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import modrelay.moderation.ModerationLevel;
+import modrelay.relay.endpoint.Endpoint;
+import modrelay.relay.endpoint.RequestModel;
 import modrelay.relay.errors.OpenAiError;
 
 /**
@@ -27,8 +29,33 @@ public sealed interface Admission {
         return false;
     }
 
-    /** Why the request's model is refused for this client, or empty. A request that names no model passes. */
+    /**
+     * Why the request's model is refused for this client, or empty. A request that names no model passes.
+     *
+     * <p>The streamed-form check ({@code ModelCheck}) uses it for each form field it finds; requests are
+     * judged with {@link #modelRefusal(Endpoint, RequestModel, Optional)}, which also refuses a missing model.
+     */
     default Optional<OpenAiError> modelRefusal(Optional<String> model) {
+        return Optional.empty();
+    }
+
+    /**
+     * Why this client may not use the endpoint at all (403 {@code endpoint_not_allowed}), or empty.
+     * Check it before reading the body: it needs only the method and path.
+     */
+    default Optional<OpenAiError> endpointRefusal(Endpoint endpoint) {
+        return Optional.empty();
+    }
+
+    /**
+     * Why the request's model is refused for this client (403 {@code model_not_allowed} or
+     * {@code model_required}), or empty.
+     *
+     * @param endpoint   {@code Endpoints.classify(method, canonicalPath)}
+     * @param body       the canonical request's model
+     * @param deployment {@code Endpoints.deployment(canonicalPath)}
+     */
+    default Optional<OpenAiError> modelRefusal(Endpoint endpoint, RequestModel body, Optional<String> deployment) {
         return Optional.empty();
     }
 
@@ -62,6 +89,20 @@ public sealed interface Admission {
         @Override
         public boolean checksModels() {
             return key.models().restricts();
+        }
+
+        @Override
+        public Optional<OpenAiError> endpointRefusal(Endpoint endpoint) {
+            if (!key.endpoints().allows(endpoint)) return Optional.of(AccessErrors.endpointNotAllowed(key, endpoint));
+            if (endpoint.fansOut() && key.remaining().isPresent()) return Optional.of(AccessErrors.fansOutPastQuota(key, endpoint));
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<OpenAiError> modelRefusal(Endpoint endpoint, RequestModel body, Optional<String> deployment) {
+            return key.models().refusal(endpoint, body, deployment).map(r -> r instanceof ModelRules.Refusal.Denied d
+                    ? AccessErrors.modelDenied(key, d.model(), d.rule())
+                    : AccessErrors.modelUnchecked(key, endpoint, ((ModelRules.Refusal.Unchecked) r).why()));
         }
 
         @Override
