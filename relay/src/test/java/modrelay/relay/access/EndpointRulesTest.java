@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.List;
 import modrelay.relay.endpoint.Endpoint;
 import modrelay.relay.endpoint.Endpoints;
+import modrelay.relay.endpoint.PathJunk;
 import org.junit.jupiter.api.Test;
 
 class EndpointRulesTest {
@@ -33,6 +34,22 @@ class EndpointRulesTest {
                 new String[] {"POST", "/v1/videos"}, new String[] {"PUT", "/v1/chat/completions"})) {
             assertFalse(allows(d, no[0], no[1]), no[0] + " " + no[1]);
         }
+    }
+
+    /** No junk in the path of an endpoint a default key lacks makes it one the key has. */
+    @Test
+    void junkNeverReachesAnEndpointTheKeyLacks() {
+        int checked = 0;
+        for (Endpoint e : Endpoints.all()) {
+            if (EndpointRules.DEFAULT.allows(e) || e.method().equals("*")) continue;
+            for (var j : PathJunk.ALL) {
+                String path = j.apply(PathJunk.concrete(e));
+                assertFalse(allows(EndpointRules.DEFAULT, e.method(), path), e.name() + " as " + path + " -> "
+                        + Endpoints.classify(e.method(), path).name());
+                checked++;
+            }
+        }
+        assertTrue(checked > 1000, "checked " + checked);
     }
 
     @Test
