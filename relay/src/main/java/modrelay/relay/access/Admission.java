@@ -53,7 +53,8 @@ public sealed interface Admission {
      *
      * @param endpoint   {@code Endpoints.classify(method, canonicalPath)}
      * @param body       the canonical request's model
-     * @param deployment {@code Endpoints.deployment(canonicalPath)}
+     * @param deployment on an Azure path, the model its deployment stands for:
+     *                   {@code Endpoints.deployment(canonicalPath).map(router::modelOfDeployment)}
      */
     default Optional<OpenAiError> modelRefusal(Endpoint endpoint, RequestModel body, Optional<String> deployment) {
         return Optional.empty();

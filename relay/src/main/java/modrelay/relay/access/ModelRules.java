@@ -58,7 +58,8 @@ public record ModelRules(List<String> allowed, List<String> denied) {
     /**
      * @param endpoint   the request's endpoint ({@code Endpoints.classify})
      * @param body       the body's model, as the canonical request read it
-     * @param deployment the Azure deployment of the path ({@code Endpoints.deployment}), if any
+     * @param deployment on an Azure path, the model its deployment stands for:
+     *                   {@code Endpoints.deployment(path).map(router::modelOfDeployment)}
      */
     public Optional<Refusal> refusal(Endpoint endpoint, RequestModel body, Optional<String> deployment) {
         if (!restricts()) return Optional.empty();
