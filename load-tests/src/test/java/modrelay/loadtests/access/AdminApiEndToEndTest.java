@@ -89,6 +89,8 @@ class AdminApiEndToEndTest {
         String id = created.get("id").asText();
         assertTrue(secret.matches("mr-[0-9A-Za-z]{40}"));
         assertEquals("active", created.get("status").asText());
+        assertEquals("[\"chat\",\"completions\",\"responses\",\"embeddings\",\"models\",\"audio\"]",
+                created.get("allowed_endpoints").toString(), "a new key gets the default endpoint groups");
 
         // The sub-key alone (the relay holds the upstream key), and in the sk-…:<key> form.
         HttpResponse<String> first = chat(secret, "gpt-4o-mini");
@@ -125,7 +127,10 @@ class AdminApiEndToEndTest {
 
     @Test
     void modelRulesApplyToJsonAndToFormsWhereverTheModelFieldIs() throws Exception {
-        JsonNode k = create("{\"name\":\"models\",\"allowed_models\":[\"gpt-4o*\",\"whisper-1\"],\"denied_models\":[\"gpt-4o-audio*\"]}");
+        // Uploads are in the files group, which a key has only when granted.
+        JsonNode k = create("{\"name\":\"models\",\"allowed_models\":[\"gpt-4o*\",\"whisper-1\"],\"denied_models\":[\"gpt-4o-audio*\"],"
+                + "\"allowed_endpoints\":[\"chat\",\"embeddings\",\"files\"]}");
+        assertEquals("[\"chat\",\"embeddings\",\"files\"]", k.get("allowed_endpoints").toString());
         String secret = k.get("key").asText();
         JsonNode denied = Web.error(chat(secret, "gpt-4o-audio-preview"), 403);
         assertEquals("model_not_allowed", denied.get("code").asText());

@@ -4,6 +4,7 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import modrelay.relay.endpoint.Endpoint;
 import modrelay.relay.errors.OpenAiError;
 
 /**
@@ -39,6 +40,25 @@ public final class AccessErrors {
         return new OpenAiError(StatusCodes.FORBIDDEN, "This key (" + key.id() + ") may use only some models, and the "
                 + "request must name its model as a string the relay can read (JSON 'model', or the form's 'model' field).",
                 "invalid_request_error", "model_not_allowed");
+    }
+
+    public static OpenAiError modelUnchecked(SubKey key, Endpoint endpoint, String why) {
+        return new OpenAiError(StatusCodes.FORBIDDEN, "This key (" + key.id() + ") may use only some models, so the relay "
+                + "must see the model of every request it sends: " + why + " (" + endpoint.describe() + ").",
+                "invalid_request_error", "model_required");
+    }
+
+    public static OpenAiError endpointNotAllowed(SubKey key, Endpoint endpoint) {
+        return new OpenAiError(StatusCodes.FORBIDDEN, "This key (" + key.id() + ") may not use " + endpoint.describe()
+                + ", group '" + endpoint.group().id() + "' (allowed_endpoints: " + String.join(", ", key.endpoints().granted())
+                + ").", "invalid_request_error", "endpoint_not_allowed");
+    }
+
+    /** A batch (eval run, fine-tuning job) is one request here and thousands upstream: a quota cannot count it. */
+    public static OpenAiError fansOutPastQuota(SubKey key, Endpoint endpoint) {
+        return new OpenAiError(StatusCodes.FORBIDDEN, "This key (" + key.id() + ") has a request quota "
+                + "(remaining_requests), and " + endpoint.describe() + " would run many upstream requests as one: only keys "
+                + "without a quota may use it.", "invalid_request_error", "endpoint_not_allowed");
     }
 
     public static OpenAiError exhausted(SubKey key) {

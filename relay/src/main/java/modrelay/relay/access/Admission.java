@@ -6,8 +6,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import modrelay.moderation.ModerationLevel;
-import modrelay.relay.errors.OpenAiError;
+import modrelay.relay.endpoint.Endpoint;
 import modrelay.relay.endpoint.RequestModel;
+import modrelay.relay.errors.OpenAiError;
 
 /**
  * Who a request is, once its key was checked, and what that means for it: a proxy key (or an open
@@ -29,10 +30,23 @@ public sealed interface Admission {
     }
 
     /**
-     * Why the request's model is refused for this client, or empty. On an endpoint whose body carries a model,
-     * a key with model rules refuses a request whose model it cannot name (missing, not a string, unreadable).
+     * Why this client may not use the endpoint at all (403 {@code endpoint_not_allowed}), or empty.
+     * Check it before reading the body: it needs only the method and path.
      */
-    default Optional<OpenAiError> modelRefusal(RequestModel model) {
+    default Optional<OpenAiError> endpointRefusal(Endpoint endpoint) {
+        return Optional.empty();
+    }
+
+    /**
+     * Why the request's model is refused for this client (403 {@code model_not_allowed} or
+     * {@code model_required}), or empty.
+     *
+     * @param endpoint   {@code Endpoints.classify(method, canonicalPath)}
+     * @param body       the canonical request's model
+     * @param deployment on an Azure path, the model its deployment stands for:
+     *                   {@code Endpoints.deployment(canonicalPath).map(router::modelOfDeployment)}
+     */
+    default Optional<OpenAiError> modelRefusal(Endpoint endpoint, RequestModel body, Optional<String> deployment) {
         return Optional.empty();
     }
 
@@ -69,10 +83,17 @@ public sealed interface Admission {
         }
 
         @Override
-        public Optional<OpenAiError> modelRefusal(RequestModel model) {
-            if (!key.models().restricts()) return Optional.empty();
-            if (!(model instanceof RequestModel.Named named)) return Optional.of(AccessErrors.unreadableModel(key));
-            return key.models().refusal(named.name()).map(rule -> AccessErrors.modelDenied(key, named.name(), rule));
+        public Optional<OpenAiError> endpointRefusal(Endpoint endpoint) {
+            if (!key.endpoints().allows(endpoint)) return Optional.of(AccessErrors.endpointNotAllowed(key, endpoint));
+            if (endpoint.fansOut() && key.remaining().isPresent()) return Optional.of(AccessErrors.fansOutPastQuota(key, endpoint));
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<OpenAiError> modelRefusal(Endpoint endpoint, RequestModel body, Optional<String> deployment) {
+            return key.models().refusal(endpoint, body, deployment).map(r -> r instanceof ModelRules.Refusal.Denied d
+                    ? AccessErrors.modelDenied(key, d.model(), d.rule())
+                    : AccessErrors.modelUnchecked(key, endpoint, ((ModelRules.Refusal.Unchecked) r).why()));
         }
 
         @Override

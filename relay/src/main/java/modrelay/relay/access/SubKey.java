@@ -12,6 +12,7 @@ import modrelay.moderation.ModerationLevel;
  * @param used       successful relayed requests so far
  * @param rpm        requests per minute (per relay instance); empty means no limit
  * @param floor      moderation level this key's requests get at least; empty means the relay's policy alone
+ * @param endpoints  the endpoints this key may use
  */
 public record SubKey(
         String id,
@@ -26,7 +27,16 @@ public record SubKey(
         Optional<Instant> lastUsedAt,
         Optional<Integer> rpm,
         ModelRules models,
-        Optional<ModerationLevel> floor) {
+        Optional<ModerationLevel> floor,
+        EndpointRules endpoints) {
+
+    /** A key with the default endpoint allowlist. */
+    public SubKey(String id, String name, String secretHash, String hint, Instant createdAt, Optional<Instant> expiresAt,
+            Optional<Instant> revokedAt, Optional<Long> remaining, long used, Optional<Instant> lastUsedAt,
+            Optional<Integer> rpm, ModelRules models, Optional<ModerationLevel> floor) {
+        this(id, name, secretHash, hint, createdAt, expiresAt, revokedAt, remaining, used, lastUsedAt, rpm, models, floor,
+                EndpointRules.DEFAULT);
+    }
 
     public enum Status { ACTIVE, EXPIRED, REVOKED, EXHAUSTED }
 

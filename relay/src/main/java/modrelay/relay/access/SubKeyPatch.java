@@ -8,6 +8,8 @@ import modrelay.moderation.ModerationLevel;
 /**
  * A change to a sub-key: an empty outer Optional leaves the field as it is; for the fields that may
  * be unset, an empty inner Optional clears them (no expiry, no limit, no floor).
+ *
+ * @param endpoints a new endpoint allowlist
  */
 public record SubKeyPatch(
         Optional<String> name,
@@ -16,15 +18,23 @@ public record SubKeyPatch(
         Optional<Optional<Integer>> rpm,
         Optional<List<String>> allowedModels,
         Optional<List<String>> deniedModels,
-        Optional<Optional<ModerationLevel>> floor) {
+        Optional<Optional<ModerationLevel>> floor,
+        Optional<EndpointRules> endpoints) {
+
+    /** A patch that leaves the endpoint allowlist as it is. */
+    public SubKeyPatch(Optional<String> name, Optional<Optional<Instant>> expiresAt, Optional<Optional<Long>> remaining,
+            Optional<Optional<Integer>> rpm, Optional<List<String>> allowedModels, Optional<List<String>> deniedModels,
+            Optional<Optional<ModerationLevel>> floor) {
+        this(name, expiresAt, remaining, rpm, allowedModels, deniedModels, floor, Optional.empty());
+    }
 
     public static SubKeyPatch none() {
         return new SubKeyPatch(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public boolean isEmpty() {
         return name.isEmpty() && expiresAt.isEmpty() && remaining.isEmpty() && rpm.isEmpty() && allowedModels.isEmpty()
-                && deniedModels.isEmpty() && floor.isEmpty();
+                && deniedModels.isEmpty() && floor.isEmpty() && endpoints.isEmpty();
     }
 }

@@ -35,7 +35,7 @@ import modrelay.relay.errors.OpenAiError;
  * POST   /admin/keys          create; the answer holds the secret ("key"), shown this once
  * GET    /admin/keys          list (no secrets)
  * GET    /admin/keys/{id}     one key with its usage
- * PATCH  /admin/keys/{id}     change name, expiry, limits, models, floor
+ * PATCH  /admin/keys/{id}     change name, expiry, limits, models, floor, endpoints
  * DELETE /admin/keys/{id}     revoke (the key answers 401 from then on)
  * POST   /admin/reload        re-read IP rules (config/environment) and sub-keys (database)
  * </pre>
@@ -96,7 +96,7 @@ public final class AdminRoutes extends AllDirectives {
         String secret = SubKeySecrets.newSecret();
         SubKey key = new SubKey(SubKeySecrets.newId(), spec.name(), SubKeySecrets.hash(secret), SubKeySecrets.hint(secret),
                 now(keys), spec.expiresAt(), Optional.empty(), spec.remaining(), 0, Optional.empty(), spec.rpm(),
-                new ModelRules(spec.allowedModels(), spec.deniedModels()), spec.floor());
+                new ModelRules(spec.allowedModels(), spec.deniedModels()), spec.floor(), spec.endpoints());
         return onSuccess(keys.create(key), r -> r instanceof AdminResult.Ok<SubKey> ok
                 ? complete(json(StatusCodes.CREATED, KeyViews.one(ok.value(), now(keys), Optional.of(secret))))
                 : complete(failure(r)));

@@ -12,7 +12,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import modrelay.moderation.ModerationLevel;
+import modrelay.relay.access.EndpointRules;
 import modrelay.relay.access.SubKeyPatch;
+import modrelay.relay.endpoint.Group;
 
 /**
  * The JSON bodies of POST and PATCH /admin/keys, validated; every refusal names the field.
@@ -24,13 +26,15 @@ import modrelay.relay.access.SubKeyPatch;
  *  "requests_per_minute": 60,                1-1000000; null = no limit
  *  "allowed_models": ["gpt-4o*"],            globs; [] = every model not denied
  *  "denied_models": ["gpt-4o-audio*"],       globs; win over allowed_models
- *  "moderation_floor": "high"}               "low" | "high"; null or "off" = the relay's policy
+ *  "moderation_floor": "high",                "low" | "high"; null or "off" = the relay's policy
+ *  "allowed_endpoints": ["chat", "files"]}   groups, endpoint names ("files.create") or "*";
+ *                                            null = the defaults; omitted on create = the defaults
  * </pre>
  */
 public final class KeyRequests {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("name", "expires_at", "remaining_requests", "requests_per_minute",
-            "allowed_models", "denied_models", "moderation_floor");
+            "allowed_models", "denied_models", "moderation_floor", "allowed_endpoints");
 
     private KeyRequests() {}
 
@@ -49,13 +53,14 @@ public final class KeyRequests {
     }
 
     public record NewKey(String name, Optional<Instant> expiresAt, Optional<Long> remaining, Optional<Integer> rpm,
-            List<String> allowedModels, List<String> deniedModels, Optional<ModerationLevel> floor) {}
+            List<String> allowedModels, List<String> deniedModels, Optional<ModerationLevel> floor, EndpointRules endpoints) {}
 
     public static NewKey create(byte[] body, Instant now, boolean moderatorAvailable) throws Invalid {
         SubKeyPatch p = patch(body, now, moderatorAvailable);
         if (p.name().isEmpty()) throw new Invalid("name", "'name' is required: a label for the key, like the customer's name");
         return new NewKey(p.name().get(), p.expiresAt().flatMap(x -> x), p.remaining().flatMap(x -> x), p.rpm().flatMap(x -> x),
-                p.allowedModels().orElse(List.of()), p.deniedModels().orElse(List.of()), p.floor().flatMap(x -> x));
+                p.allowedModels().orElse(List.of()), p.deniedModels().orElse(List.of()), p.floor().flatMap(x -> x),
+                p.endpoints().orElse(EndpointRules.DEFAULT));
     }
 
     public static SubKeyPatch patch(byte[] body, Instant now, boolean moderatorAvailable) throws Invalid {
@@ -74,7 +79,7 @@ public final class KeyRequests {
             }
         }
         return new SubKeyPatch(name(root), expiresAt(root, now), remaining(root), rpm(root), models(root, "allowed_models"),
-                models(root, "denied_models"), floor(root, moderatorAvailable));
+                models(root, "denied_models"), floor(root, moderatorAvailable), endpoints(root));
     }
 
     private static Optional<String> name(JsonNode root) throws Invalid {
@@ -135,6 +140,27 @@ public final class KeyRequests {
             out.add(g.textValue());
         }
         return Optional.of(List.copyOf(out));
+    }
+
+    private static Optional<EndpointRules> endpoints(JsonNode root) throws Invalid {
+        JsonNode n = root.get("allowed_endpoints");
+        if (n == null) return Optional.empty();
+        if (n.isNull()) return Optional.of(EndpointRules.DEFAULT);
+        String msg = "'allowed_endpoints' must be a non-empty array of groups ("
+                + String.join(", ", java.util.Arrays.stream(Group.values()).map(Group::id).toList())
+                + "), endpoint names like \"files.create\" "
+                + "(see docs/moderation.md), or \"*\" for every endpoint; null for the defaults";
+        if (!n.isArray() || n.size() > 200) throw new Invalid("allowed_endpoints", msg);
+        List<String> names = new ArrayList<>();
+        for (JsonNode g : n) {
+            if (!g.isTextual()) throw new Invalid("allowed_endpoints", msg);
+            names.add(g.textValue());
+        }
+        try {
+            return Optional.of(EndpointRules.parse(names));
+        } catch (IllegalArgumentException bad) {
+            throw new Invalid("allowed_endpoints", bad.getMessage() + ": " + msg);
+        }
     }
 
     private static Optional<Optional<ModerationLevel>> floor(JsonNode root, boolean moderatorAvailable) throws Invalid {

@@ -39,6 +39,8 @@ final class KeyViews {
         k.models().denied().forEach(denied::add);
         if (k.floor().isPresent()) o.put("moderation_floor", k.floor().get().name().toLowerCase(Locale.ROOT));
         else o.putNull("moderation_floor");
+        ArrayNode endpoints = o.putArray("allowed_endpoints");
+        k.endpoints().granted().forEach(endpoints::add);
         return o;
     }
 

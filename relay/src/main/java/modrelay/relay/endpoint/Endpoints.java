@@ -25,7 +25,7 @@ import modrelay.moderation.text.ResponsesDialect;
  * ignoring case, with or without the {@code /v1} that OpenAI clients send, and Azure's spellings:
  * {@code /openai/deployments/<deployment>/…} (the deployment is the model), {@code /openai/v1/…} and
  * {@code /openai/…}. A trailing slash is ignored. Anything else (another method, an extra segment,
- * {@code ;params}, a doubled {@code /v1}) is {@link #UNKNOWN}: not allowed by default, model-bearing,
+ * {@code ;params}, a doubled {@code /v1}, an id that is {@code ..} or holds {@code %}) is {@link #UNKNOWN}: not allowed by default, model-bearing,
  * and refused under moderation. A lenient upstream may read such a path as a known endpoint; the
  * relay then has refused what it could not judge rather than released it.
  */
@@ -285,6 +285,7 @@ public final class Endpoints {
             segs = segs.subList(1, segs.size());
         } else if (!segs.isEmpty() && segs.get(0).equals("openai")) {
             if (segs.size() >= 3 && segs.get(1).equals("deployments")) {
+                if (!plainId(segs.get(2))) return UNKNOWN;
                 segs = segs.subList(3, segs.size());
                 deployment = true;
             } else if (segs.size() >= 2 && segs.get(1).equals("v1")) {
@@ -328,13 +329,39 @@ public final class Endpoints {
         int literals = 0;
         for (int i = 0; i < pattern.length; i++) {
             String p = pattern[i];
-            if (p.endsWith("*}")) return segs.size() > i ? literals : -1;
+            if (p.endsWith("*}")) {
+                if (segs.size() <= i) return -1;
+                for (int j = i; j < segs.size(); j++) {
+                    if (!plainId(segs.get(j))) return -1;
+                }
+                return literals;
+            }
             if (i >= segs.size()) return -1;
-            if (p.startsWith("{")) continue;
+            if (p.startsWith("{")) {
+                // No dot in an id either: "runs.json" must not be the id of POST /threads/{id} where an upstream
+                // that strips format suffixes reads POST /threads/runs. OpenAI's ids have none.
+                if (!plainId(segs.get(i)) || segs.get(i).indexOf('.') >= 0) return -1;
+                continue;
+            }
             if (!p.equals(segs.get(i))) return -1;
             literals++;
         }
         return pattern.length == segs.size() ? literals : -1;
+    }
+
+    /**
+     * Whether a segment can stand for a model or a deployment (ids, see above, have no dot at all). Not one an upstream could turn
+     * into other segments: {@code .}/{@code ..} (also Tomcat's {@code ..;}), anything with {@code %}
+     * (decoded once more), {@code \} (read as {@code /}), {@code ;} (path parameters), spaces or
+     * controls. {@code GET /v1/models/../chat/completions} must not pass as a model lookup.
+     */
+    static boolean plainId(String segment) {
+        if (segment.startsWith(".")) return false;
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c <= 0x20 || c == 0x7f || c == '%' || c == '\\' || c == ';') return false;
+        }
+        return true;
     }
 
     private static String[] segments(String pattern) {

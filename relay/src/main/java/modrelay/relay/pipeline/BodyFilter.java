@@ -130,7 +130,7 @@ final class BodyFilter implements RequestFilter {
                     Optional.empty())));
         }
         CompletableFuture<OpenAiError> refused = new CompletableFuture<>();
-        Source<ByteString, Object> watched = limited.getDataBytes().via(FormModelWatch.watch(boundary, admission, refused));
+        Source<ByteString, Object> watched = limited.getDataBytes().via(FormModelWatch.watch(boundary, admission, in.endpoint(), refused));
         ContentType ct = entity.getContentType();
         RequestEntity out = entity.getContentLengthOption().isPresent()
                 ? HttpEntities.create(ct, entity.getContentLengthOption().getAsLong(), watched)

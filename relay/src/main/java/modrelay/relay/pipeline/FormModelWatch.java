@@ -7,6 +7,7 @@ import akka.util.ByteString;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import modrelay.relay.access.Admission;
+import modrelay.relay.endpoint.Endpoint;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.request.MultipartScanner;
 import modrelay.relay.endpoint.RequestModel;
@@ -26,12 +27,13 @@ final class FormModelWatch {
         }
     }
 
-    static Flow<ByteString, ByteString, NotUsed> watch(String boundary, Admission admission, CompletableFuture<OpenAiError> refused) {
+    static Flow<ByteString, ByteString, NotUsed> watch(String boundary, Admission admission, Endpoint endpoint,
+            CompletableFuture<OpenAiError> refused) {
         return Flow.<ByteString>create().statefulMap(
                 () -> new MultipartScanner(boundary),
                 (scanner, chunk) -> {
                     for (String model : scanner.feed(chunk.toArray())) {
-                        Optional<OpenAiError> err = admission.modelRefusal(modelOf(model));
+                        Optional<OpenAiError> err = admission.modelRefusal(endpoint, modelOf(model), Optional.empty());
                         if (err.isPresent()) {
                             refused.complete(err.get());
                             throw new ModelRefused();

@@ -26,7 +26,7 @@ import modrelay.relay.upstream.HeaderFilter;
  * ones built; a new rule is a new filter in this list:
  * <pre>
  *   canonical path (prefix, decoded once, ambiguous spellings refused)
- *   → admission (proxy key, sub-key)
+ *   → admission (proxy key, sub-key) → endpoint rules (a sub-key's allowlist)
  *   → body (read once, bounded: model, flags, bytes for upstream)
  *   → moderation level (flags, floors, answer dialect)
  *   → model rules (sub-key, Azure deployments)
@@ -49,6 +49,7 @@ public final class RelayPipeline {
         List<RequestFilter> filters = List.of(
                 new CanonicalPathFilter(settings.server().routePrefix()),
                 new AdmissionFilter(guard, router.hasServerKeys()),
+                new EndpointRulesFilter(),
                 new BodyFilter(settings.server().maxJsonBytes(), settings.server().maxRequestBytes(),
                         settings.upstream().firstByteTimeout(), new BodyBudget(settings.server().bodyBudgetBytes()),
                         observability.chatLog().enabled(), materializer),

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import modrelay.config.StoreSettings;
 import modrelay.moderation.ModerationLevel;
 import modrelay.relay.access.store.SubKeyStore;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +118,52 @@ abstract class SubKeyStoreContract {
                 .orElseThrow();
         assertEquals(Optional.empty(), unlimited.remaining());
         assertEquals(Optional.empty(), store.updateNow("key_missing", SubKeyPatch.none()));
+    }
+
+    @Test
+    void endpointAllowlistsRoundTripAndArePatchedAlone() throws Exception {
+        SubKeyStore store = open(settings());
+        SubKey k = key("key_h", Optional.of(7L));
+        SubKey granted = new SubKey(k.id(), k.name(), k.secretHash(), k.hint(), k.createdAt(), k.expiresAt(), k.revokedAt(),
+                k.remaining(), k.used(), k.lastUsedAt(), k.rpm(), k.models(), k.floor(),
+                EndpointRules.parse(List.of("chat", "files.create", "batches")));
+        store.insertNow(granted);
+        assertEquals(Optional.of(granted), store.byIdNow("key_h"));
+        SubKey everything = store.updateNow("key_h", new SubKeyPatch(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(EndpointRules.parse(List.of("*"))))).orElseThrow();
+        assertEquals(List.of("*"), everything.endpoints().granted());
+        assertEquals(k.models(), everything.models(), "a patch of endpoints leaves the rest alone");
+        assertEquals(Optional.of(7L), everything.remaining());
+        SubKey renamed = store.updateNow("key_h", new SubKeyPatch(Optional.of("renamed"), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())).orElseThrow();
+        assertEquals(List.of("*"), renamed.endpoints().granted(), "a patch without endpoints leaves them alone");
+    }
+
+    /** A database written before allowlists existed (schema version 1): its keys get the default groups, nothing more. */
+    @Test
+    void keysFromBeforeAllowlistsGetTheDefaults() throws Exception {
+        StoreSettings s = settings();
+        String url;
+        String user = null;
+        String password = null;
+        if (s.databaseUrl().isPresent()) {
+            url = s.databaseUrl().get().jdbcUrl();
+            user = s.databaseUrl().get().user().orElse(null);
+            password = s.databaseUrl().get().password().map(p -> p.reveal()).orElse(null);
+        } else {
+            java.nio.file.Files.createDirectories(s.dataDir());
+            url = "jdbc:sqlite:" + s.sqliteFile().toAbsolutePath();
+        }
+        Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").target("1").load().migrate();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, user, password);
+                java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO subkeys (id, name, secret_sha256, secret_hint, created_at, allowed_models, "
+                    + "denied_models) VALUES ('key_old', 'old', '" + "a".repeat(64) + "', 'mr-...abcd', 0, '[]', '[]')");
+        }
+        SubKey old = open(s).byIdNow("key_old").orElseThrow();
+        assertEquals(EndpointRules.DEFAULT, old.endpoints());
+        assertEquals(List.of("chat", "completions", "responses", "embeddings", "models", "audio"), old.endpoints().granted());
     }
 
     /** Many threads (and, on PostgreSQL, many connections) race for the last requests: none is spent twice. */

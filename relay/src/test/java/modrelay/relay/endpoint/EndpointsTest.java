@@ -111,9 +111,63 @@ class EndpointsTest {
             "GET, /v1/organization/users",
             "POST, /v1/responses/compact",
             "GET, /v1/files/f/content/extra",
+            "GET, /v1/models/../chat/completions",
+            "GET, /v1/models/x/../../chat/completions",
+            "GET, /v1/models/..;/chat/completions",
+            "POST, /v1/chat/completions/..",
+            "POST, /v1/chat/completions/.",
+            "GET, /v1/responses/..;",
+            "GET, /v1/files/%2e%2e/content",
+            "GET, /v1/files/a%2Fb",
+            "GET, /v1/files/a\\b",
+            "GET, /v1/files/a;b",
+            "DELETE, /v1/responses/resp 1",
+            "POST, /openai/deployments/../chat/completions",
+            "POST, /openai/deployments/%2e%2e/chat/completions",
+            "POST, /openai/deployments/a;b/chat/completions",
+            "POST, /v1/chat/completions?stream=true",
     })
     void anythingElseIsUnknown(String method, String path) {
         assertSame(Endpoints.UNKNOWN, Endpoints.classify(method, path), method + " " + path);
+    }
+
+    /**
+     * The bypass property: no junk added to the path of an endpoint the relay moderates or refuses turns
+     * it into one that passes unmoderated, whatever a lenient upstream then makes of the junk.
+     */
+    @Test
+    void junkNeverTurnsAnEndpointWithModelTextIntoOneThatPasses() {
+        List<java.util.function.UnaryOperator<String>> junk = PathJunk.ALL;
+        int checked = 0;
+        for (Endpoint e : Endpoints.all()) {
+            if (e.coverage() instanceof Coverage.NoModelText || e.method().equals("*")) continue;
+            String concrete = PathJunk.concrete(e);
+            for (var j : junk) {
+                String path = j.apply(concrete);
+                Endpoint got = Endpoints.classify(e.method(), path);
+                assertFalse(got.coverage() instanceof Coverage.NoModelText, e.name() + " as " + path + " -> " + got.name());
+                checked++;
+            }
+        }
+        assertTrue(checked > 500, "checked " + checked);
+    }
+
+    @Test
+    void caseAndSlashesChangeNothing() {
+        java.util.Random random = new java.util.Random(42);
+        for (Endpoint e : Endpoints.all()) {
+            String concrete = "/v1" + e.path().replaceAll("\\{[a-z]+\\*?}", "id_1");
+            for (int i = 0; i < 20; i++) {
+                StringBuilder b = new StringBuilder();
+                for (char c : concrete.toCharArray()) {
+                    b.append(random.nextBoolean() ? Character.toUpperCase(c) : c);
+                    if (c == '/' && random.nextInt(4) == 0) b.append('/');
+                }
+                if (random.nextBoolean()) b.append('/');
+                String method = e.method().equals("*") ? "POST" : random.nextBoolean() ? e.method() : e.method().toLowerCase();
+                assertEquals(e.name(), Endpoints.classify(method, b.toString()).name(), b.toString());
+            }
+        }
     }
 
     @Test

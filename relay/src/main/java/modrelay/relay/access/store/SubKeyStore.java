@@ -29,6 +29,7 @@ import modrelay.config.DatabaseUrl;
 import modrelay.config.StoreSettings;
 import modrelay.moderation.ModerationLevel;
 import modrelay.relay.access.Consumption;
+import modrelay.relay.access.EndpointRules;
 import modrelay.relay.access.ModelRules;
 import modrelay.relay.access.SubKey;
 import modrelay.relay.access.SubKeyPatch;
@@ -52,7 +53,7 @@ public final class SubKeyStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SubKeyStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, name, secret_sha256, secret_hint, created_at, expires_at, revoked_at, "
-            + "remaining, used, last_used_at, rpm, allowed_models, denied_models, moderation_floor";
+            + "remaining, used, last_used_at, rpm, allowed_models, denied_models, moderation_floor, allowed_endpoints";
 
     private final HikariDataSource pool;
     private final ExecutorService executor;
@@ -210,7 +211,7 @@ public final class SubKeyStore implements AutoCloseable {
     public void insertNow(SubKey k) throws SQLException {
         try (Connection c = pool.getConnection();
                 PreparedStatement st = c.prepareStatement("INSERT INTO subkeys (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             st.setString(1, k.id());
             st.setString(2, k.name());
             st.setString(3, k.secretHash());
@@ -225,6 +226,7 @@ public final class SubKeyStore implements AutoCloseable {
             st.setString(12, json(k.models().allowed()));
             st.setString(13, json(k.models().denied()));
             setLevel(st, 14, k.floor());
+            st.setString(15, json(k.endpoints().granted()));
             st.executeUpdate();
         }
     }
@@ -260,6 +262,10 @@ public final class SubKeyStore implements AutoCloseable {
         p.floor().ifPresent(v -> {
             sets.add("moderation_floor = ?");
             binds.add((st, i) -> setLevel(st, i, v));
+        });
+        p.endpoints().ifPresent(v -> {
+            sets.add("allowed_endpoints = ?");
+            binds.add((st, i) -> st.setString(i, json(v.granted())));
         });
         if (!sets.isEmpty()) {
             try (Connection c = pool.getConnection();
@@ -358,7 +364,8 @@ public final class SubKeyStore implements AutoCloseable {
                 optionalLong(rs, "rpm").map(Long::intValue),
                 new ModelRules(list(rs.getString("allowed_models")), list(rs.getString("denied_models"))),
                 Optional.ofNullable(rs.getString("moderation_floor"))
-                        .map(l -> ModerationLevel.valueOf(l.trim().toUpperCase(Locale.ROOT))));
+                        .map(l -> ModerationLevel.valueOf(l.trim().toUpperCase(Locale.ROOT))),
+                new EndpointRules(list(rs.getString("allowed_endpoints"))));
     }
 
     private static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {
@@ -402,7 +409,7 @@ public final class SubKeyStore implements AutoCloseable {
         try {
             return JSON.readValue(json, new TypeReference<List<String>>() {});
         } catch (JsonProcessingException e) {
-            throw new SQLException("unreadable model list in the sub-key table");
+            throw new SQLException("unreadable model or endpoint list in the sub-key table");
         }
     }
 }
