@@ -108,7 +108,7 @@ class UpstreamRequestsTest {
     @Test
     void aPathThatIsNoUrlIsRefusedNotThrown() {
         UpstreamRequests.Result r = UpstreamRequests.build(OPENAI, new Route(0, null), HttpMethods.GET, "/v1/files?x=%zz|{", HEADERS,
-                Optional.empty(), json(""), Optional.empty());
+                Optional.empty(), json("{}"), Optional.empty());
         UpstreamRequests.Result.Unroutable un = assertInstanceOf(UpstreamRequests.Result.Unroutable.class, r);
         assertEquals("invalid_url", un.error().code());
     }
