@@ -27,10 +27,10 @@ import modrelay.relay.logging.Observability;
 import modrelay.relay.proxy.ProxyHandler;
 import modrelay.relay.routing.RoutingState;
 import modrelay.relay.routing.UpstreamRouter;
-import modrelay.relay.upstream.KeyPool;
 import modrelay.relay.upstream.KeyPoolClient;
-import modrelay.relay.upstream.KeySnapshot;
+import modrelay.relay.upstream.ModelsKeyProbe;
 import modrelay.relay.upstream.UpstreamClient;
+import modrelay.relay.upstream.UpstreamKeys;
 
 /**
  * A running relay: its actor system, the key pool, the binding. {@link #start} wires everything;
@@ -79,25 +79,27 @@ public final class RelayServer implements AutoCloseable {
             AccessOptions accessOptions, Observability observability) {
         Access access = Access.start(settings.access(), system, accessOptions);
         Optional<KeyPoolClient> keys = Optional.empty();
-        if (settings.upstream().hasServerKeys()) {
-            AtomicReference<KeySnapshot> snapshot = new AtomicReference<>();
-            ActorRef<KeyPool.Command> pool = system.systemActorOf(
-                    KeyPool.create(settings.upstream().keys(), snapshot, Clock.systemUTC()), "key-pool",
-                    akka.actor.typed.Props.empty());
-            keys = Optional.of(new KeyPoolClient(snapshot, pool, Clock.systemUTC(), settings.upstream().keyCooldown()));
-            // Declared upstreams have key pools of their own (watched below); OPENAI_KEY's serves the default one.
-            if (!settings.routing().declared()) observability.metrics().watchKeys(settings.routing().upstreams().get(0).name(), snapshot::get);
+        UpstreamKeys upstreamKeys = new UpstreamKeys();
+        UpstreamClient upstreamClient = new UpstreamClient(system, settings.upstream());
+        if (settings.upstream().hasServerKeys() && !settings.routing().declared()) {
+            // OPENAI_KEY's pool serves the default upstream; declared upstreams get pools of their own (in the router).
+            modrelay.config.UpstreamEndpoint endpoint = settings.routing().upstreams().get(0);
+            keys = Optional.of(KeyPoolClient.start(system, "key-pool", settings.upstream().keys(),
+                    new ModelsKeyProbe(upstreamClient, endpoint, settings.upstream().firstByteTimeout(),
+                            Materializer.matFromSystem(system)),
+                    settings.upstream().keyCooldown()));
+            registerKeys(upstreamKeys, observability, endpoint.name(), keys.get());
         }
         Policy policy = new Policy(Policy.parseLevel(settings.moderation().defaultLevel()),
                 Policy.parseLevel(settings.moderation().minLevel()));
-        UpstreamRouter router = UpstreamRouter.start(settings, system, new UpstreamClient(system, settings.upstream()), keys,
-                observability.metrics()::watchKeys);
+        UpstreamRouter router = UpstreamRouter.start(settings, system, upstreamClient, keys,
+                (name, pool) -> registerKeys(upstreamKeys, observability, name, pool));
         ProxyHandler proxy = new ProxyHandler(settings, access.guard(), router, policy, moderator, Materializer.matFromSystem(system),
                 observability);
         AtomicBoolean ready = new AtomicBoolean(true);
         Routes routes = new Routes(settings.server().routePrefix(), proxy, new Cors(settings.server().corsOrigins()), ready::get,
                 access.ipGate(), new AdminRoutes(settings.access().adminToken(), access.subKeys(), moderator.isPresent(),
-                        Materializer.matFromSystem(system)).route().seal().handler(system), observability);
+                        Materializer.matFromSystem(system), upstreamKeys, system.scheduler()).route().seal().handler(system), observability);
 
         CoordinatedShutdown cs = CoordinatedShutdown.get(system);
         cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "readiness-off", () -> {
@@ -125,6 +127,11 @@ public final class RelayServer implements AutoCloseable {
                 .whenComplete((server, error) -> {
                     if (error != null) system.terminate();
                 });
+    }
+
+    private static void registerKeys(UpstreamKeys all, Observability observability, String upstream, KeyPoolClient pool) {
+        all.add(upstream, pool);
+        observability.metrics().watchKeys(upstream, pool::snapshot);
     }
 
     /**

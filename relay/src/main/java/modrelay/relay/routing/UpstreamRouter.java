@@ -45,6 +45,7 @@ import modrelay.relay.routing.RoutingTable.Route;
 import modrelay.relay.upstream.KeyPool;
 import modrelay.relay.upstream.KeyPoolClient;
 import modrelay.relay.upstream.KeySnapshot;
+import modrelay.relay.upstream.ModelsKeyProbe;
 import modrelay.relay.upstream.RetryAfter;
 import modrelay.relay.upstream.UpstreamClient;
 import modrelay.relay.upstream.UpstreamFailure;
@@ -123,10 +124,10 @@ public final class UpstreamRouter {
      * catalog (declared upstreams).
      *
      * @param defaultKeys the key pool already started for the single default upstream, if any (reused, not doubled)
-     * @param keyPools    told of each key pool started here (by upstream name), so its state can be published as metrics
+     * @param keyPools    told of each key pool started here (by upstream name), so its state can be published as metrics and shown by the admin API
      */
     public static UpstreamRouter start(Settings settings, ActorSystem<?> system, UpstreamClient client,
-            Optional<KeyPoolClient> defaultKeys, java.util.function.BiConsumer<String, java.util.function.Supplier<KeySnapshot>> keyPools) {
+            Optional<KeyPoolClient> defaultKeys, java.util.function.BiConsumer<String, KeyPoolClient> keyPools) {
         RoutingSettings routing = settings.routing();
         List<UpstreamEndpoint> endpoints = routing.upstreams();
         List<Upstream> upstreams = new ArrayList<>();
@@ -136,11 +137,10 @@ public final class UpstreamRouter {
             if (!routing.declared() && defaultKeys.isPresent()) {
                 keys = defaultKeys;
             } else if (e.hasServerKeys()) {
-                AtomicReference<KeySnapshot> snapshot = new AtomicReference<>();
-                ActorRef<KeyPool.Command> pool = system.systemActorOf(KeyPool.create(e.keys(), snapshot, Clock.systemUTC()),
-                        routing.declared() ? "key-pool-" + i : "key-pool", Props.empty());
-                keys = Optional.of(new KeyPoolClient(snapshot, pool, Clock.systemUTC(), settings.upstream().keyCooldown()));
-                keyPools.accept(e.name(), snapshot::get);
+                keys = Optional.of(KeyPoolClient.start(system, routing.declared() ? "key-pool-" + i : "key-pool", e.keys(),
+                        new ModelsKeyProbe(client, e, settings.upstream().firstByteTimeout(), Materializer.matFromSystem(system)),
+                        settings.upstream().keyCooldown()));
+                keyPools.accept(e.name(), keys.get());
             }
             upstreams.add(new Upstream(i, e, keys));
         }
@@ -436,7 +436,7 @@ public final class UpstreamRouter {
     private static void report(Upstream u, KeySnapshot.KeyState key, int status, HttpResponse response) {
         if (status == 429) {
             u.keys().get().rateLimited(key.index(),
-                    response.getHeader("Retry-After").flatMap(h -> RetryAfter.parse(h.value(), Instant.now())));
+                    response.getHeader("Retry-After").flatMap(h -> RetryAfter.until(h.value(), Instant.now())));
         } else if (status == 401) {
             u.keys().get().rejected(key.index());
         }
