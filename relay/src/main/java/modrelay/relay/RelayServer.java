@@ -10,6 +10,7 @@ import akka.http.javadsl.ServerBinding;
 import akka.stream.Materializer;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,6 +39,7 @@ import modrelay.relay.upstream.UpstreamKeys;
  * finish up to SHUTDOWN_DEADLINE, then ends them.
  */
 public final class RelayServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RelayServer.class);
     private final ActorSystem<Void> system;
     private final ServerBinding binding;
     private final Optional<Moderator> moderator;
@@ -62,17 +64,32 @@ public final class RelayServer implements AutoCloseable {
 
     /** As {@link #start(Settings)}, with the clock and the source of POST /admin/reload given (tests, embedding). */
     public static CompletionStage<RelayServer> start(Settings settings, AccessOptions accessOptions) {
+        OpenRelayCheck.refuseUnlessAllowed(settings);
         Observability observability = Observability.start(settings);
         Optional<Moderator> moderator = Moderators.fromSettings(settings.moderation()).map(observability::meter);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "modrelay",
                 AkkaConfig.from(settings).withFallback(com.typesafe.config.ConfigFactory.load()));
         try {
+            warnAboutExposure(settings, system);
             return bind(settings, system, moderator, accessOptions, observability);
         } catch (RuntimeException e) {
             system.terminate();
             observability.close(java.time.Duration.ofSeconds(5));
             throw e;
         }
+    }
+
+    /** An open relay (allowed) is said at start and every hour; short proxy keys once, by name. */
+    private static void warnAboutExposure(Settings settings, ActorSystem<Void> system) {
+        List<String> shortKeys = OpenRelayCheck.shortProxyKeys(settings.access());
+        if (!shortKeys.isEmpty()) {
+            LOG.warn("PROXY_KEY {} shorter than {} characters: easy to guess; use long random keys (they keep working)",
+                    String.join(", ", shortKeys) + (shortKeys.size() == 1 ? " is" : " are"), OpenRelayCheck.MIN_PROXY_KEY_LENGTH);
+        }
+        if (!OpenRelayCheck.open(settings)) return;
+        LOG.warn(OpenRelayCheck.OPEN_WARNING);
+        system.scheduler().scheduleAtFixedRate(java.time.Duration.ofHours(1), java.time.Duration.ofHours(1),
+                () -> LOG.warn(OpenRelayCheck.OPEN_WARNING), system.executionContext());
     }
 
     private static CompletionStage<RelayServer> bind(Settings settings, ActorSystem<Void> system, Optional<Moderator> moderator,
