@@ -57,7 +57,7 @@ public final class Observability {
                 throw new ConfigException("LOG_DIR " + o.logDir() + " cannot be created: " + e.getClass().getSimpleName());
             }
             if (!Files.isWritable(o.logDir())) throw new ConfigException("LOG_DIR " + o.logDir() + " is not writable");
-            writer = Optional.of(new ChatLogWriter(o.chatQueueSize(),
+            writer = Optional.of(new ChatLogWriter(o.chatQueueSize(), o.chatQueueBytes(),
                     new ChatLogFiles(o.logDir(), o.chatMaxBytes(), Clock.systemDefaultZone()),
                     metrics::chatLogDropped, metrics::chatLogWritten));
         }
