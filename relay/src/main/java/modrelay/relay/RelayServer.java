@@ -5,8 +5,6 @@ import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
 import akka.stream.Materializer;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -21,6 +19,8 @@ import modrelay.moderation.Moderator;
 import modrelay.moderation.Policy;
 import modrelay.relay.access.Access;
 import modrelay.relay.access.AccessOptions;
+import modrelay.relay.access.Cidr;
+import modrelay.relay.server.Edge;
 import modrelay.relay.admin.AdminRoutes;
 import modrelay.relay.http.Cors;
 import modrelay.relay.http.Routes;
@@ -41,11 +41,11 @@ import modrelay.relay.upstream.UpstreamKeys;
 public final class RelayServer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RelayServer.class);
     private final ActorSystem<Void> system;
-    private final ServerBinding binding;
+    private final Edge binding;
     private final Optional<Moderator> moderator;
     private final RoutingState routing;
 
-    private RelayServer(ActorSystem<Void> system, ServerBinding binding, Optional<Moderator> moderator, RoutingState routing) {
+    private RelayServer(ActorSystem<Void> system, Edge binding, Optional<Moderator> moderator, RoutingState routing) {
         this.system = system;
         this.binding = binding;
         this.moderator = moderator;
@@ -134,16 +134,21 @@ public final class RelayServer implements AutoCloseable {
             return CompletableFuture.completedFuture(Done.getInstance());
         });
 
-        return Http.get(system)
-                .newServerAt(settings.server().host(), settings.server().port())
-                .bind(routes)
-                .thenApply(binding -> {
-                    drainOnShutdown(cs, binding, proxy, settings.server().shutdownDeadline());
-                    return new RelayServer(system, binding, moderator, router.state());
+        return Edge.bind(system, settings.server().host(), settings.server().port(), routes, settings.safety(),
+                        AkkaConfig.serverIdleTimeout(settings), trustedProxies(settings))
+                .thenApply(edge -> {
+                    drainOnShutdown(cs, edge, proxy, settings.server().shutdownDeadline());
+                    return new RelayServer(system, edge, moderator, router.state());
                 })
                 .whenComplete((server, error) -> {
                     if (error != null) system.terminate();
                 });
+    }
+
+    /** TRUSTED_PROXIES carry many clients' connections: not capped per address. */
+    private static java.util.function.Predicate<java.net.InetAddress> trustedProxies(Settings settings) {
+        List<Cidr> ranges = settings.access().trustedProxies().stream().map(Cidr::parse).flatMap(Optional::stream).toList();
+        return address -> ranges.stream().anyMatch(r -> r.contains(address.getAddress()));
     }
 
     private static void registerKeys(UpstreamKeys all, Observability observability, String upstream, KeyPoolClient pool) {
@@ -152,22 +157,34 @@ public final class RelayServer implements AutoCloseable {
     }
 
     /**
-     * Stop accepting, let running exchanges (streams included) finish until the deadline, then end
-     * what is left. Akka's {@code addToCoordinatedShutdown} would count a stream as done once its
-     * headers are out and cut it at once.
+     * SIGTERM: readiness off and kept-alive connections told to go (503 + Connection: close for a new
+     * exchange, Connection: close on every response), stop accepting, let running exchanges (streams
+     * included) finish until the deadline, end the event streams still running with a final SSE error
+     * event, then close what is left. Akka's {@code addToCoordinatedShutdown} would count a stream as
+     * done once its headers are out and cut it at once.
      */
-    private static void drainOnShutdown(CoordinatedShutdown cs, ServerBinding binding, ProxyHandler proxy,
-            java.time.Duration deadline) {
-        cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
-                () -> binding.unbind().thenApply(ignored -> Done.getInstance()));
+    private static void drainOnShutdown(CoordinatedShutdown cs, Edge edge, ProxyHandler proxy, java.time.Duration deadline) {
+        cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "http-drain-mode", () -> {
+            edge.drain();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind", edge::unbind);
         cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-drain",
                 () -> proxy.inFlight().drained(deadline)
+                        .thenCompose(ignored -> {
+                            if (proxy.inFlight().count() == 0) return CompletableFuture.<Void>completedFuture(null);
+                            LOG.warn("shutdown deadline reached: ending {} running stream(s) with an error event",
+                                    proxy.inFlight().streams());
+                            return proxy.inFlight().endStreams(java.time.Duration.ofSeconds(3));
+                        })
                         // The last bytes of a finished stream may still sit in Akka's TCP stage; closing at once
                         // would abort the socket (RST) and the client would lose its tail, [DONE] included.
                         .thenCompose(ignored -> CompletableFuture.runAsync(() -> {},
                                 CompletableFuture.delayedExecutor(500, java.util.concurrent.TimeUnit.MILLISECONDS)))
-                        .thenCompose(ignored -> binding.terminate(java.time.Duration.ofSeconds(1)))
-                        .thenApply(ignored -> Done.getInstance()));
+                        .thenApply(ignored -> {
+                            edge.closeAll();
+                            return Done.getInstance();
+                        }));
     }
 
     public int port() {

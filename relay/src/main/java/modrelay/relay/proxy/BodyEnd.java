@@ -11,8 +11,18 @@ import java.util.List;
  */
 public final class BodyEnd {
     private final List<Runnable> hooks = new ArrayList<>(2);
+    /** Where a running event stream registers so shutdown can end it; null outside a relay (tests). */
+    final InFlight inFlight;
     private boolean ran;
     private volatile boolean attached;
+
+    public BodyEnd() {
+        this(null);
+    }
+
+    BodyEnd(InFlight inFlight) {
+        this.inFlight = inFlight;
+    }
 
     /** Runs {@code hook} when the body ends; at once if it already has. */
     public void add(Runnable hook) {

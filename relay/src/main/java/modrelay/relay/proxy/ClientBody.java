@@ -1,5 +1,6 @@
 package modrelay.relay.proxy;
 
+import akka.Done;
 import akka.NotUsed;
 import akka.stream.Attributes;
 import akka.stream.FlowShape;
@@ -27,7 +28,10 @@ public final class ClientBody extends GraphStage<FlowShape<ByteString, ByteStrin
     public interface Listener {
         void started();
 
-        /** @param outcome "ok" (sent to its end), "upstream_error" (ended with an SSE error event) or "aborted" */
+        /**
+         * @param outcome "ok" (sent to its end), "upstream_error" (ended with an SSE error event), "shutdown" (ended
+         *                with an SSE error event at the shutdown deadline) or "aborted"
+         */
         void ended(long bytes, String outcome);
     }
 
@@ -109,9 +113,28 @@ public final class ClientBody extends GraphStage<FlowShape<ByteString, ByteStrin
                 });
             }
 
+            private Runnable endNow;
+
             @Override
             public void preStart() {
                 listener.started();
+                if (errorEvent.isPresent() && end.inFlight != null) {
+                    akka.stream.stage.AsyncCallback<Done> shutdown = createAsyncCallback(ignored -> shutdownNow());
+                    endNow = () -> shutdown.invoke(Done.getInstance());
+                    end.inFlight.streamStarted(endNow);
+                }
+            }
+
+            /** The shutdown deadline: the client gets a final error event, the upstream is cancelled. */
+            private void shutdownNow() {
+                if (ended || isClosed(out)) return;
+                ByteString event = errorEvent.get().apply(new RelayShutdown());
+                cancel(in);
+                emit(out, event, () -> {
+                    bytes += event.size();
+                    end("shutdown");
+                    completeStage();
+                });
             }
 
             @Override
@@ -122,6 +145,7 @@ public final class ClientBody extends GraphStage<FlowShape<ByteString, ByteStrin
             private void end(String outcome) {
                 if (ended) return;
                 ended = true;
+                if (endNow != null) end.inFlight.streamEnded(endNow);
                 try {
                     listener.ended(bytes, outcome);
                 } finally {

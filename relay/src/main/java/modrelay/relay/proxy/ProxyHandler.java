@@ -75,9 +75,7 @@ public final class ProxyHandler {
      * @param requestId    the id the client gets back ({@link RequestIds}), for the logs and the chat log
      */
     public CompletionStage<HttpResponse> handle(HttpRequest request, String pathAndQuery, String clientIp, String requestId) {
-        inFlight.begin();
-        BodyEnd end = new BodyEnd();
-        end.add(inFlight::end);
+        BodyEnd end = inFlight.begin();
         return exchange(request, pathAndQuery, clientIp, requestId, end).handle((response, error) -> {
             if (error != null) {
                 end.run();
