@@ -10,6 +10,9 @@ import java.util.Optional;
  * @param logDir        where chat logs go ({@code chat-YYYY-MM-DD.jsonl}, then {@code .1.jsonl}, …)
  * @param chatMaxBytes  a chat log file is not grown past this size; the next line starts a new file
  * @param chatQueueSize entries waiting for the chat log writer; beyond it entries are dropped (and counted)
+ * @param chatQueueBytes bytes of request and reply text the waiting entries may hold together; an entry
+ *                      that does not fit is shortened (its texts truncated and marked) or, if even that
+ *                      does not fit, dropped (and counted)
  * @param metricsToken  when set, GET /metrics needs {@code Authorization: Bearer <token>}
  */
 public record ObservabilitySettings(
@@ -17,10 +20,12 @@ public record ObservabilitySettings(
         Path logDir,
         long chatMaxBytes,
         int chatQueueSize,
+        long chatQueueBytes,
         Optional<Secret> metricsToken) {
 
     /** Chat log off, metrics open: what a relay built without observability settings gets. */
     public static ObservabilitySettings defaults() {
-        return new ObservabilitySettings(false, Path.of("./logs"), 100L * 1024 * 1024, 10_000, Optional.empty());
+        return new ObservabilitySettings(false, Path.of("./logs"), 100L * 1024 * 1024, 10_000, 64L * 1024 * 1024,
+                Optional.empty());
     }
 }

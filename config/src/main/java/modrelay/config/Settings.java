@@ -7,7 +7,14 @@ public record Settings(
         AccessSettings access,
         ModerationSettings moderation,
         ObservabilitySettings observability,
-        RoutingSettings routing) {
+        RoutingSettings routing,
+        SafetySettings safety) {
+
+    /** Without the safety settings: their defaults. */
+    public Settings(ServerSettings server, UpstreamSettings upstream, AccessSettings access, ModerationSettings moderation,
+            ObservabilitySettings observability, RoutingSettings routing) {
+        this(server, upstream, access, moderation, observability, routing, SafetySettings.defaults());
+    }
 
     /** Without declared upstreams: UPSTREAM_URL + OPENAI_KEY are the one upstream, default routing. */
     public Settings(ServerSettings server, UpstreamSettings upstream, AccessSettings access, ModerationSettings moderation,
@@ -20,6 +27,6 @@ public record Settings(
         ServerSettings s = server;
         return new Settings(new ServerSettings(host, port, s.routePrefix(), s.maxRequestBytes(), s.hopHeaderPrefix(),
                 s.shutdownDeadline(), s.corsOrigins(), s.heartbeatInterval(), s.maxJsonBytes(),
-                s.bodyBudgetBytes()), upstream, access, moderation, observability, routing);
+                s.bodyBudgetBytes()), upstream, access, moderation, observability, routing, safety);
     }
 }

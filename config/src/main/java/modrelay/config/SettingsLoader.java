@@ -39,7 +39,14 @@ public final class SettingsLoader {
         AccessSettings access = access(s);
         ModerationSettings moderation = moderation(s);
         ObservabilitySettings observability = observability(s);
-        return new Settings(server, upstream, access, moderation, observability, routing(s, config, upstream));
+        return new Settings(server, upstream, access, moderation, observability, routing(s, config, upstream), safety(s));
+    }
+
+    private static SafetySettings safety(SettingSource s) {
+        return new SafetySettings(
+                s.bool("ALLOW_OPEN_RELAY", "modrelay.safety.allow-open-relay"),
+                s.duration("HEADER_READ_TIMEOUT", "modrelay.safety.header-read-timeout", Duration.ofMillis(100)),
+                s.intInRange("MAX_CONNECTIONS_PER_IP", "modrelay.safety.max-connections-per-ip", 1, 1_000_000));
     }
 
     /** UPSTREAMS (JSON) or modrelay.upstreams; without either, UPSTREAM_URL + OPENAI_KEY as the one upstream. */
@@ -201,6 +208,7 @@ public final class SettingsLoader {
                 logDir(s.string("LOG_DIR", "modrelay.observability.log-dir")),
                 s.bytes("LOG_CHAT_MAX_BYTES", "modrelay.observability.chat-max-bytes", 1024),
                 s.intInRange("LOG_CHAT_QUEUE", "modrelay.observability.chat-queue", 1, 10_000_000),
+                s.bytes("LOG_CHAT_QUEUE_BYTES", "modrelay.observability.chat-queue-bytes", 64 * 1024),
                 s.optional("METRICS_TOKEN", "modrelay.observability.metrics-token").map(Secret::of));
     }
 

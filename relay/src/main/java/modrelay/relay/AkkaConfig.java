@@ -13,10 +13,19 @@ import modrelay.config.Settings;
 final class AkkaConfig {
     private AkkaConfig() {}
 
-    static Config from(Settings s) {
+    /**
+     * How long a client connection may be silent both ways: longer than an upstream may be silent
+     * before the relay itself answers (first byte, then between chunks) plus a heartbeat.
+     */
+    static Duration serverIdleTimeout(Settings s) {
         Duration upstreamSilence = s.upstream().firstByteTimeout().plus(s.upstream().idleTimeout());
-        long serverIdleMs = upstreamSilence.plus(s.server().heartbeatInterval()).plusSeconds(10).toMillis();
-        long shutdownMs = s.server().shutdownDeadline().plusSeconds(5).toMillis();
+        return upstreamSilence.plus(s.server().heartbeatInterval()).plusSeconds(10);
+    }
+
+    static Config from(Settings s) {
+        long serverIdleMs = serverIdleTimeout(s).toMillis();
+        // The deadline, then ending the streams left (a few seconds), then closing the connections.
+        long shutdownMs = s.server().shutdownDeadline().plusSeconds(15).toMillis();
         String hocon = String.join("\n",
                 "akka.loggers = [\"akka.event.slf4j.Slf4jLogger\"]",
                 "akka.logging-filter = \"akka.event.slf4j.Slf4jLoggingFilter\"",
@@ -39,7 +48,9 @@ final class AkkaConfig {
                 "akka.http.client.parsing.max-chunk-size = 16m",
                 "akka.http.host-connection-pool.response-entity-subscription-timeout = 5s",
                 "akka.coordinated-shutdown.phases.service-unbind.timeout = 10s",
-                "akka.coordinated-shutdown.phases.service-requests-done.timeout = " + shutdownMs + "ms");
+                "akka.coordinated-shutdown.phases.service-requests-done.timeout = " + shutdownMs + "ms",
+                // The chat log waits for the last entries (at most 5 s), then writes and closes (at most 5 s).
+                "akka.coordinated-shutdown.phases.before-actor-system-terminate.timeout = 15s");
         return ConfigFactory.parseString(hocon);
     }
 }

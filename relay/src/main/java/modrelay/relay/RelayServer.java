@@ -4,10 +4,9 @@ import akka.Done;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
 import akka.stream.Materializer;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,6 +16,8 @@ import modrelay.moderation.Moderator;
 import modrelay.moderation.Policy;
 import modrelay.relay.access.Access;
 import modrelay.relay.access.AccessOptions;
+import modrelay.relay.access.Cidr;
+import modrelay.relay.server.Edge;
 import modrelay.relay.admin.AdminRoutes;
 import modrelay.relay.http.Cors;
 import modrelay.relay.http.Routes;
@@ -24,7 +25,9 @@ import modrelay.relay.logging.Observability;
 import modrelay.relay.proxy.ProxyHandler;
 import modrelay.relay.routing.RoutingState;
 import modrelay.relay.routing.UpstreamRouter;
+import modrelay.relay.upstream.KeyPoolClient;
 import modrelay.relay.upstream.UpstreamClient;
+import modrelay.relay.upstream.UpstreamKeys;
 
 /**
  * A running relay: its actor system, the key pool, the binding. {@link #start} wires everything;
@@ -32,12 +35,13 @@ import modrelay.relay.upstream.UpstreamClient;
  * finish up to SHUTDOWN_DEADLINE, then ends them.
  */
 public final class RelayServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RelayServer.class);
     private final ActorSystem<Void> system;
-    private final ServerBinding binding;
+    private final Edge binding;
     private final Optional<Moderator> moderator;
     private final RoutingState routing;
 
-    private RelayServer(ActorSystem<Void> system, ServerBinding binding, Optional<Moderator> moderator, RoutingState routing) {
+    private RelayServer(ActorSystem<Void> system, Edge binding, Optional<Moderator> moderator, RoutingState routing) {
         this.system = system;
         this.binding = binding;
         this.moderator = moderator;
@@ -56,11 +60,13 @@ public final class RelayServer implements AutoCloseable {
 
     /** As {@link #start(Settings)}, with the clock and the source of POST /admin/reload given (tests, embedding). */
     public static CompletionStage<RelayServer> start(Settings settings, AccessOptions accessOptions) {
+        OpenRelayCheck.refuseUnlessAllowed(settings);
         Observability observability = Observability.start(settings);
         Optional<Moderator> moderator = Moderators.fromSettings(settings.moderation()).map(observability::meter);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "modrelay",
                 AkkaConfig.from(settings).withFallback(com.typesafe.config.ConfigFactory.load()));
         try {
+            warnAboutExposure(settings, system);
             return bind(settings, system, moderator, accessOptions, observability);
         } catch (RuntimeException e) {
             system.terminate();
@@ -69,19 +75,34 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
+    /** An open relay (allowed) is said at start and every hour; short proxy keys once, by name. */
+    private static void warnAboutExposure(Settings settings, ActorSystem<Void> system) {
+        List<String> shortKeys = OpenRelayCheck.shortProxyKeys(settings.access());
+        if (!shortKeys.isEmpty()) {
+            LOG.warn("PROXY_KEY {} shorter than {} characters: easy to guess; use long random keys (they keep working)",
+                    String.join(", ", shortKeys) + (shortKeys.size() == 1 ? " is" : " are"), OpenRelayCheck.MIN_PROXY_KEY_LENGTH);
+        }
+        if (!OpenRelayCheck.open(settings)) return;
+        LOG.warn(OpenRelayCheck.OPEN_WARNING);
+        system.scheduler().scheduleAtFixedRate(java.time.Duration.ofHours(1), java.time.Duration.ofHours(1),
+                () -> LOG.warn(OpenRelayCheck.OPEN_WARNING), system.executionContext());
+    }
+
     private static CompletionStage<RelayServer> bind(Settings settings, ActorSystem<Void> system, Optional<Moderator> moderator,
             AccessOptions accessOptions, Observability observability) {
         Access access = Access.start(settings.access(), system, accessOptions);
+        UpstreamKeys upstreamKeys = new UpstreamKeys();
+        UpstreamClient upstreamClient = new UpstreamClient(system, settings.upstream());
         Policy policy = new Policy(Policy.parseLevel(settings.moderation().defaultLevel()),
                 Policy.parseLevel(settings.moderation().minLevel()));
-        UpstreamRouter router = UpstreamRouter.start(settings, system, new UpstreamClient(system, settings.upstream()),
-                observability.metrics()::watchKeys);
+        UpstreamRouter router = UpstreamRouter.start(settings, system, upstreamClient,
+                (name, pool) -> registerKeys(upstreamKeys, observability, name, pool));
         ProxyHandler proxy = new ProxyHandler(settings, access.guard(), router, policy, moderator, Materializer.matFromSystem(system),
                 observability);
         AtomicBoolean ready = new AtomicBoolean(true);
         Routes routes = new Routes(settings.server().routePrefix(), proxy, new Cors(settings.server().corsOrigins()), ready::get,
                 access.ipGate(), new AdminRoutes(settings.access().adminToken(), access.subKeys(), moderator.isPresent(),
-                        Materializer.matFromSystem(system)).route().seal().handler(system), observability);
+                        Materializer.matFromSystem(system), upstreamKeys, system.scheduler()).route().seal().handler(system), observability);
 
         CoordinatedShutdown cs = CoordinatedShutdown.get(system);
         cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "readiness-off", () -> {
@@ -99,35 +120,57 @@ public final class RelayServer implements AutoCloseable {
             return CompletableFuture.completedFuture(Done.getInstance());
         });
 
-        return Http.get(system)
-                .newServerAt(settings.server().host(), settings.server().port())
-                .bind(routes)
-                .thenApply(binding -> {
-                    drainOnShutdown(cs, binding, proxy, settings.server().shutdownDeadline());
-                    return new RelayServer(system, binding, moderator, router.state());
+        return Edge.bind(system, settings.server().host(), settings.server().port(), routes, settings.safety(),
+                        AkkaConfig.serverIdleTimeout(settings), trustedProxies(settings))
+                .thenApply(edge -> {
+                    drainOnShutdown(cs, edge, proxy, settings.server().shutdownDeadline());
+                    return new RelayServer(system, edge, moderator, router.state());
                 })
                 .whenComplete((server, error) -> {
                     if (error != null) system.terminate();
                 });
     }
 
+    /** TRUSTED_PROXIES carry many clients' connections: not capped per address. */
+    private static java.util.function.Predicate<java.net.InetAddress> trustedProxies(Settings settings) {
+        List<Cidr> ranges = settings.access().trustedProxies().stream().map(Cidr::parse).flatMap(Optional::stream).toList();
+        return address -> ranges.stream().anyMatch(r -> r.contains(address.getAddress()));
+    }
+
+    private static void registerKeys(UpstreamKeys all, Observability observability, String upstream, KeyPoolClient pool) {
+        all.add(upstream, pool);
+        observability.metrics().watchKeys(upstream, pool::snapshot);
+    }
+
     /**
-     * Stop accepting, let running exchanges (streams included) finish until the deadline, then end
-     * what is left. Akka's {@code addToCoordinatedShutdown} would count a stream as done once its
-     * headers are out and cut it at once.
+     * SIGTERM: readiness off and kept-alive connections told to go (503 + Connection: close for a new
+     * exchange, Connection: close on every response), stop accepting, let running exchanges (streams
+     * included) finish until the deadline, end the event streams still running with a final SSE error
+     * event, then close what is left. Akka's {@code addToCoordinatedShutdown} would count a stream as
+     * done once its headers are out and cut it at once.
      */
-    private static void drainOnShutdown(CoordinatedShutdown cs, ServerBinding binding, ProxyHandler proxy,
-            java.time.Duration deadline) {
-        cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind",
-                () -> binding.unbind().thenApply(ignored -> Done.getInstance()));
+    private static void drainOnShutdown(CoordinatedShutdown cs, Edge edge, ProxyHandler proxy, java.time.Duration deadline) {
+        cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "http-drain-mode", () -> {
+            edge.drain();
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        cs.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind", edge::unbind);
         cs.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-drain",
                 () -> proxy.inFlight().drained(deadline)
+                        .thenCompose(ignored -> {
+                            if (proxy.inFlight().count() == 0) return CompletableFuture.<Void>completedFuture(null);
+                            LOG.warn("shutdown deadline reached: ending {} running stream(s) with an error event",
+                                    proxy.inFlight().streams());
+                            return proxy.inFlight().endStreams(java.time.Duration.ofSeconds(3));
+                        })
                         // The last bytes of a finished stream may still sit in Akka's TCP stage; closing at once
                         // would abort the socket (RST) and the client would lose its tail, [DONE] included.
                         .thenCompose(ignored -> CompletableFuture.runAsync(() -> {},
                                 CompletableFuture.delayedExecutor(500, java.util.concurrent.TimeUnit.MILLISECONDS)))
-                        .thenCompose(ignored -> binding.terminate(java.time.Duration.ofSeconds(1)))
-                        .thenApply(ignored -> Done.getInstance()));
+                        .thenApply(ignored -> {
+                            edge.closeAll();
+                            return Done.getInstance();
+                        }));
     }
 
     public int port() {

@@ -7,14 +7,18 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.ChatModel;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import modrelay.loadtests.fakes.FakeUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Server-side upstream keys: rotation, cooldown after 429, removal after 401. */
+/** Server-side upstream keys: rotation, cooldown after 429, quarantine after 401 and the admin API's view of it. */
 class KeyRotationTest {
     private FakeUpstream upstream;
     private RelayUnderTest relay;
@@ -72,14 +76,41 @@ class KeyRotationTest {
     }
 
     @Test
-    void aKeyAnswered401IsTakenOutAndNeverUsedAgain() {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-revoked", 401));
-        relay = RelayUnderTest.start(upstream.baseUrl(), Map.of("OPENAI_KEY", "sk-revoked,sk-good"));
-        OpenAIClient client = OpenAIOkHttpClient.builder().apiKey("unused").baseUrl(relay.v1()).maxRetries(0).build();
+    void aKeyAnswered401IsQuarantinedTheAdminApiSaysWhyAndCanReenableIt(@TempDir Path data) throws Exception {
+        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-revoked-0000000001", 401));
+        relay = RelayUnderTest.start(upstream.baseUrl(), Map.of("OPENAI_KEY", "sk-revoked-0000000001,sk-good-00000000002",
+                "PROXY_KEY", "pk-0123456789abcdef", "ADMIN_TOKEN", ADMIN, "DATA_DIR", data.toString()));
+        OpenAIClient client = OpenAIOkHttpClient.builder().apiKey("unused:pk-0123456789abcdef").baseUrl(relay.v1())
+                .maxRetries(0).build();
         ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O_MINI)
                 .addUserMessage("say:fine.").build();
         for (int i = 0; i < 4; i++) client.chat().completions().create(params);
-        long revokedUses = keysSeen().stream().filter("Bearer sk-revoked"::equals).count();
-        assertEquals(1, revokedUses, "a rejected key is used once, then never again: " + keysSeen());
+        long revokedUses = keysSeen().stream().filter("Bearer sk-revoked-0000000001"::equals).count();
+        assertEquals(1, revokedUses, "a rejected key is used once, then kept out: " + keysSeen());
+
+        HttpResponse<String> list = Http.get(relay.baseUrl + "/admin/upstream-keys", "Bearer " + ADMIN);
+        assertEquals(200, list.statusCode(), list.body());
+        JsonNode keys = Http.json(list.body()).get("data");
+        assertEquals(2, keys.size(), list.body());
+        assertEquals("key-1", keys.get(0).get("key").asText());
+        assertEquals("default", keys.get(0).get("upstream").asText());
+        assertEquals("quarantined", keys.get(0).get("state").asText());
+        assertTrue(keys.get(0).get("reason").asText().contains("401"), list.body());
+        assertTrue(Instant.parse(keys.get(0).get("until").asText()).isAfter(Instant.now()), "the next probe is ahead");
+        assertEquals("active", keys.get(1).get("state").asText());
+        assertTrue(keys.get(1).get("reason").isNull());
+        assertFalse(list.body().contains("sk-"), "no key, no fingerprint: " + list.body());
+        assertFalse(list.body().contains("0001"), list.body());
+
+        assertEquals(401, Http.post(relay.baseUrl + "/admin/upstream-keys/default/key-1/enable", "Bearer wrong-token-0000000", "").statusCode());
+        assertEquals(404, Http.post(relay.baseUrl + "/admin/upstream-keys/default/key-9/enable", "Bearer " + ADMIN, "").statusCode());
+        HttpResponse<String> enabled = Http.post(relay.baseUrl + "/admin/upstream-keys/default/key-1/enable", "Bearer " + ADMIN, "");
+        assertEquals(200, enabled.statusCode(), enabled.body());
+        assertEquals("active", Http.json(enabled.body()).get("state").asText());
+        // Back in rotation: the next requests use it again (the fake still refuses it, so it goes back into quarantine).
+        for (int i = 0; i < 2; i++) client.chat().completions().create(params);
+        assertEquals(2, keysSeen().stream().filter("Bearer sk-revoked-0000000001"::equals).count(), keysSeen().toString());
     }
+
+    private static final String ADMIN = "admin-token-0123456789";
 }

@@ -19,6 +19,8 @@ final class RelayUnderTest implements AutoCloseable {
     static RelayUnderTest start(String upstreamUrl, Map<String, String> env) {
         Map<String, String> all = new HashMap<>(env);
         all.putIfAbsent("UPSTREAM_URL", upstreamUrl);
+        // Most tests here run with server keys and no proxy key; the refusal to start open has tests of its own.
+        all.putIfAbsent("ALLOW_OPEN_RELAY", "true");
         Settings settings = SettingsLoader.load(all).listeningOn("127.0.0.1", 0);
         return new RelayUnderTest(RelayServer.start(settings).toCompletableFuture().join());
     }

@@ -103,8 +103,8 @@ class ChatLogEndToEndTest {
         assertTrue(received.startsWith("A calm first sentence.") && received.endsWith(NOTICE), received);
 
         JsonNode e = entry(stopAndRead(), "chat-cut-1");
-        assertEquals(received.substring(0, received.length() - NOTICE.length()), e.get("reply").asText(),
-                "the reply is what passed moderation and reached the client (the notice is not model text)");
+        assertEquals(received, e.get("reply").asText(),
+                "the reply is what reached the client: the text that passed moderation, then the notice");
         assertTrue(e.get("cut").asBoolean());
         assertEquals("content_filter", e.get("finish_reason").asText());
         assertEquals("high", e.at("/moderation/level").asText());
@@ -115,6 +115,19 @@ class ChatLogEndToEndTest {
         assertEquals(FakeTms.BLOCK_LABEL, verdict.get("label").asText());
         assertEquals(FakeTms.BLOCK_SCORE, verdict.get("score").asInt());
         assertEquals("cut_blocked", verdict.get("outcome").asText());
+    }
+
+    @Test
+    void aBlockedWholeAnswerIsLoggedAsTheNoticeTheClientGot() throws Exception {
+        start(Map.of());
+        HttpResponse<String> r = send(post(base(relay) + "/v1/chat/completions", AUTH,
+                chat("Then something forbidden follows.", false, ",\"moderation_level\":\"high\""), "X-Request-Id", "whole-cut-1"));
+        assertEquals(200, r.statusCode());
+        String received = json(r.body()).at("/choices/0/message/content").asText();
+        assertEquals(NOTICE, received, r.body());
+        JsonNode e = entry(stopAndRead(), "whole-cut-1");
+        assertEquals(received, e.get("reply").asText(), "not \"\": the client read the notice");
+        assertTrue(e.get("cut").asBoolean());
     }
 
     @Test

@@ -29,6 +29,8 @@ final class Observed {
     static RelayServer relay(String upstreamUrl, Map<String, String> env) {
         Map<String, String> all = new HashMap<>(env);
         all.putIfAbsent("UPSTREAM_URL", upstreamUrl);
+        // Tests here run with server keys and no proxy key; the refusal to start open has tests of its own.
+        all.putIfAbsent("ALLOW_OPEN_RELAY", "true");
         Settings settings = SettingsLoader.load(all).listeningOn("127.0.0.1", 0);
         return RelayServer.start(settings).toCompletableFuture().join();
     }

@@ -13,7 +13,9 @@ import akka.http.javadsl.server.Route;
 import akka.stream.Materializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import akka.actor.typed.Scheduler;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -24,6 +26,8 @@ import modrelay.relay.access.SubKey;
 import modrelay.relay.access.SubKeySecrets;
 import modrelay.relay.access.SubKeys;
 import modrelay.relay.errors.OpenAiError;
+import modrelay.relay.upstream.KeySnapshot;
+import modrelay.relay.upstream.UpstreamKeys;
 
 /**
  * The admin API under {@code /admin}, for the operator: sub-keys and reloading the access rules.
@@ -38,7 +42,11 @@ import modrelay.relay.errors.OpenAiError;
  * PATCH  /admin/keys/{id}     change name, expiry, limits, models, floor, endpoints
  * DELETE /admin/keys/{id}     revoke (the key answers 401 from then on)
  * POST   /admin/reload        re-read IP rules (config/environment) and sub-keys (database)
+ * GET    /admin/upstream-keys                        the relay's upstream keys: alias, state, reason, until
+ * POST   /admin/upstream-keys/{upstream}/{key}/enable  put a cooling or quarantined key back into rotation
  * </pre>
+ *
+ * <p>Sub-key calls need sub-keys (ADMIN_TOKEN or DATABASE_URL); upstream keys need only the token.
  */
 public final class AdminRoutes extends AllDirectives {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,20 +56,32 @@ public final class AdminRoutes extends AllDirectives {
     private final Optional<SubKeys> subKeys;
     private final boolean moderatorAvailable;
     private final Materializer materializer;
+    private final UpstreamKeys upstreamKeys;
+    private final Scheduler scheduler;
 
     public AdminRoutes(Optional<Secret> token, Optional<SubKeys> subKeys, boolean moderatorAvailable, Materializer materializer) {
+        this(token, subKeys, moderatorAvailable, materializer, new UpstreamKeys(), null);
+    }
+
+    /** @param upstreamKeys the relay's key pools, listed and re-enabled under /admin/upstream-keys */
+    public AdminRoutes(Optional<Secret> token, Optional<SubKeys> subKeys, boolean moderatorAvailable, Materializer materializer,
+            UpstreamKeys upstreamKeys, Scheduler scheduler) {
         this.token = token;
         this.subKeys = subKeys;
         this.moderatorAvailable = moderatorAvailable;
         this.materializer = materializer;
+        this.upstreamKeys = upstreamKeys;
+        this.scheduler = scheduler;
     }
 
     public Route route() {
         return pathPrefix("admin", () -> extractRequest(request -> {
-            if (token.isEmpty() || subKeys.isEmpty()) return complete(OpenAiError.notFound(request.getUri().path()).response());
+            if (token.isEmpty()) return complete(OpenAiError.notFound(request.getUri().path()).response());
             if (!authorized(request)) return complete(unauthorized());
+            Route upstream = upstreamKeyRoutes(request);
+            if (subKeys.isEmpty()) return concat(upstream, complete(OpenAiError.notFound(request.getUri().path()).response()));
             SubKeys keys = subKeys.get();
-            return concat(
+            return concat(upstream,
                     pathPrefix("keys", () -> concat(
                             pathEndOrSingleSlash(() -> concat(
                                     post(() -> withBody(request, body -> create(keys, body))),
@@ -84,6 +104,40 @@ public final class AdminRoutes extends AllDirectives {
                             complete(methodNotAllowed(request)))),
                     complete(OpenAiError.notFound(request.getUri().path()).response()));
         }));
+    }
+
+    private Route upstreamKeyRoutes(HttpRequest request) {
+        return pathPrefix("upstream-keys", () -> concat(
+                pathEndOrSingleSlash(() -> concat(
+                        get(() -> ok(UpstreamKeyViews.list(upstreamKeys.pools(), Instant.now()))),
+                        complete(methodNotAllowed(request)))),
+                path(PathMatchers.segment().slash(PathMatchers.segment()).slash("enable"), (upstream, alias) -> concat(
+                        post(() -> reenable(upstream, alias)),
+                        complete(methodNotAllowed(request)))),
+                complete(OpenAiError.notFound(request.getUri().path()).response())));
+    }
+
+    private Route reenable(String upstream, String alias) {
+        Optional<UpstreamKeys.Pool> pool = upstreamKeys.pool(upstream);
+        Optional<KeySnapshot.KeyState> key = pool.flatMap(p -> p.client().snapshot().byAlias(alias));
+        if (key.isEmpty()) {
+            return complete(new OpenAiError(StatusCodes.NOT_FOUND, "No upstream key '" + clean(alias) + "' on upstream '"
+                    + clean(upstream) + "'. GET /admin/upstream-keys lists them.", "invalid_request_error",
+                    "upstream_key_not_found").response());
+        }
+        int index = key.get().index();
+        return onSuccess(pool.get().client().reenable(index, scheduler),
+                snapshot -> ok(UpstreamKeyViews.key(upstream, snapshot.keys().get(index), Instant.now()).toString()));
+    }
+
+    /** A path segment quoted back in an error: printable ASCII only, bounded. */
+    private static String clean(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 64; i++) {
+            char c = s.charAt(i);
+            b.append(c > 32 && c < 127 && c != '\'' ? c : '_');
+        }
+        return b.toString();
     }
 
     private Route create(SubKeys keys, byte[] body) {

@@ -11,8 +11,23 @@ import java.util.List;
  */
 public final class BodyEnd {
     private final List<Runnable> hooks = new ArrayList<>(2);
+    /** Where a running event stream registers so shutdown can end it; null outside a relay (tests). */
+    private final RunningStreams streams;
     private boolean ran;
     private volatile boolean attached;
+
+    public BodyEnd() {
+        this(null);
+    }
+
+    public BodyEnd(RunningStreams streams) {
+        this.streams = streams;
+    }
+
+    /** Where this exchange's event stream registers, if it runs inside a relay. */
+    public java.util.Optional<RunningStreams> streams() {
+        return java.util.Optional.ofNullable(streams);
+    }
 
     /** Runs {@code hook} when the body ends; at once if it already has. */
     public void add(Runnable hook) {

@@ -38,9 +38,9 @@ public record Exchange(
     }
 
     /** A request as it arrives, before any filter ran: path is the raw one until the canonical path is known. */
-    public static Exchange arriving(String requestId, String clientIp, akka.http.javadsl.model.HttpRequest http) {
+    public static Exchange arriving(String requestId, String clientIp, akka.http.javadsl.model.HttpRequest http, BodyEnd end) {
         return new Exchange(requestId, "-", clientIp, http.method().value(), http.getUri().path(), Optional.empty(),
-                ModerationLevel.OFF, Optional.empty(), System.nanoTime(), akka.util.ByteString.emptyByteString(), new BodyEnd(),
+                ModerationLevel.OFF, Optional.empty(), System.nanoTime(), akka.util.ByteString.emptyByteString(), end,
                 Inbound.of(http));
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import modrelay.relay.access.IpGate;
 import modrelay.relay.errors.OpenAiError;
+import modrelay.relay.logging.AccessLog;
 import modrelay.relay.logging.Observability;
 import modrelay.relay.proxy.ProxyHandler;
 import modrelay.relay.proxy.RequestIds;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's front door, as a plain request handler: a request id on every request and response,
- * CORS around everything, {@code /healthz}, {@code /readyz} and {@code /metrics} at the root, the IP
- * rules, {@code /admin}, and every other method and path under the route prefix relayed upstream with
+ * CORS around everything, {@code /healthz} and {@code /readyz} at the root, the IP rules (then
+ * {@code /metrics} at the root), {@code /admin}, and every other method and path under the route prefix relayed upstream with
  * the same path and query. Every response but health and metrics is counted by route class and status.
  *
  * <p>Not Akka's routing DSL: its nested directives cost a future transformation per layer per request,
@@ -73,9 +74,6 @@ public final class Routes implements akka.japi.function.Function<HttpRequest, Co
     /** @param id the request id: the proxy, its logs and the chat log use this one, the one returned */
     private CompletionStage<HttpResponse> withCors(HttpRequest request, String id) {
         String path = request.getUri().path();
-        if (path.equals("/metrics") && request.method().equals(HttpMethods.GET)) {
-            return CompletableFuture.completedFuture(observability.metricsAnswer(request));
-        }
         Optional<String> origin = request.getHeader("origin").map(HttpHeader::value);
         Optional<HttpResponse> preflight = cors.preflight(request, origin);
         if (preflight.isPresent()) return counted(path, CompletableFuture.completedFuture(preflight.get()));
@@ -98,7 +96,12 @@ public final class Routes implements akka.japi.function.Function<HttpRequest, Co
     private CompletionStage<HttpResponse> gated(HttpRequest request, String path, String id) {
         String client = ipGate.clientAddress(request, socketAddress(request));
         Optional<HttpResponse> refused = ipGate.refusal(client);
-        if (refused.isPresent()) return done(refused.get());
+        if (refused.isPresent()) {
+            AccessLog.refusedByIp(request.method().value(), path, id, client, refused.get().status().intValue());
+            return done(refused.get());
+        }
+        // Behind the IP rules, like everything but health: METRICS_TOKEN is checked by the endpoint itself.
+        if (path.equals("/metrics") && request.method().equals(HttpMethods.GET)) return done(observability.metricsAnswer(request));
         if (path.startsWith("/admin")) return admin(request);
         // The route prefix and the path's one spelling are the request pipeline's first step.
         return proxy.handle(request, client, id);

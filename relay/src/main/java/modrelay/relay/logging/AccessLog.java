@@ -49,6 +49,19 @@ public final class AccessLog {
         line.log(msg.toString());
     }
 
+    /** A request the IP rules refused: nothing else is known about it (no credentials were read). */
+    public static void refusedByIp(String method, String path, String requestId, String clientIp, int status) {
+        if (!ACCESS.isInfoEnabled()) return;
+        String p = clean(path);
+        StringBuilder msg = new StringBuilder(160).append(method).append(' ').append(p);
+        LoggingEventBuilder line = ACCESS.atInfo().addKeyValue("method", method).addKeyValue("path", p);
+        field(line, msg, "status", status);
+        field(line, msg, "request_id", requestId);
+        field(line, msg, "ip", clean(clientIp));
+        field(line, msg, "outcome", "ip_refused");
+        line.log(msg.toString());
+    }
+
     private static void field(LoggingEventBuilder line, StringBuilder msg, String key, Object value) {
         msg.append(' ').append(key).append('=').append(value);
         line.addKeyValue(key, value);

@@ -23,6 +23,7 @@ import java.util.List;
  * @param moderation   the moderation level ("off", "low", "high")
  * @param moderationOutcome off, passed, cut or unavailable
  * @param outcome      how the response ended for the client: ok or aborted
+ * @param requestTruncated the request was too large for the chat log queue's byte budget and is left out
  */
 public record ChatEntry(
         Instant time,
@@ -44,7 +45,23 @@ public record ChatEntry(
         String moderation,
         String moderationOutcome,
         ModerationTally.Snapshot verdicts,
-        String outcome) {
+        String outcome,
+        boolean requestTruncated) {
+
+    public ChatEntry(Instant time, String requestId, String client, String clientIp, String method, String path, String model,
+            int status, boolean stream, long durationMicros, ByteString requestJson, String reply, boolean replyTruncated,
+            String finishReason, String usageJson, boolean cut, String moderation, String moderationOutcome,
+            ModerationTally.Snapshot verdicts, String outcome) {
+        this(time, requestId, client, clientIp, method, path, model, status, stream, durationMicros, requestJson, reply,
+                replyTruncated, finishReason, usageJson, cut, moderation, moderationOutcome, verdicts, outcome, false);
+    }
+
+    /** The same entry holding at most these texts (what the byte budget of the queue allows). */
+    ChatEntry withTexts(ByteString request, boolean requestCut, String replyText, boolean replyCut) {
+        return new ChatEntry(time, requestId, client, clientIp, method, path, model, status, stream, durationMicros, request,
+                replyText, replyTruncated || replyCut, finishReason, usageJson, cut, moderation, moderationOutcome, verdicts,
+                outcome, requestTruncated || requestCut);
+    }
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> REQUEST_FIELDS = List.of("messages", "prompt", "input", "instructions");
@@ -63,6 +80,7 @@ public record ChatEntry(
         o.put("stream", stream);
         o.put("duration_ms", durationMicros / 1000.0);
         o.set("request", request());
+        if (requestTruncated) o.put("request_truncated", true);
         o.put("reply", reply);
         if (replyTruncated) o.put("reply_truncated", true);
         o.put("finish_reason", finishReason);

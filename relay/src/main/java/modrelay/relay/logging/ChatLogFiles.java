@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * The chat log's files, rotated by day and by size: {@code chat-YYYY-MM-DD.jsonl}, then
  * {@code chat-YYYY-MM-DD.1.jsonl}, {@code .2.jsonl}, … A line is never split across files; a file is
  * not grown past {@code maxBytes} unless a single line is larger. After a restart on the same day the
- * newest file of the day is appended to. Used by the writer thread only.
+ * newest file of the day is appended to. Files are 0600. Used by the writer thread only.
  */
 final class ChatLogFiles implements ChatLogWriter.Sink {
     private static final Pattern NAME = Pattern.compile("chat-(\\d{4}-\\d{2}-\\d{2})(?:\\.(\\d+))?\\.jsonl");
@@ -79,6 +79,7 @@ final class ChatLogFiles implements ChatLogWriter.Sink {
 
     private void open() throws IOException {
         Path file = dir.resolve(fileName(day, index));
+        ownerOnly(file);
         out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                 StandardOpenOption.WRITE), 64 * 1024);
         size = Files.size(file);
@@ -86,6 +87,21 @@ final class ChatLogFiles implements ChatLogWriter.Sink {
             // A crash cut the last line short: end it, so the next line is whole.
             out.write('\n');
             size++;
+        }
+    }
+
+    /**
+     * Chat logs hold every conversation: 0600 (owner read/write only), created so from the start rather
+     * than created and then narrowed, and narrowed when an older relay left one wider. Where the file
+     * system has no POSIX permissions (Windows), its own ACLs apply.
+     */
+    static void ownerOnly(Path file) throws IOException {
+        if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) return;
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> rw = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(rw));
+        } catch (java.nio.file.FileAlreadyExistsException exists) {
+            if (!Files.getPosixFilePermissions(file).equals(rw)) Files.setPosixFilePermissions(file, rw);
         }
     }
 

@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chat log off the request path: streams hand entries to a bounded queue ({@link #record} never
- * blocks); one writer thread serialises them, writes whole lines and flushes after each batch. A
- * full queue drops the entry, counts it and warns at most once a minute. {@link #close} writes
- * whatever is queued, flushes and closes the file.
+ * The chat log off the request path: streams hand entries to a queue bounded in entries and in bytes
+ * ({@link #record} never blocks; see {@link ChatEntryBudget}); one writer thread serialises them,
+ * writes whole lines and flushes after each batch. A full queue drops the entry, counts it and warns
+ * at most once a minute. {@link #close} writes whatever is queued, flushes and closes the file; an
+ * entry recorded after that is dropped, counted and warned about as such (not as "queue full").
  */
 public final class ChatLogWriter implements ChatLog, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChatLogWriter.class);
@@ -43,12 +44,20 @@ public final class ChatLogWriter implements ChatLog, AutoCloseable {
     private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
     private long nextIoWarning = System.nanoTime();
     private volatile boolean closing;
+    private final ChatEntryBudget budget;
+    private final AtomicLong queuedBytes = new AtomicLong();
 
     /**
      * @param onDrop    told about every dropped entry (metrics)
      * @param onWritten told how many entries each batch wrote (metrics)
      */
     public ChatLogWriter(int capacity, Sink sink, Runnable onDrop, IntConsumer onWritten) {
+        this(capacity, Long.MAX_VALUE / 2, sink, onDrop, onWritten);
+    }
+
+    /** @param maxBytes what the queued entries' texts may weigh together (LOG_CHAT_QUEUE_BYTES) */
+    public ChatLogWriter(int capacity, long maxBytes, Sink sink, Runnable onDrop, IntConsumer onWritten) {
+        this.budget = new ChatEntryBudget(maxBytes);
         // One slot more than asked, for the wake-up that close() sends.
         this.queue = new ArrayBlockingQueue<>(capacity + 1);
         this.sink = sink;
@@ -66,8 +75,28 @@ public final class ChatLogWriter implements ChatLog, AutoCloseable {
 
     @Override
     public void record(ChatEntry entry) {
+        if (closing) {
+            drop("chat log already closed (shutdown): {} entries dropped since the last warning", -1);
+            return;
+        }
+        ChatEntry fitted = budget.fit(entry);
+        long weight = ChatEntryBudget.weight(fitted);
+        if (queuedBytes.addAndGet(weight) > budget.maxBytes()) {
+            queuedBytes.addAndGet(-weight);
+            drop("chat log queue full: {} entries dropped since the last warning (LOG_CHAT_QUEUE_BYTES is {})", budget.maxBytes());
+            return;
+        }
         // remainingCapacity keeps the close() slot free; a race past it costs at most that one slot.
-        if (closing || queue.remainingCapacity() <= 1 || !queue.offer(entry)) drop();
+        if (queue.remainingCapacity() <= 1 || !queue.offer(fitted)) {
+            queuedBytes.addAndGet(-weight);
+            drop("chat log queue full: {} entries dropped since the last warning (LOG_CHAT_QUEUE is {})",
+                    queue.size() + queue.remainingCapacity() - 1);
+        }
+    }
+
+    /** Bytes the queued entries' texts hold now. */
+    long queuedBytes() {
+        return queuedBytes.get();
     }
 
     /** Entries dropped so far (queue full, or written after close). */
@@ -75,15 +104,14 @@ public final class ChatLogWriter implements ChatLog, AutoCloseable {
         return dropped.get();
     }
 
-    private void drop() {
+    private void drop(String warning, long limit) {
         dropped.incrementAndGet();
         droppedSinceWarning.incrementAndGet();
         onDrop.run();
         long now = System.nanoTime();
         long next = nextWarning.get();
         if (now - next >= 0 && nextWarning.compareAndSet(next, now + WARN_EVERY_NANOS)) {
-            LOG.warn("chat log queue full: {} entries dropped since the last warning (LOG_CHAT_QUEUE is {})",
-                    droppedSinceWarning.getAndSet(0), queue.size() + queue.remainingCapacity() - 1);
+            LOG.warn(warning, droppedSinceWarning.getAndSet(0), limit);
         }
     }
 
@@ -123,6 +151,7 @@ public final class ChatLogWriter implements ChatLog, AutoCloseable {
             try {
                 line = entry.toJsonLine();
             } catch (IOException | RuntimeException e) {
+                queuedBytes.addAndGet(-ChatEntryBudget.weight(entry));
                 LOG.warn("chat log: request_id={} could not be serialised: {}", entry.requestId(), e.getClass().getSimpleName());
                 continue;
             }
@@ -131,7 +160,10 @@ public final class ChatLogWriter implements ChatLog, AutoCloseable {
                 written++;
             } catch (IOException | RuntimeException e) {
                 ioTrouble("writing request_id=" + entry.requestId(), e);
-                drop();
+                dropped.incrementAndGet();
+                onDrop.run();
+            } finally {
+                queuedBytes.addAndGet(-ChatEntryBudget.weight(entry));
             }
         }
         try {

@@ -40,6 +40,8 @@ public final class ExchangeObserver implements ModerationListener {
     private final boolean moderated;
     private final RelayMetrics metrics;
     private final ChatLog chatLog;
+    private final Notices notices;
+    private final java.util.function.IntConsumer pendingEntries;
     private final AuditListener audit;
     private final String route;
     private final boolean chat;
@@ -55,8 +57,16 @@ public final class ExchangeObserver implements ModerationListener {
     private volatile String outcome = "ok";
     private volatile long endNanos;
 
+    /** The notices a client gets on a cut (MODERATION_BLOCK_MESSAGE, MODERATION_UNAVAILABLE_MESSAGE). */
+    public record Notices(String blocked, String unavailable) {
+        static final Notices NONE = new Notices("", "");
+    }
+
+    /** @param pendingEntries told +1 for each chat log entry to come, -1 once it is recorded */
     ExchangeObserver(Exchange ex, int status, String keyAlias, long ttfbNanos, boolean moderated, RelayMetrics metrics,
-            ChatLog chatLog) {
+            ChatLog chatLog, Notices notices, java.util.function.IntConsumer pendingEntries) {
+        this.notices = notices;
+        this.pendingEntries = pendingEntries;
         this.ex = ex;
         this.status = status;
         this.keyAlias = keyAlias;
@@ -69,6 +79,7 @@ public final class ExchangeObserver implements ModerationListener {
         // Only chat/completions/responses bodies the relay read have a dialect; only answers have a reply to read.
         this.chat = chatLog.enabled() && ex.dialect().isPresent();
         this.success = status >= 200 && status < 300;
+        if (chat) pendingEntries.accept(1);
         this.started = Instant.now().minusNanos(System.nanoTime() - ex.startNanos());
         metrics.upstreamFirstByte(route, ttfbNanos);
     }
@@ -90,7 +101,10 @@ public final class ExchangeObserver implements ModerationListener {
     @Override
     public void onEnd(Summary summary) {
         cut = summary.cut();
-        replyReady(new ReplyText.Reply(summary.releasedText(), false, summary.finishReason(), summary.usageJson()));
+        // The client read the released text and then, on a cut, the notice (a whole blocked answer: the notice alone).
+        String text = summary.releasedText();
+        if (summary.cut()) text += tally.cutForUnavailable() ? notices.unavailable() : notices.blocked();
+        replyReady(new ReplyText.Reply(text, false, summary.finishReason(), summary.usageJson()));
     }
 
     /** An unmoderated SSE body: the chat log gets the text the client received, read by the moderation module's parser. */
@@ -200,6 +214,14 @@ public final class ExchangeObserver implements ModerationListener {
     }
 
     private void write() {
+        try {
+            record();
+        } finally {
+            pendingEntries.accept(-1);
+        }
+    }
+
+    private void record() {
         ReplyText.Reply r = reply;
         chatLog.record(new ChatEntry(started, ex.requestId(), ex.client(), ex.clientIp(), ex.method(), ex.pathOnly(),
                 ex.model().orElse(""), status, stream, (endNanos - ex.startNanos()) / 1000, ex.requestJson(), r.text(),

@@ -53,6 +53,11 @@ final class ModerationTally {
     }
 
     /** passed, cut or unavailable (the moderator failed, whether the text was then cut or let through). */
+    /** Whether the cut (if any) was for moderation being unavailable rather than a verdict. */
+    synchronized boolean cutForUnavailable() {
+        return cutUnavailable;
+    }
+
     synchronized String outcome() {
         if (cutUnavailable || releasedUnmoderated) return "unavailable";
         if (cutBlocked) return "cut";

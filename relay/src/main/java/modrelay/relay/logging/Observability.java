@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import modrelay.config.ConfigException;
 import modrelay.config.ObservabilitySettings;
 import modrelay.config.Settings;
@@ -28,6 +29,7 @@ import modrelay.relay.exchange.Exchange;
  * RelayServer, handed to the proxy, closed after the HTTP binding has drained.
  */
 public final class Observability {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Observability.class);
     private static final Set<String> UNCOUNTED = Set.of("/healthz", "/readyz", "/metrics");
 
     private final String routePrefix;
@@ -35,9 +37,13 @@ public final class Observability {
     private final ChatLog chatLog;
     private final Optional<ChatLogWriter> writer;
     private final MetricsEndpoint metricsEndpoint;
+    private final ExchangeObserver.Notices notices;
+    /** Chat log entries of exchanges still running or whose reply is not in yet: the writer closes after them. */
+    private final AtomicInteger pendingEntries = new AtomicInteger();
 
     private Observability(String routePrefix, RelayMetrics metrics, Optional<ChatLogWriter> writer,
-            ObservabilitySettings settings) {
+            ObservabilitySettings settings, ExchangeObserver.Notices notices) {
+        this.notices = notices;
         this.routePrefix = routePrefix;
         this.metrics = metrics;
         this.writer = writer;
@@ -57,16 +63,18 @@ public final class Observability {
                 throw new ConfigException("LOG_DIR " + o.logDir() + " cannot be created: " + e.getClass().getSimpleName());
             }
             if (!Files.isWritable(o.logDir())) throw new ConfigException("LOG_DIR " + o.logDir() + " is not writable");
-            writer = Optional.of(new ChatLogWriter(o.chatQueueSize(),
+            writer = Optional.of(new ChatLogWriter(o.chatQueueSize(), o.chatQueueBytes(),
                     new ChatLogFiles(o.logDir(), o.chatMaxBytes(), Clock.systemDefaultZone()),
                     metrics::chatLogDropped, metrics::chatLogWritten));
         }
-        return new Observability(settings.server().routePrefix(), metrics, writer, o);
+        return new Observability(settings.server().routePrefix(), metrics, writer, o, new ExchangeObserver.Notices(
+                settings.moderation().blockMessage(), settings.moderation().unavailableMessage()));
     }
 
     /** No chat log, a private registry: for a proxy wired without observability (tests, embedding). */
     public static Observability off() {
-        return new Observability("", new RelayMetrics(), Optional.empty(), ObservabilitySettings.defaults());
+        return new Observability("", new RelayMetrics(), Optional.empty(), ObservabilitySettings.defaults(),
+                ExchangeObserver.Notices.NONE);
     }
 
     public RelayMetrics metrics() {
@@ -100,7 +108,8 @@ public final class Observability {
 
     /** Called when the upstream's response headers arrived: starts watching one exchange. */
     public ExchangeObserver observe(Exchange ex, int status, String keyAlias, boolean moderated) {
-        return new ExchangeObserver(ex, status, keyAlias, System.nanoTime() - ex.startNanos(), moderated, metrics, chatLog);
+        return new ExchangeObserver(ex, status, keyAlias, System.nanoTime() - ex.startNanos(), moderated, metrics, chatLog,
+                notices, this::entryPending);
     }
 
     /**
@@ -112,7 +121,36 @@ public final class Observability {
                 () -> CompletableFuture.runAsync(() -> close(timeout)).thenApply(done -> Done.getInstance()));
     }
 
+    /**
+     * Waits (at most {@code timeout}) until every exchange that will write a chat log entry has
+     * written it, then writes what is queued and closes the file: an entry of the last streams is
+     * never dropped because the writer had already closed.
+     */
     public void close(Duration timeout) {
-        writer.ifPresent(w -> w.close(timeout));
+        if (writer.isEmpty()) return;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (pendingEntries) {
+            while (pendingEntries.get() > 0 && System.nanoTime() - deadline < 0) {
+                try {
+                    pendingEntries.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (pendingEntries.get() > 0) {
+            LOG.warn("chat log: closing with {} entries of unfinished exchanges still to come (they are dropped)",
+                    pendingEntries.get());
+        }
+        writer.get().close(timeout);
+    }
+
+    private void entryPending(int delta) {
+        if (pendingEntries.addAndGet(delta) == 0) {
+            synchronized (pendingEntries) {
+                pendingEntries.notifyAll();
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package modrelay.relay.proxy;
 import modrelay.relay.exchange.Exchange;
 import modrelay.relay.exchange.BodyEnd;
 import modrelay.relay.exchange.UpstreamBody;
+import akka.Done;
 import akka.NotUsed;
 import akka.stream.Attributes;
 import akka.stream.FlowShape;
@@ -30,7 +31,10 @@ public final class ClientBody extends GraphStage<FlowShape<ByteString, ByteStrin
     public interface Listener {
         void started();
 
-        /** @param outcome "ok" (sent to its end), "upstream_error" (ended with an SSE error event) or "aborted" */
+        /**
+         * @param outcome "ok" (sent to its end), "upstream_error" (ended with an SSE error event), "shutdown" (ended
+         *                with an SSE error event at the shutdown deadline) or "aborted"
+         */
         void ended(long bytes, String outcome);
     }
 
@@ -112,9 +116,28 @@ public final class ClientBody extends GraphStage<FlowShape<ByteString, ByteStrin
                 });
             }
 
+            private Runnable endNow;
+
             @Override
             public void preStart() {
                 listener.started();
+                if (errorEvent.isPresent() && end.streams().isPresent()) {
+                    akka.stream.stage.AsyncCallback<Done> shutdown = createAsyncCallback(ignored -> shutdownNow());
+                    endNow = () -> shutdown.invoke(Done.getInstance());
+                    end.streams().get().started(endNow);
+                }
+            }
+
+            /** The shutdown deadline: the client gets a final error event, the upstream is cancelled. */
+            private void shutdownNow() {
+                if (ended || isClosed(out)) return;
+                ByteString event = errorEvent.get().apply(new RelayShutdown());
+                cancel(in);
+                emit(out, event, () -> {
+                    bytes += event.size();
+                    end("shutdown");
+                    completeStage();
+                });
             }
 
             @Override
@@ -125,6 +148,7 @@ public final class ClientBody extends GraphStage<FlowShape<ByteString, ByteStrin
             private void end(String outcome) {
                 if (ended) return;
                 ended = true;
+                if (endNow != null) end.streams().get().ended(endNow);
                 try {
                     listener.ended(bytes, outcome);
                 } finally {

@@ -34,10 +34,8 @@ public final class ProxyHandler {
      * @param requestId the id the client gets back ({@link RequestIds}), for the logs and the chat log
      */
     public CompletionStage<HttpResponse> handle(HttpRequest request, String clientIp, String requestId) {
-        inFlight.begin();
-        Exchange arriving = Exchange.arriving(requestId, clientIp, request);
-        BodyEnd end = arriving.bodyEnd();
-        end.add(inFlight::end);
+        BodyEnd end = inFlight.begin();
+        Exchange arriving = Exchange.arriving(requestId, clientIp, request, end);
         return pipeline.run(arriving).handle((response, error) -> {
             if (error != null) {
                 end.run();

@@ -3,16 +3,37 @@ package modrelay.relay.proxy;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Request ids: the client's X-Request-Id when it is sane, else a fresh one. */
+/**
+ * Request ids: the client's X-Request-Id when it is short (at most {@link #MAX_LENGTH}) and made of
+ * safe characters only (letters, digits and {@code - _ . : + = @}), else a fresh one. The id reaches
+ * every log line about the request and the chat log: a client must not be able to forge lines, hide
+ * in them, or make them huge.
+ */
 public final class RequestIds {
+    public static final int MAX_LENGTH = 64;
+
     private RequestIds() {}
 
     public static String fromClientOrNew(Optional<String> header) {
         if (header.isPresent()) {
             String v = header.get().trim();
-            // Bounded and log-safe: no control characters, no spaces, so it cannot forge log lines.
-            if (!v.isEmpty() && v.length() <= 128 && v.chars().allMatch(c -> c > 32 && c < 127)) return v;
+            if (acceptable(v)) return v;
         }
+        return fresh();
+    }
+
+    static boolean acceptable(String v) {
+        if (v.isEmpty() || v.length() > MAX_LENGTH) return false;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '.' || c == ':' || c == '+' || c == '=' || c == '@';
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    static String fresh() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
     }

@@ -14,7 +14,11 @@ final class SseErrors {
 
     static ByteString midStream(Throwable failure, long idleMillis, boolean responsesApi) {
         OpenAiError e;
-        if (failure instanceof akka.stream.StreamIdleTimeoutException) {
+        if (failure instanceof RelayShutdown) {
+            e = new OpenAiError(akka.http.javadsl.model.StatusCodes.SERVICE_UNAVAILABLE,
+                    "The relay is shutting down and ended this stream at its shutdown deadline; retry the request.",
+                    "server_error", "shutting_down");
+        } else if (failure instanceof akka.stream.StreamIdleTimeoutException) {
             e = new OpenAiError(akka.http.javadsl.model.StatusCodes.GATEWAY_TIMEOUT,
                     "The upstream went silent for " + idleMillis + " ms mid-stream; the stream was ended.",
                     "server_error", "upstream_idle_timeout");

@@ -226,7 +226,7 @@ final class Attempts {
         if (verdict instanceof KeyVerdict.Invalid) {
             pool.rejected(key.index());
         } else if (verdict instanceof KeyVerdict.Limited l) {
-            pool.rateLimited(key.index(), l.retryAfter());
+            pool.rateLimited(key.index(), l.retryAfter().map(s.clock().instant()::plus));
         } else if (verdict != UNJUDGED) {
             LOG.info("request_id={} upstream {} answered with key {}: {}; relayed to the client, the key stays in use",
                     req.ex().requestId(), u.name(), key.alias(), verdict.why());

@@ -29,6 +29,7 @@ import modrelay.relay.routing.RoutingTable.Route;
 import modrelay.relay.upstream.KeyPool;
 import modrelay.relay.upstream.KeyPoolClient;
 import modrelay.relay.upstream.KeySnapshot;
+import modrelay.relay.upstream.ModelsKeyProbe;
 import modrelay.relay.upstream.UpstreamClient;
 
 /**
@@ -76,9 +77,10 @@ public final class UpstreamRouter {
      * actor (several upstreams) and the model catalog (declared upstreams).
      *
      * @param keyPools told of each key pool started here (by upstream name), so its state can be published as metrics
+     *                 and shown by the admin API
      */
     public static UpstreamRouter start(Settings settings, ActorSystem<?> system, UpstreamClient client,
-            BiConsumer<String, Supplier<KeySnapshot>> keyPools) {
+            BiConsumer<String, KeyPoolClient> keyPools) {
         RoutingSettings routing = settings.routing();
         List<UpstreamEndpoint> endpoints = routing.upstreams();
         List<Upstream> upstreams = new ArrayList<>();
@@ -86,11 +88,10 @@ public final class UpstreamRouter {
             UpstreamEndpoint e = endpoints.get(i);
             Optional<KeyPoolClient> keys = Optional.empty();
             if (e.hasServerKeys()) {
-                AtomicReference<KeySnapshot> snapshot = new AtomicReference<>();
-                ActorRef<KeyPool.Command> pool = system.systemActorOf(KeyPool.create(e.keys(), snapshot, Clock.systemUTC()),
-                        routing.declared() ? "key-pool-" + i : "key-pool", Props.empty());
-                keys = Optional.of(new KeyPoolClient(snapshot, pool, Clock.systemUTC(), settings.upstream().keyCooldown()));
-                keyPools.accept(e.name(), snapshot::get);
+                keys = Optional.of(KeyPoolClient.start(system, routing.declared() ? "key-pool-" + i : "key-pool", e.keys(),
+                        new ModelsKeyProbe(client, e, settings.upstream().firstByteTimeout(), Materializer.matFromSystem(system)),
+                        settings.upstream().keyCooldown()));
+                keyPools.accept(e.name(), keys.get());
             }
             upstreams.add(new Upstream(i, e, keys));
         }

@@ -2,6 +2,7 @@ package modrelay.relay.upstream;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import modrelay.config.Secret;
@@ -12,17 +13,50 @@ import modrelay.config.Secret;
  */
 public record KeySnapshot(List<KeyState> keys) {
 
-    public enum Status { ACTIVE, COOLING, DISABLED }
+    /**
+     * ACTIVE: in rotation. COOLING: rested after a rate limit of the key, until {@code until}.
+     * QUARANTINED: the upstream said the key is invalid; out until a background probe with the key
+     * succeeds (the next probe is due at {@code until}) or the operator re-enables it.
+     */
+    public enum Status {
+        ACTIVE, COOLING, QUARANTINED;
 
-    /** @param coolingUntil when a COOLING key may be used again */
-    public record KeyState(int index, Secret secret, Status status, Instant coolingUntil) {
+        /** How the admin API and metrics spell it. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * @param until  COOLING: when the key may be used again; QUARANTINED: when the next probe is due
+     * @param reason why the key is not ACTIVE ("" when it is); never holds the key
+     */
+    public record KeyState(int index, Secret secret, Status status, Instant until, String reason) {
+        public static KeyState active(int index, Secret secret) {
+            return new KeyState(index, secret, Status.ACTIVE, Instant.EPOCH, "");
+        }
+
+        /**
+         * "key-1", "key-2", … by position in the configured list: what logs, metrics and the admin API
+         * show. Nothing derived from the secret (not even a fingerprint) leaves the pool.
+         */
         public String alias() {
-            return "key#" + (index + 1) + "(" + secret.redacted() + ")";
+            return aliasOf(index);
         }
 
         boolean usableAt(Instant now) {
-            return status == Status.ACTIVE || (status == Status.COOLING && !now.isBefore(coolingUntil));
+            return status == Status.ACTIVE || (status == Status.COOLING && !now.isBefore(until));
         }
+    }
+
+    public static String aliasOf(int index) {
+        return "key-" + (index + 1);
+    }
+
+    /** The key with this alias ("key-2"), if there is one. */
+    public Optional<KeyState> byAlias(String alias) {
+        for (KeyState k : keys) if (k.alias().equals(alias)) return Optional.of(k);
+        return Optional.empty();
     }
 
     /** What the hot path gets: a key, or why there is none. */
@@ -30,7 +64,7 @@ public record KeySnapshot(List<KeyState> keys) {
         record Key(KeyState key) implements Pick {}
         /** Every key is cooling; the earliest is usable again after this many seconds (at least 1). */
         record AllCooling(long retryAfterSeconds) implements Pick {}
-        /** Every key was rejected by the upstream (401). */
+        /** Every key is quarantined (the upstream said it is invalid). */
         record NoneUsable() implements Pick {}
     }
 
@@ -39,8 +73,8 @@ public record KeySnapshot(List<KeyState> keys) {
     }
 
     /**
-     * Round-robin from {@code counter}, skipping cooling and disabled keys and {@code avoid} (the key
-     * that just failed, when retrying).
+     * Round-robin from {@code counter}, skipping cooling and quarantined keys and {@code avoid} (the
+     * key that just failed, when retrying).
      */
     public Pick pick(AtomicLong counter, Instant now, Optional<Integer> avoid) {
         int n = keys.size();
@@ -57,8 +91,8 @@ public record KeySnapshot(List<KeyState> keys) {
         }
         Instant earliest = null;
         for (KeyState k : keys) {
-            if (k.status() == Status.COOLING && (earliest == null || k.coolingUntil().isBefore(earliest))) {
-                earliest = k.coolingUntil();
+            if (k.status() == Status.COOLING && (earliest == null || k.until().isBefore(earliest))) {
+                earliest = k.until();
             }
         }
         if (earliest == null) {

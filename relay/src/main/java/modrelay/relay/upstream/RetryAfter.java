@@ -34,6 +34,11 @@ public final class RetryAfter {
         }
     }
 
+    /** The instant the key may be used again, for {@link KeyPoolClient#rateLimited}. */
+    public static Optional<Instant> until(String value, Instant now) {
+        return parse(value, now).map(now::plus);
+    }
+
     /** {@code d}, at most {@link #MAX}. */
     public static Duration capped(Duration d) {
         return d.compareTo(MAX) > 0 ? MAX : d;

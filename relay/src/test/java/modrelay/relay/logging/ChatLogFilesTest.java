@@ -73,4 +73,25 @@ class ChatLogFilesTest {
         assertTrue(lines.get(2).startsWith("{\"n\":7"), "the new line is whole: " + lines.get(2));
         assertEquals(List.of("{\"old\":1}"), Files.readAllLines(dir.resolve("chat-2026-11-22.jsonl")));
     }
+
+    @Test
+    void chatLogFilesAreReadableByTheOwnerOnly() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
+        // An older relay's file of today, created 0644: narrowed when appended to.
+        Path old = dir.resolve("chat-2026-11-22.jsonl");
+        Files.write(old, line(0));
+        Files.setPosixFilePermissions(old, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        ChatLogFiles files = new ChatLogFiles(dir, 100, clock);
+        for (int i = 1; i < 6; i++) files.write(line(i)); // rolls over into .1, .2 …
+        clock.advance(java.time.Duration.ofDays(1));
+        files.write(line(9));
+        files.close();
+        List<String> all = names();
+        assertTrue(all.size() >= 3, all.toString());
+        for (String name : all) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(dir.resolve(name))), name);
+        }
+    }
 }

@@ -110,4 +110,71 @@ class ChatLogWriterTest {
         assertEquals(1, writer.dropped());
         assertEquals(500, sink.lines.size());
     }
+
+    @Test
+    void theQueueIsBoundedInBytesHugeEntriesAreShortenedAndWhatDoesNotFitIsDropped() throws Exception {
+        HeldSink sink = new HeldSink(true);
+        AtomicInteger dropsSeen = new AtomicInteger();
+        long budget = 1024 * 1024;
+        ChatLogWriter writer = new ChatLogWriter(1000, budget, sink, dropsSeen::incrementAndGet, n -> {});
+        writer.record(ChatEntries.entry("held", "a"));
+        assertTrue(sink.entered.await(10, TimeUnit.SECONDS));
+        // A 5 MB request and a 3 M-character reply: kept, but shortened to a quarter of the budget.
+        ChatEntry huge = ChatEntries.entry("huge", "y".repeat(3_000_000))
+                .withTexts(akka.util.ByteString.fromArray(new byte[5_000_000]), false, "y".repeat(3_000_000), false);
+        writer.record(huge);
+        assertEquals(0, writer.dropped());
+        assertTrue(writer.queuedBytes() <= budget / 4 + 1024, "queued " + writer.queuedBytes());
+        // Then ordinary entries until the byte budget is used up: the queue (1000 entries) is not full, the budget is.
+        String reply = "z".repeat(50_000); // ~100 KB each
+        int recorded = 0;
+        while (writer.dropped() == 0 && recorded < 1000) {
+            writer.record(ChatEntries.entry("n" + recorded, reply));
+            recorded++;
+        }
+        assertEquals(1, writer.dropped(), "dropped once the bytes ran out");
+        assertEquals(1, dropsSeen.get());
+        assertTrue(recorded < 20, "a byte budget of 1 MB holds fewer than 20 entries of 100 KB: " + recorded);
+        assertTrue(writer.queuedBytes() <= budget, "never over budget: " + writer.queuedBytes());
+
+        sink.release.countDown();
+        writer.close(Duration.ofSeconds(10));
+        assertEquals(0, writer.queuedBytes(), "written entries give their bytes back");
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode line = json.readTree(sink.lines.get(1));
+        assertEquals("huge", line.get("request_id").asText());
+        assertTrue(line.get("reply_truncated").asBoolean());
+        assertTrue(line.get("request_truncated").asBoolean());
+        assertEquals(0, line.get("request").size(), "the request is left out, not cut mid-JSON");
+        assertTrue(line.get("reply").asText().length() < 3_000_000 && line.get("reply").asText().length() > 10_000);
+        assertEquals(recorded, sink.lines.size() - 1, "held + huge + every ordinary entry that fitted");
+    }
+
+    @Test
+    void entriesWithinTheirShareAreWrittenWhole() {
+        HeldSink sink = new HeldSink(false);
+        ChatLogWriter writer = new ChatLogWriter(10, 64L * 1024 * 1024, sink, () -> {}, n -> {});
+        writer.record(ChatEntries.entry("whole", "r".repeat(100_000)));
+        writer.close(Duration.ofSeconds(10));
+        assertTrue(sink.lines.get(0).contains("\"reply\":\"" + "r".repeat(100_000) + "\""));
+        assertFalse(sink.lines.get(0).contains("truncated"));
+    }
+
+    @Test
+    void anEntryAfterCloseIsWarnedAboutAsSuchNotAsAFullQueue() {
+        Logger logger = (Logger) LoggerFactory.getLogger(ChatLogWriter.class);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        logger.addAppender(captured);
+        try {
+            ChatLogWriter writer = new ChatLogWriter(10, new HeldSink(false), () -> {}, n -> {});
+            writer.close(Duration.ofSeconds(10));
+            writer.record(ChatEntries.entry("late", "x"));
+            assertEquals(1, writer.dropped());
+            assertTrue(captured.list.stream().anyMatch(e -> e.getFormattedMessage().contains("already closed")));
+            assertTrue(captured.list.stream().noneMatch(e -> e.getFormattedMessage().contains("queue full")));
+        } finally {
+            logger.detachAppender(captured);
+        }
+    }
 }

@@ -18,21 +18,26 @@ import org.junit.jupiter.api.Test;
 class RelayMetricsTest {
 
     @Test
-    void keyPoolStateIsPublishedByRedactedAliasAndFollowsTheSnapshot() {
+    void keyPoolStateIsPublishedByAliasWithoutAFingerprintAndFollowsTheSnapshot() {
         String key = "sk-metrics-test-key-0123456789abcdef";
         AtomicReference<KeySnapshot> snapshot = new AtomicReference<>(new KeySnapshot(List.of(
-                new KeySnapshot.KeyState(0, Secret.of(key), KeySnapshot.Status.ACTIVE, Instant.EPOCH))));
+                new KeySnapshot.KeyState(0, Secret.of(key), KeySnapshot.Status.ACTIVE, Instant.EPOCH, ""))));
         RelayMetrics metrics = new RelayMetrics();
         metrics.watchKeys("default", snapshot::get);
         System.gc(); // gauges must not lose their source to the garbage collector
         String alias = snapshot.get().keys().get(0).alias();
+        assertEquals("key-1", alias);
         String before = metrics.scrape();
         assertTrue(before.contains("modrelay_upstream_key_state{key=\"" + alias + "\",state=\"active\",upstream=\"default\"} 1"), before);
         assertTrue(before.contains("modrelay_upstream_key_state{key=\"" + alias + "\",state=\"cooling\",upstream=\"default\"} 0"), before);
+        assertTrue(before.contains("modrelay_upstream_key_state{key=\"key-1\",state=\"quarantined\",upstream=\"default\"} 0"), before);
+        // Not the key, and not its first or last characters either.
         assertFalse(before.contains(key));
+        assertFalse(before.contains("sk-"), before);
+        assertFalse(before.contains("cdef"), before);
 
         snapshot.set(new KeySnapshot(List.of(new KeySnapshot.KeyState(0, Secret.of(key), KeySnapshot.Status.COOLING,
-                Instant.now().plusSeconds(60)))));
+                Instant.now().plusSeconds(60), "rate limited"))));
         String after = metrics.scrape();
         assertTrue(after.contains("modrelay_upstream_key_state{key=\"" + alias + "\",state=\"cooling\",upstream=\"default\"} 1"), after);
         assertTrue(after.contains("modrelay_upstream_key_state{key=\"" + alias + "\",state=\"active\",upstream=\"default\"} 0"), after);

@@ -108,7 +108,7 @@ class RequestPipelineTest {
     }
 
     private HttpResponse run(RequestPipeline p, HttpRequest request) throws Exception {
-        return p.run(Exchange.arriving("req-1", "127.0.0.1", request)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        return p.run(Exchange.arriving("req-1", "127.0.0.1", request, new modrelay.relay.exchange.BodyEnd())).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
     private static JsonNode error(HttpResponse r) throws Exception {
@@ -242,7 +242,7 @@ class RequestPipelineTest {
                 ex -> { seen.add("never"); return Step.next(ex); }),
                 ex -> { seen.add("terminal"); return CompletableFuture.completedFuture(HttpResponse.create()); },
                 (ex, r, outcome) -> r);
-        HttpResponse r = p.run(Exchange.arriving("r", "ip", HttpRequest.create().withMethod(HttpMethods.GET)))
+        HttpResponse r = p.run(Exchange.arriving("r", "ip", HttpRequest.create().withMethod(HttpMethods.GET), new modrelay.relay.exchange.BodyEnd()))
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(429, r.status().intValue());
         assertEquals(List.of("a", "b", "c"), seen);

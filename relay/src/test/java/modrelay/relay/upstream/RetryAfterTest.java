@@ -16,6 +16,7 @@ class RetryAfterTest {
         assertEquals(Optional.of(Duration.ofSeconds(30)), RetryAfter.parse("Sun, 22 Nov 2026 10:00:30 GMT", NOW));
         assertEquals(Optional.of(Duration.ZERO), RetryAfter.parse("Sun, 22 Nov 2026 09:00:00 GMT", NOW));
         assertEquals(Optional.empty(), RetryAfter.parse("soon", NOW));
+        assertEquals(Optional.empty(), RetryAfter.parse("-5", NOW));
         assertEquals(Optional.empty(), RetryAfter.parse(null, NOW));
     }
 
@@ -29,5 +30,14 @@ class RetryAfterTest {
         assertEquals(Optional.of(Duration.ofMinutes(10)), RetryAfter.parse("Sun, 22 Nov 2026 10:10:01 GMT", NOW));
         assertEquals(Optional.of(Duration.ofSeconds(599)), RetryAfter.parse("Sun, 22 Nov 2026 10:09:59 GMT", NOW));
         assertEquals(Optional.empty(), RetryAfter.parse("-5", NOW));
+    }
+
+    @Test
+    void aFarFutureDateOrHugeDelayIsCappedAtTenMinutes() {
+        assertEquals(Optional.of(Duration.ofMinutes(10)), RetryAfter.parse("Fri, 01 Jan 2100 00:00:00 GMT", NOW));
+        assertEquals(Optional.of(Duration.ofMinutes(10)), RetryAfter.parse("31536000", NOW));
+        assertEquals(Optional.of(Duration.ofMinutes(10)), RetryAfter.parse("Sun, 22 Nov 2026 10:10:01 GMT", NOW));
+        assertEquals(Optional.of(Duration.ofSeconds(599)), RetryAfter.parse("599", NOW));
+        assertEquals(Optional.of(NOW.plus(Duration.ofMinutes(10))), RetryAfter.until("Fri, 01 Jan 2100 00:00:00 GMT", NOW));
     }
 }

@@ -1,0 +1,27 @@
+package modrelay.relay.server;
+
+/**
+ * One connection's count of requests whose headers were read and responses handed to Akka for
+ * rendering, written by the connection's handler and read by its {@link HeaderReadTimeout}: when
+ * they are equal the connection is between exchanges, and the next byte starts a request's headers.
+ */
+final class ConnectionExchanges {
+    private volatile long requests;
+    private volatile long responses;
+
+    void requestArrived() {
+        requests++; // one writer: the connection's handler stage
+    }
+
+    void responseOut() {
+        responses++;
+    }
+
+    long requests() {
+        return requests;
+    }
+
+    boolean between() {
+        return requests == responses;
+    }
+}
