@@ -44,10 +44,13 @@ final class FramingStage extends GraphStage<FlowShape<DialectEvent, ReleaseUnit>
     private final FlowShape<DialectEvent, ReleaseUnit> shape = FlowShape.of(in, out);
     private final int maxFrameChars;
     private final Duration maxHold;
+    private final boolean cutUnreadable;
 
-    FramingStage(int maxFrameChars, Duration maxHold) {
+    /** @param cutUnreadable end the stream at an unreadable event (fail closed); false passes it as an event without text */
+    FramingStage(int maxFrameChars, Duration maxHold, boolean cutUnreadable) {
         this.maxFrameChars = maxFrameChars;
         this.maxHold = maxHold;
+        this.cutUnreadable = cutUnreadable;
     }
 
     @Override
@@ -65,6 +68,8 @@ final class FramingStage extends GraphStage<FlowShape<DialectEvent, ReleaseUnit>
             /** Channels with pending text in the open frame, in order of appearance. */
             private final List<String> openChannels = new ArrayList<>();
             private int openChars;
+            private final RepeatLedger ledger = new RepeatLedger();
+            /** The upstream ended, or an unreadable event ended the stream: deliver what is left, then complete. */
             private boolean upstreamDone;
 
             {
@@ -92,20 +97,47 @@ final class FramingStage extends GraphStage<FlowShape<DialectEvent, ReleaseUnit>
             }
 
             private void accept(DialectEvent event) {
-                if (!event.hasText() && openEvents.isEmpty()) {
+                if (event.unreadable() && cutUnreadable) {
+                    closeFrame(); // text before it is still judged and released in order
+                    outbox.addLast(new ReleaseUnit.Unreadable(event));
+                    upstreamDone = true;
+                    cancel(in);
+                    return;
+                }
+                List<TextPiece> texts = newTexts(event);
+                if (texts.isEmpty() && openEvents.isEmpty()) {
                     passThrough(event);
                     return;
                 }
                 if (openEvents.isEmpty()) scheduleOnce(HOLD, maxHold);
                 openEvents.add(event);
                 boolean ready = false;
-                for (TextPiece piece : event.texts()) {
+                for (TextPiece piece : texts) {
                     SentenceFramer framer = channels.computeIfAbsent(piece.channel(), c -> new SentenceFramer(maxFrameChars));
                     if (!framer.hasPending()) openChannels.add(piece.channel());
                     ready |= framer.append(piece.text());
                     openChars += piece.text().length();
                 }
                 if (ready || event.flush() || openChars >= maxFrameChars) closeFrame();
+            }
+
+            /**
+             * The event's new text, plus every whole text it repeats that is not proven equal to what its
+             * text stream carried: such a text is judged as new text of its own stream ("=" + name), so a
+             * done event or a finished item can never carry text the gate did not see.
+             */
+            private List<TextPiece> newTexts(DialectEvent event) {
+                List<TextPiece> texts = event.texts();
+                for (TextPiece piece : texts) ledger.streamed(piece.channel(), piece.text());
+                if (event.repeats().isEmpty()) return texts;
+                List<TextPiece> out = texts;
+                for (TextPiece whole : event.repeats()) {
+                    if (ledger.repeats(whole.channel(), whole.text())) continue;
+                    ledger.judgedWhole(whole.channel(), whole.text());
+                    if (out == texts) out = new ArrayList<>(texts);
+                    out.add(new TextPiece("=" + whole.channel(), whole.text()));
+                }
+                return out;
             }
 
             private void passThrough(DialectEvent event) {
@@ -141,7 +173,7 @@ final class FramingStage extends GraphStage<FlowShape<DialectEvent, ReleaseUnit>
             private void deliver() {
                 if (isAvailable(out) && !outbox.isEmpty()) push(out, outbox.pollFirst());
                 if (upstreamDone) {
-                    if (outbox.isEmpty()) completeStage();
+                    if (outbox.isEmpty() && openEvents.isEmpty()) completeStage();
                 } else if (outbox.size() < MAX_OUTBOX && !hasBeenPulled(in)) {
                     pull(in);
                 }

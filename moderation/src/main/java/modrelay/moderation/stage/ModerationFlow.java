@@ -45,18 +45,20 @@ public final class ModerationFlow {
         return Flow.of(ByteString.class)
                 .via(SseParser.flow(maxEventBytes))
                 .map(dialect::read)
-                .via(new FramingStage(options.maxFrameChars(), options.maxHold()))
+                .via(new FramingStage(options.maxFrameChars(), options.maxHold(), options.level() != ModerationLevel.OFF))
                 .mapAsync(options.parallelism(), unit -> moderate(unit, moderator, options))
                 .via(new ReleaseStage(dialect, options, safeListener));
     }
 
     private static CompletionStage<Moderated> moderate(ReleaseUnit unit, Moderator moderator, ModerationOptions options) {
-        if (!(unit instanceof ReleaseUnit.Frame frame)) return CompletableFuture.completedFuture(new Moderated(unit, null));
+        if (unit instanceof ReleaseUnit.Passthrough p) return CompletableFuture.completedFuture(new Moderated.Unjudged(p));
+        if (unit instanceof ReleaseUnit.Unreadable u) return CompletableFuture.completedFuture(new Moderated.Unreadable(u));
+        ReleaseUnit.Frame frame = (ReleaseUnit.Frame) unit; // the third and last kind
         // Level OFF asks nobody, so an unavailable moderator cannot cut an unmoderated request.
         if (options.level() == ModerationLevel.OFF) {
-            return CompletableFuture.completedFuture(new Moderated(unit, NOT_MODERATED));
+            return CompletableFuture.completedFuture(new Moderated.Judged(frame, NOT_MODERATED));
         }
         return SafeModeration.moderate(moderator, frame.moderatedText(), options.context())
-                .thenApply(verdict -> new Moderated(unit, verdict));
+                .thenApply(verdict -> new Moderated.Judged(frame, verdict));
     }
 }

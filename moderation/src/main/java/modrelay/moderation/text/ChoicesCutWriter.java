@@ -80,11 +80,13 @@ final class ChoicesCutWriter implements CutWriter {
         ObjectNode chunk = Json.MAPPER.createObjectNode();
         if (ids != null && ids.hasNonNull("id")) chunk.set("id", ids.get("id"));
         else chunk.put("id", "modrelay-cut");
-        chunk.put("object", object);
+        if (ids != null && ids.path("object").isTextual()) chunk.set("object", ids.get("object"));
+        else chunk.put("object", object);
         if (ids != null && ids.hasNonNull("created")) chunk.set("created", ids.get("created"));
         else chunk.put("created", System.currentTimeMillis() / 1000);
         if (ids != null && ids.hasNonNull("model")) chunk.set("model", ids.get("model"));
         else chunk.put("model", "");
+        if (ids != null && ids.path("system_fingerprint").isTextual()) chunk.set("system_fingerprint", ids.get("system_fingerprint"));
         return chunk;
     }
 }
