@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param maxFrameChars      a frame is moderated once it holds this many characters, sentence end or not
  * @param maxHold            a frame is moderated once its first text has waited this long
  * @param parallelism        frames of one stream moderated at once (released in order)
+ * @param contextChars       the rolling window: characters of a text stream released just before a frame
+ *                           that are judged with it (MODERATION_CONTEXT_CHARS)
  */
 public record ModerationSettings(
         String defaultLevel,
@@ -29,7 +31,8 @@ public record ModerationSettings(
         Optional<TencentSettings> tencent,
         int maxFrameChars,
         Duration maxHold,
-        int parallelism) {
+        int parallelism,
+        int contextChars) {
 
     public boolean hasModerator() {
         return keywordsFile.isPresent() || tencent.isPresent();

@@ -175,7 +175,8 @@ public final class SettingsLoader {
                 tencent(s, timeout),
                 s.intInRange("MODERATION_MAX_FRAME_CHARS", "modrelay.moderation.max-frame-chars", 8, 10_000),
                 s.duration("MODERATION_MAX_HOLD", "modrelay.moderation.max-hold", Duration.ofMillis(10)),
-                s.intInRange("MODERATION_PARALLELISM", "modrelay.moderation.parallelism", 1, 64));
+                s.intInRange("MODERATION_PARALLELISM", "modrelay.moderation.parallelism", 1, 64),
+                s.intInRange("MODERATION_CONTEXT_CHARS", "modrelay.moderation.context-chars", 0, 2_000));
         if ((!def.equals("off") || !min.equals("off")) && !m.hasModerator()) {
             throw new ConfigException("MODERATION_DEFAULT=" + def + " / MODERATION_MIN=" + min
                     + " need a moderator: set TENCENT_CLOUD_SID and TENCENT_CLOUD_SKEY, or MODERATION_KEYWORDS_FILE");

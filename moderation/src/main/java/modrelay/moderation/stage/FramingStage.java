@@ -45,9 +45,11 @@ final class FramingStage extends GraphStage<FlowShape<DialectEvent, ReleaseUnit>
     private final int maxFrameChars;
     private final Duration maxHold;
     private final boolean cutUnreadable;
+    private final int contextChars;
 
     /** @param cutUnreadable end the stream at an unreadable event (fail closed); false passes it as an event without text */
-    FramingStage(int maxFrameChars, Duration maxHold, boolean cutUnreadable) {
+    FramingStage(int maxFrameChars, Duration maxHold, boolean cutUnreadable, int contextChars) {
+        this.contextChars = contextChars;
         this.maxFrameChars = maxFrameChars;
         this.maxHold = maxHold;
         this.cutUnreadable = cutUnreadable;
@@ -113,7 +115,7 @@ final class FramingStage extends GraphStage<FlowShape<DialectEvent, ReleaseUnit>
                 openEvents.add(event);
                 boolean ready = false;
                 for (TextPiece piece : texts) {
-                    SentenceFramer framer = channels.computeIfAbsent(piece.channel(), c -> new SentenceFramer(maxFrameChars));
+                    SentenceFramer framer = channels.computeIfAbsent(piece.channel(), c -> new SentenceFramer(maxFrameChars, contextChars));
                     if (!framer.hasPending()) openChannels.add(piece.channel());
                     ready |= framer.append(piece.text());
                     openChars += piece.text().length();

@@ -45,7 +45,8 @@ public final class ModerationFlow {
         return Flow.of(ByteString.class)
                 .via(SseParser.flow(maxEventBytes))
                 .map(dialect::read)
-                .via(new FramingStage(options.maxFrameChars(), options.maxHold(), options.level() != ModerationLevel.OFF))
+                .via(new FramingStage(options.maxFrameChars(), options.maxHold(), options.level() != ModerationLevel.OFF,
+                        options.contextChars()))
                 .mapAsync(options.parallelism(), unit -> moderate(unit, moderator, options))
                 .via(new ReleaseStage(dialect, options, safeListener));
     }
