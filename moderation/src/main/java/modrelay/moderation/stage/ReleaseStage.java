@@ -51,6 +51,11 @@ final class ReleaseStage extends GraphStage<FlowShape<Moderated, ByteString>> {
     }
 
     @Override
+    public Attributes initialAttributes() {
+        return Attributes.name("moderationRelease");
+    }
+
+    @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
         return new GraphStageLogic(shape) {
             private final CutWriter cutWriter = dialect.newCutWriter();
