@@ -86,9 +86,11 @@ public final class KeywordModerator implements Moderator {
         if (!words.isEmpty()) {
             String folded = TextFolding.foldNfkc(nfkc);
             int w = wordMatcher.firstMatch(folded);
-            if (w < 0) {
-                String joined = TextFolding.joinSpacedLetters(folded);
-                if (joined != folded) w = wordMatcher.firstMatch(joined);
+            // a word spelled out letter by letter: each letter stood apart, so any letter is an edge
+            // ("k\na\nb" after "b\nl\no\nc\n" must not hide "block" inside "blockab")
+            for (String spelled : w < 0 ? TextFolding.spelledWords(folded) : List.<String>of()) {
+                w = wordMatcher.firstMatch(spelled, false);
+                if (w >= 0) break;
             }
             if (w >= 0) return words.get(w).source();
         }

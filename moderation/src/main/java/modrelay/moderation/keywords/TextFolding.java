@@ -1,7 +1,9 @@
 package modrelay.moderation.keywords;
 
 import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -66,12 +68,45 @@ final class TextFolding {
     /**
      * Joins runs of at least three single word characters separated by short gaps of whitespace or
      * punctuation: "b\nl\no\nc\nk" and "b-l-o-c-k" become "block", so a term spelled out one letter at
-     * a time is matched like the word (on word edges as usual). Other text is kept as it is; returns
-     * {@code s} itself when nothing was joined.
+     * a time is matched like the word. Other text is kept as it is; returns {@code s} itself when nothing
+     * was joined.
      */
     static String joinSpacedLetters(String s) {
-        StringBuilder out = null;
+        List<int[]> runs = spelledRuns(s);
+        if (runs.isEmpty()) return s;
+        StringBuilder out = new StringBuilder(s.length());
         int copied = 0;
+        for (int[] run : runs) {
+            out.append(s, copied, run[0]);
+            appendLetters(s, run, out);
+            copied = run[1];
+        }
+        out.append(s, copied, s.length());
+        return out.toString();
+    }
+
+    /** The letters of each spelled-out run, joined ("b l o c k" → "block"). */
+    static List<String> spelledWords(String s) {
+        List<String> words = new ArrayList<>();
+        for (int[] run : spelledRuns(s)) {
+            StringBuilder sb = new StringBuilder();
+            appendLetters(s, run, sb);
+            words.add(sb.toString());
+        }
+        return words;
+    }
+
+    private static void appendLetters(String s, int[] run, StringBuilder out) {
+        for (int p = run[0]; p < run[1]; ) {
+            int cp = s.codePointAt(p);
+            if (isWordChar(cp)) out.appendCodePoint(cp);
+            p += Character.charCount(cp);
+        }
+    }
+
+    /** [start, end) of every run of at least {@link #MIN_SPELLED_LETTERS} single letters with short gaps. */
+    private static List<int[]> spelledRuns(String s) {
+        List<int[]> runs = new ArrayList<>(0);
         int i = 0;
         int n = s.length();
         while (i < n) {
@@ -92,22 +127,13 @@ final class TextFolding {
                 k = gapEnd;
             }
             if (letters >= MIN_SPELLED_LETTERS) {
-                if (out == null) out = new StringBuilder(n);
-                out.append(s, copied, runStart);
-                for (int p = runStart; p < j; ) {
-                    int cp = s.codePointAt(p);
-                    if (isWordChar(cp)) out.appendCodePoint(cp);
-                    p += Character.charCount(cp);
-                }
-                copied = j;
+                runs.add(new int[] {runStart, j});
                 i = j;
             } else {
                 i = runStart + Character.charCount(s.codePointAt(runStart));
             }
         }
-        if (out == null) return s;
-        out.append(s, copied, n);
-        return out.toString();
+        return runs;
     }
 
     private static String squeeze(String s) {

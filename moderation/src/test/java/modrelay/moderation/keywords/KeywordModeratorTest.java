@@ -69,6 +69,7 @@ class KeywordModeratorTest {
         }
         assertFalse(judge(moderator, "k\ni\nl\nl").isPass(), "regex entries see the joined form too");
         assertTrue(judge(moderator, "a b c d").isPass());
+        assertFalse(judge(moderator, "b\nl\no\nc\nk\na b").isPass(), "more single letters after it do not hide it");
         assertTrue(judge(moderator, "b l o c ks").isPass(), "the joined letters still end on a word edge");
         assertTrue(judge(moderator, "bl oc k").isPass(), "only single letters are joined");
         assertEquals("a block b", TextFolding.joinSpacedLetters("a block b"), "nothing to join: the same text");
