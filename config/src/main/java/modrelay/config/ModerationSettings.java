@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param unmoderatedEndpoints group ids or endpoint names (lower case) let through unmoderated although the
  *                           relay cannot moderate them (MODERATION_UNMODERATED_ENDPOINTS); the relay checks
  *                           the names against its endpoint catalogue at start
+ * @param contextChars       the rolling window: characters of a text stream released just before a frame
+ *                           that are judged with it (MODERATION_CONTEXT_CHARS)
  */
 public record ModerationSettings(
         String defaultLevel,
@@ -36,7 +38,8 @@ public record ModerationSettings(
         Duration maxHold,
         int parallelism,
         boolean moderateInput,
-        List<String> unmoderatedEndpoints) {
+        List<String> unmoderatedEndpoints,
+        int contextChars) {
 
     public ModerationSettings {
         unmoderatedEndpoints = List.copyOf(unmoderatedEndpoints);

@@ -194,7 +194,8 @@ public final class SettingsLoader {
                 s.intInRange("MODERATION_PARALLELISM", "modrelay.moderation.parallelism", 1, 64),
                 s.oneOf("MODERATION_INPUT", "modrelay.moderation.input", List.of("off", "on")).equals("on"),
                 s.list("MODERATION_UNMODERATED_ENDPOINTS", "modrelay.moderation.unmoderated-endpoints").stream()
-                        .map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList());
+                        .map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList(),
+                s.intInRange("MODERATION_CONTEXT_CHARS", "modrelay.moderation.context-chars", 0, 2_000));
         if ((!def.equals("off") || !min.equals("off")) && !m.hasModerator()) {
             throw new ConfigException("MODERATION_DEFAULT=" + def + " / MODERATION_MIN=" + min
                     + " need a moderator: set TENCENT_CLOUD_SID and TENCENT_CLOUD_SKEY, or MODERATION_KEYWORDS_FILE");

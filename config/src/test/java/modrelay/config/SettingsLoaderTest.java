@@ -55,6 +55,15 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void moderationContextWindowDefaultsTo100AndIsBounded() {
+        assertEquals(100, load(Map.of()).moderation().contextChars());
+        assertEquals(0, load(Map.of("MODERATION_CONTEXT_CHARS", "0")).moderation().contextChars());
+        assertEquals(250, load(Map.of("MODERATION_CONTEXT_CHARS", "250")).moderation().contextChars());
+        assertTrue(error(Map.of("MODERATION_CONTEXT_CHARS", "-1")).startsWith("MODERATION_CONTEXT_CHARS must be 0-2000"));
+        assertTrue(error(Map.of("MODERATION_CONTEXT_CHARS", "lots")).startsWith("MODERATION_CONTEXT_CHARS must be 0-2000"));
+    }
+
+    @Test
     void badPortNamesVariableValueAndRange() {
         assertEquals("PORT must be 1-65535, got \"abc\"", error(Map.of("PORT", "abc")));
         assertEquals("PORT must be 1-65535, got \"70000\"", error(Map.of("PORT", "70000")));

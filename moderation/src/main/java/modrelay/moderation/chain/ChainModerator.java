@@ -30,17 +30,14 @@ public final class ChainModerator implements Moderator {
 
     @Override
     public CompletionStage<Verdict> moderate(String text, ModerationContext context) {
-        return from(0, null, text, context);
+        return ask(moderators.get(0), text, context).thenCompose(first -> from(1, first, text, context));
     }
 
+    /** Asks the moderators from {@code index} on, knowing the most severe verdict so far. */
     private CompletionStage<Verdict> from(int index, Verdict soFar, String text, ModerationContext context) {
-        if (index == moderators.size()) return CompletableFuture.completedFuture(soFar);
-        Moderator moderator = moderators.get(index);
-        return ask(moderator, text, context).thenCompose(verdict -> {
-            Verdict combined = soFar == null ? verdict : Severity.mostSevere(soFar, verdict);
-            if (Severity.isBlock(combined)) return CompletableFuture.completedFuture(combined);
-            return from(index + 1, combined, text, context);
-        });
+        if (index == moderators.size() || Severity.isBlock(soFar)) return CompletableFuture.completedFuture(soFar);
+        return ask(moderators.get(index), text, context)
+                .thenCompose(verdict -> from(index + 1, Severity.mostSevere(soFar, verdict), text, context));
     }
 
     /** Moderators promise never to fail; a chain does not trust that promise with a stream's fate. */

@@ -21,7 +21,8 @@ import modrelay.moderation.Verdict;
  *
  * <p>Plain words match case-insensitively after NFKC normalisation (so full-width letters match),
  * across spaces inserted between Chinese/Japanese characters, and on word edges for
- * space-separated scripts. Regexes ({@code re:} lines) match case-insensitively against the NFKC form.
+ * space-separated scripts, and also with single letters written apart joined into words ("b\nl\no\nc\nk"
+ * hits "block"). Regexes ({@code re:} lines) match case-insensitively against the NFKC form.
  * A hit is {@code Judged(BLOCK, "Keyword", <the list entry>, 100, "keywords")}.
  */
 public final class KeywordModerator implements Moderator {
@@ -83,11 +84,20 @@ public final class KeywordModerator implements Moderator {
         if (text == null || text.isEmpty()) return null;
         String nfkc = TextFolding.nfkc(text);
         if (!words.isEmpty()) {
-            int w = wordMatcher.firstMatch(TextFolding.foldNfkc(nfkc));
+            String folded = TextFolding.foldNfkc(nfkc);
+            int w = wordMatcher.firstMatch(folded);
+            // a word spelled out letter by letter: each letter stood apart, so any letter is an edge
+            // ("k\na\nb" after "b\nl\no\nc\n" must not hide "block" inside "blockab")
+            for (String spelled : w < 0 ? TextFolding.spelledWords(folded) : List.<String>of()) {
+                w = wordMatcher.firstMatch(spelled, false);
+                if (w >= 0) break;
+            }
             if (w >= 0) return words.get(w).source();
         }
+        String joined = regexes.isEmpty() ? nfkc : TextFolding.joinSpacedLetters(nfkc);
         for (KeywordEntry.Regex regex : regexes) {
             if (regex.pattern().matcher(nfkc).find()) return regex.source();
+            if (joined != nfkc && regex.pattern().matcher(joined).find()) return regex.source();
         }
         return null;
     }

@@ -1,7 +1,9 @@
 package modrelay.moderation.keywords;
 
 import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -16,6 +18,8 @@ import java.util.Set;
  *   <li>Invisible format characters (zero-width space, joiners, BOM) are dropped.
  *   <li>Whitespace between two characters of spaceless scripts (Han, kana, Thai, …) is dropped, so
  *       "敏 感 词" matches "敏感词"; elsewhere a run of whitespace becomes one space.
+ *   <li>{@link #joinSpacedLetters}: a second form in which a run of single letters written apart
+ *       ("b l o c k", one letter per line, "b.l.o.c.k") is joined into one word.
  * </ul>
  */
 final class TextFolding {
@@ -54,6 +58,82 @@ final class TextFolding {
     /** A character that continues a space-separated word: a match must not start or end inside one. */
     static boolean isWordChar(int codePoint) {
         return Character.isLetterOrDigit(codePoint) && !isSpaceless(codePoint);
+    }
+
+    /** Fewest single letters in a row that are read as one word spelled out (two is too common in prose). */
+    static final int MIN_SPELLED_LETTERS = 3;
+    /** Longest gap between spelled-out letters ("b - l" has three characters between them). */
+    static final int MAX_SPELLING_GAP = 3;
+
+    /**
+     * Joins runs of at least three single word characters separated by short gaps of whitespace or
+     * punctuation: "b\nl\no\nc\nk" and "b-l-o-c-k" become "block", so a term spelled out one letter at
+     * a time is matched like the word. Other text is kept as it is; returns {@code s} itself when nothing
+     * was joined.
+     */
+    static String joinSpacedLetters(String s) {
+        List<int[]> runs = spelledRuns(s);
+        if (runs.isEmpty()) return s;
+        StringBuilder out = new StringBuilder(s.length());
+        int copied = 0;
+        for (int[] run : runs) {
+            out.append(s, copied, run[0]);
+            appendLetters(s, run, out);
+            copied = run[1];
+        }
+        out.append(s, copied, s.length());
+        return out.toString();
+    }
+
+    /** The letters of each spelled-out run, joined ("b l o c k" → "block"). */
+    static List<String> spelledWords(String s) {
+        List<String> words = new ArrayList<>();
+        for (int[] run : spelledRuns(s)) {
+            StringBuilder sb = new StringBuilder();
+            appendLetters(s, run, sb);
+            words.add(sb.toString());
+        }
+        return words;
+    }
+
+    private static void appendLetters(String s, int[] run, StringBuilder out) {
+        for (int p = run[0]; p < run[1]; ) {
+            int cp = s.codePointAt(p);
+            if (isWordChar(cp)) out.appendCodePoint(cp);
+            p += Character.charCount(cp);
+        }
+    }
+
+    /** [start, end) of every run of at least {@link #MIN_SPELLED_LETTERS} single letters with short gaps. */
+    private static List<int[]> spelledRuns(String s) {
+        List<int[]> runs = new ArrayList<>(0);
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            int runStart = i;
+            int letters = 0;
+            int j = i; // end of the run's last letter
+            int k = i;
+            while (k < n) {
+                int cp = s.codePointAt(k);
+                int after = k + Character.charCount(cp);
+                if (!isWordChar(cp) || (after < n && isWordChar(s.codePointAt(after)))
+                        || (k > 0 && k == runStart && isWordChar(s.codePointBefore(k)))) break;
+                letters++;
+                j = after;
+                int gapEnd = j;
+                while (gapEnd < n && gapEnd - j <= MAX_SPELLING_GAP && !Character.isLetterOrDigit(s.codePointAt(gapEnd))) gapEnd++;
+                if (gapEnd == j || gapEnd - j > MAX_SPELLING_GAP || gapEnd == n) break;
+                k = gapEnd;
+            }
+            if (letters >= MIN_SPELLED_LETTERS) {
+                runs.add(new int[] {runStart, j});
+                i = j;
+            } else {
+                i = runStart + Character.charCount(s.codePointAt(runStart));
+            }
+        }
+        return runs;
     }
 
     private static String squeeze(String s) {

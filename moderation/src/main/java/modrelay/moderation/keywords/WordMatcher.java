@@ -88,6 +88,14 @@ final class WordMatcher {
 
     /** The index of the first word (by end position in the text) that matches, or -1. */
     int firstMatch(String text) {
+        return firstMatch(text, true);
+    }
+
+    /**
+     * Like {@link #firstMatch(String)}; without word edges when {@code edges} is false, for the letters
+     * of a word spelled out one by one, where every letter stood apart and so is an edge.
+     */
+    int firstMatch(String text, boolean edges) {
         int state = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -95,7 +103,7 @@ final class WordMatcher {
             while ((target = step(state, c)) < 0) state = fail[state];
             state = target;
             for (int w : output[state]) {
-                if (respectsWordEdges(text, i + 1 - words[w].length(), i + 1, words[w])) return w;
+                if (!edges || respectsWordEdges(text, i + 1 - words[w].length(), i + 1, words[w])) return w;
             }
         }
         return -1;

@@ -47,6 +47,11 @@ public final class SseHeartbeat extends GraphStage<FlowShape<ByteString, ByteStr
     }
 
     @Override
+    public Attributes initialAttributes() {
+        return Attributes.name("sseHeartbeat");
+    }
+
+    @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
         return new TimerGraphStageLogic(shape) {
             private static final String TIMER = "heartbeat";

@@ -27,6 +27,7 @@ public final class SseParser {
                             List<SseEvent> rest = decoder.finish();
                             return rest.isEmpty() ? Optional.empty() : Optional.of(rest);
                         })
-                .mapConcat(events -> events);
+                .mapConcat(events -> events)
+                .named("sseParser");
     }
 }

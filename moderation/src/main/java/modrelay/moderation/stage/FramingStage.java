@@ -24,18 +24,25 @@ import java.util.Map;
 
 /**
  * Groups events into release units. Events with text collect into an open frame until one of its
- * channels completes a sentence, it reaches {@code maxFrameChars}, an event asks for a flush, the
+ * text streams completes a sentence, it reaches {@code maxFrameChars}, an event asks for a flush, the
  * upstream ends, or its first text has waited {@code maxHold} (a timer, hence a custom stage). Events
  * without text join the open frame when there is one (they must not overtake text) and otherwise go
- * out at once.
+ * out at once. Whole texts that an event repeats are checked against what their text stream carried
+ * ({@link RepeatLedger}); what they add is framed as new text.
  *
  * <p>Closed units wait in a small outbox until the moderation stage pulls; a frame closed while the
  * previous one is still waiting there is merged into it (while small) so that sentences that became
- * ready together cost one moderator call. When the outbox is full the stage stops pulling, which
- * backpressures the upstream.
+ * ready together cost one moderator call.
+ *
+ * <p>Bounded: the stage holds at most {@code maxEvents} events and about {@code maxBytes} bytes (one event
+ * more at most) in its open frame and outbox together, and no unit holds more than a quarter of either,
+ * so the mapAsync after it holds a bounded amount too. When full it stops pulling, which backpressures
+ * the upstream, text or no text: a client that reads nothing holds the upstream still.
  */
 final class FramingStage extends GraphStage<FlowShape<DialectEvent, ReleaseUnit>> {
 
+    static final int DEFAULT_MAX_EVENTS = 256;
+    static final long DEFAULT_MAX_BYTES = 256 * 1024;
     private static final int MAX_OUTBOX = 8;
     private static final String HOLD = "hold";
 
@@ -44,10 +51,27 @@ final class FramingStage extends GraphStage<FlowShape<DialectEvent, ReleaseUnit>
     private final FlowShape<DialectEvent, ReleaseUnit> shape = FlowShape.of(in, out);
     private final int maxFrameChars;
     private final Duration maxHold;
+    private final boolean cutUnreadable;
+    private final int contextChars;
+    private final int maxEvents;
+    private final long maxBytes;
+    private final BufferGauge gauge;
 
-    FramingStage(int maxFrameChars, Duration maxHold) {
+    /** @param cutUnreadable end the stream at an unreadable event (fail closed); false passes it as an event without text */
+    FramingStage(int maxFrameChars, Duration maxHold, boolean cutUnreadable, int contextChars) {
+        this(maxFrameChars, maxHold, cutUnreadable, contextChars, DEFAULT_MAX_EVENTS, DEFAULT_MAX_BYTES, new BufferGauge());
+    }
+
+    FramingStage(int maxFrameChars, Duration maxHold, boolean cutUnreadable, int contextChars,
+                 int maxEvents, long maxBytes, BufferGauge gauge) {
+        if (maxEvents < 4 || maxBytes < 4) throw new IllegalArgumentException("the buffer bounds must be at least 4");
         this.maxFrameChars = maxFrameChars;
         this.maxHold = maxHold;
+        this.cutUnreadable = cutUnreadable;
+        this.contextChars = contextChars;
+        this.maxEvents = maxEvents;
+        this.maxBytes = maxBytes;
+        this.gauge = gauge;
     }
 
     @Override
@@ -56,15 +80,29 @@ final class FramingStage extends GraphStage<FlowShape<DialectEvent, ReleaseUnit>
     }
 
     @Override
+    public Attributes initialAttributes() {
+        return Attributes.name("moderationFraming");
+    }
+
+    @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
         return new TimerGraphStageLogic(shape) {
+            private final int unitMaxEvents = maxEvents / 4;
+            private final long unitMaxBytes = maxBytes / 4;
             private final Map<String, SentenceFramer> channels = new HashMap<>();
             private final ArrayDeque<ReleaseUnit> outbox = new ArrayDeque<>();
             /** Events of the open frame; empty when no text is pending. */
             private List<DialectEvent> openEvents = new ArrayList<>();
-            /** Channels with pending text in the open frame, in order of appearance. */
+            private long openBytes;
+            /** Text streams with pending text in the open frame, in order of appearance. */
             private final List<String> openChannels = new ArrayList<>();
             private int openChars;
+            private final RepeatLedger ledger = new RepeatLedger();
+            /** Events and bytes held (open frame and outbox). */
+            private int heldEvents;
+            private long heldBytes;
+            private boolean wasFull;
+            /** The upstream ended, or an unreadable event ended the stream: deliver what is left, then complete. */
             private boolean upstreamDone;
 
             {
@@ -91,25 +129,64 @@ final class FramingStage extends GraphStage<FlowShape<DialectEvent, ReleaseUnit>
                 });
             }
 
+            @Override
+            public void preStart() {
+                deliver(); // read ahead up to the bounds before the client asks: framing and moderation start early
+            }
+
             private void accept(DialectEvent event) {
-                if (!event.hasText() && openEvents.isEmpty()) {
+                heldEvents++;
+                heldBytes += event.sse().raw().length();
+                if (event.unreadable() && cutUnreadable) {
+                    closeFrame(); // text before it is still judged and released in order
+                    outbox.addLast(new ReleaseUnit.Unreadable(event));
+                    upstreamDone = true;
+                    cancel(in);
+                    return;
+                }
+                List<TextPiece> texts = newTexts(event);
+                if (texts.isEmpty() && openEvents.isEmpty()) {
                     passThrough(event);
                     return;
                 }
                 if (openEvents.isEmpty()) scheduleOnce(HOLD, maxHold);
                 openEvents.add(event);
+                openBytes += event.sse().raw().length();
                 boolean ready = false;
-                for (TextPiece piece : event.texts()) {
-                    SentenceFramer framer = channels.computeIfAbsent(piece.channel(), c -> new SentenceFramer(maxFrameChars));
+                for (TextPiece piece : texts) {
+                    SentenceFramer framer = channels.computeIfAbsent(piece.channel(), c -> new SentenceFramer(maxFrameChars, contextChars));
                     if (!framer.hasPending()) openChannels.add(piece.channel());
                     ready |= framer.append(piece.text());
                     openChars += piece.text().length();
                 }
-                if (ready || event.flush() || openChars >= maxFrameChars) closeFrame();
+                if (ready || event.flush() || openChars >= maxFrameChars
+                        || openEvents.size() >= unitMaxEvents || openBytes >= unitMaxBytes) {
+                    closeFrame();
+                }
+            }
+
+            /**
+             * The event's new text, plus every whole text it repeats that is not proven equal to what its
+             * text stream carried: such a text is judged as new text of its own stream ("=" + name), so a
+             * done event or a finished item can never carry text the gate did not see.
+             */
+            private List<TextPiece> newTexts(DialectEvent event) {
+                List<TextPiece> texts = event.texts();
+                for (TextPiece piece : texts) ledger.streamed(piece.channel(), piece.text());
+                if (event.repeats().isEmpty()) return texts;
+                List<TextPiece> out = texts;
+                for (TextPiece whole : event.repeats()) {
+                    if (ledger.repeats(whole.channel(), whole.text())) continue;
+                    ledger.judgedWhole(whole.channel(), whole.text());
+                    if (out == texts) out = new ArrayList<>(texts);
+                    out.add(new TextPiece("=" + whole.channel(), whole.text()));
+                }
+                return out;
             }
 
             private void passThrough(DialectEvent event) {
-                if (outbox.peekLast() instanceof ReleaseUnit.Passthrough last) {
+                if (outbox.peekLast() instanceof ReleaseUnit.Passthrough last
+                        && last.events().size() < unitMaxEvents && last.bytes() < unitMaxBytes) {
                     List<DialectEvent> events = new ArrayList<>(last.events());
                     events.add(event);
                     outbox.pollLast();
@@ -126,10 +203,13 @@ final class FramingStage extends GraphStage<FlowShape<DialectEvent, ReleaseUnit>
                 for (String channel : openChannels) texts.put(channel, channels.get(channel).take());
                 ReleaseUnit.Frame frame = new ReleaseUnit.Frame(openEvents, texts);
                 openEvents = new ArrayList<>();
+                openBytes = 0;
                 openChannels.clear();
                 openChars = 0;
                 if (outbox.peekLast() instanceof ReleaseUnit.Frame waiting
-                        && waiting.freshChars() + frame.freshChars() <= maxFrameChars) {
+                        && waiting.freshChars() + frame.freshChars() <= maxFrameChars
+                        && waiting.events().size() + frame.events().size() <= unitMaxEvents
+                        && waiting.bytes() + frame.bytes() <= unitMaxBytes) {
                     outbox.pollLast();
                     outbox.addLast(waiting.mergedWith(frame));
                 } else {
@@ -139,11 +219,32 @@ final class FramingStage extends GraphStage<FlowShape<DialectEvent, ReleaseUnit>
 
             /** Pushes what is ready, completes when all is out, pulls while there is room. */
             private void deliver() {
-                if (isAvailable(out) && !outbox.isEmpty()) push(out, outbox.pollFirst());
+                if (isAvailable(out) && !outbox.isEmpty()) {
+                    ReleaseUnit unit = outbox.pollFirst();
+                    heldEvents -= unit.events().size();
+                    heldBytes -= unit.bytes();
+                    push(out, unit);
+                }
+                gauge.holding(heldEvents, heldBytes);
                 if (upstreamDone) {
-                    if (outbox.isEmpty()) completeStage();
-                } else if (outbox.size() < MAX_OUTBOX && !hasBeenPulled(in)) {
-                    pull(in);
+                    if (outbox.isEmpty() && openEvents.isEmpty()) completeStage();
+                    return;
+                }
+                boolean full = outbox.size() >= MAX_OUTBOX || heldEvents >= maxEvents || heldBytes >= maxBytes;
+                if (full) {
+                    // a full open frame must not wait for its hold timer while nothing else can come in
+                    if (!openEvents.isEmpty() && outbox.isEmpty()) {
+                        closeFrame();
+                        if (isAvailable(out)) {
+                            deliver();
+                            return;
+                        }
+                    }
+                    if (!wasFull) gauge.full();
+                    wasFull = true;
+                } else {
+                    wasFull = false;
+                    if (!hasBeenPulled(in)) pull(in);
                 }
             }
 

@@ -7,7 +7,9 @@ import modrelay.moderation.ModerationLevel;
 import modrelay.moderation.ModerationListener;
 import modrelay.moderation.Moderator;
 import modrelay.moderation.Verdict;
+import modrelay.moderation.sse.SseEvent;
 import modrelay.moderation.sse.SseParser;
+import modrelay.moderation.text.DialectEvent;
 import modrelay.moderation.text.Dialect;
 
 import java.util.concurrent.CompletableFuture;
@@ -41,22 +43,38 @@ public final class ModerationFlow {
     public static Flow<ByteString, ByteString, NotUsed> create(Dialect dialect, Moderator moderator,
                                                                ModerationOptions options, ModerationListener listener,
                                                                int maxEventBytes) {
+        return create(dialect, moderator, options, listener, maxEventBytes,
+                FramingStage.DEFAULT_MAX_EVENTS, FramingStage.DEFAULT_MAX_BYTES, new BufferGauge());
+    }
+
+    /** With the framing stage's bounds and a gauge of what it holds (for tests). */
+    static Flow<ByteString, ByteString, NotUsed> create(Dialect dialect, Moderator moderator, ModerationOptions options,
+                                                        ModerationListener listener, int maxEventBytes,
+                                                        int maxBufferedEvents, long maxBufferedBytes, BufferGauge gauge) {
         ModerationListener safeListener = listener == null ? ModerationListener.NONE : listener;
+        // each step named on its own (a Flow's .named covers everything before it)
+        Flow<SseEvent, DialectEvent, NotUsed> read = Flow.of(SseEvent.class).map(dialect::read).named("moderationRead");
+        Flow<ReleaseUnit, Moderated, NotUsed> judge = Flow.of(ReleaseUnit.class)
+                .mapAsync(options.parallelism(), unit -> moderate(unit, moderator, options)).named("moderationCalls");
         return Flow.of(ByteString.class)
                 .via(SseParser.flow(maxEventBytes))
-                .map(dialect::read)
-                .via(new FramingStage(options.maxFrameChars(), options.maxHold()))
-                .mapAsync(options.parallelism(), unit -> moderate(unit, moderator, options))
-                .via(new ReleaseStage(dialect, options, safeListener));
+                .via(read)
+                .via(new FramingStage(options.maxFrameChars(), options.maxHold(), options.level() != ModerationLevel.OFF,
+                        options.contextChars(), maxBufferedEvents, maxBufferedBytes, gauge))
+                .via(judge)
+                .via(new ReleaseStage(dialect, options, safeListener))
+                .named("moderation");
     }
 
     private static CompletionStage<Moderated> moderate(ReleaseUnit unit, Moderator moderator, ModerationOptions options) {
-        if (!(unit instanceof ReleaseUnit.Frame frame)) return CompletableFuture.completedFuture(new Moderated(unit, null));
+        if (unit instanceof ReleaseUnit.Passthrough p) return CompletableFuture.completedFuture(new Moderated.Unjudged(p));
+        if (unit instanceof ReleaseUnit.Unreadable u) return CompletableFuture.completedFuture(new Moderated.Unreadable(u));
+        ReleaseUnit.Frame frame = (ReleaseUnit.Frame) unit; // the third and last kind
         // Level OFF asks nobody, so an unavailable moderator cannot cut an unmoderated request.
         if (options.level() == ModerationLevel.OFF) {
-            return CompletableFuture.completedFuture(new Moderated(unit, NOT_MODERATED));
+            return CompletableFuture.completedFuture(new Moderated.Judged(frame, NOT_MODERATED));
         }
         return SafeModeration.moderate(moderator, frame.moderatedText(), options.context())
-                .thenApply(verdict -> new Moderated(unit, verdict));
+                .thenApply(verdict -> new Moderated.Judged(frame, verdict));
     }
 }

@@ -16,9 +16,18 @@ import java.util.Objects;
  * @param maxHold       a frame is moderated once its first text has waited this long, so a run-on
  *                      sentence cannot stall the client
  * @param parallelism   frames of one stream moderated at once (they are still released in order)
+ * @param contextChars  the rolling window: each frame is judged with this many characters of its text
+ *                      stream taken just before it, so a term split across frames is seen whole
  */
 public record ModerationOptions(ModerationLevel level, FailMode failMode, String blockMessage, String unavailableMessage,
-                                int maxFrameChars, Duration maxHold, int parallelism, ModerationContext context) {
+                                int maxFrameChars, Duration maxHold, int parallelism, ModerationContext context,
+                                int contextChars) {
+
+    /** Without the rolling window (the unfinished sentence is still carried as context). */
+    public ModerationOptions(ModerationLevel level, FailMode failMode, String blockMessage, String unavailableMessage,
+                             int maxFrameChars, Duration maxHold, int parallelism, ModerationContext context) {
+        this(level, failMode, blockMessage, unavailableMessage, maxFrameChars, maxHold, parallelism, context, 0);
+    }
 
     public ModerationOptions {
         Objects.requireNonNull(level, "level");
@@ -29,6 +38,7 @@ public record ModerationOptions(ModerationLevel level, FailMode failMode, String
         if (maxFrameChars < 2) throw new IllegalArgumentException("maxFrameChars must be at least 2");
         if (maxHold.isNegative() || maxHold.isZero()) throw new IllegalArgumentException("maxHold must be positive");
         if (parallelism < 1) throw new IllegalArgumentException("parallelism must be at least 1");
+        if (contextChars < 0) throw new IllegalArgumentException("contextChars must not be negative");
         if (context == null) context = ModerationContext.NONE;
     }
 
@@ -36,7 +46,7 @@ public record ModerationOptions(ModerationLevel level, FailMode failMode, String
     public static ModerationOptions of(ModerationSettings settings, ModerationLevel level, ModerationContext context) {
         FailMode failMode = settings.failMode().toLowerCase(Locale.ROOT).equals("open") ? FailMode.OPEN : FailMode.CLOSED;
         return new ModerationOptions(level, failMode, settings.blockMessage(), settings.unavailableMessage(),
-                settings.maxFrameChars(), settings.maxHold(), settings.parallelism(), context);
+                settings.maxFrameChars(), settings.maxHold(), settings.parallelism(), context, settings.contextChars());
     }
 
     /** The notice shown on a cut. */

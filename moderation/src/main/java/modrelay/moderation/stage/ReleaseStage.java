@@ -12,6 +12,7 @@ import akka.util.ByteString;
 import akka.util.ByteStringBuilder;
 import modrelay.moderation.ModerationListener;
 import modrelay.moderation.ModerationListener.FrameOutcome;
+import modrelay.moderation.Verdict;
 import modrelay.moderation.text.CutWriter;
 import modrelay.moderation.text.Dialect;
 import modrelay.moderation.text.DialectEvent;
@@ -29,6 +30,7 @@ import java.util.List;
 final class ReleaseStage extends GraphStage<FlowShape<Moderated, ByteString>> {
 
     private static final Logger log = LoggerFactory.getLogger(ReleaseStage.class);
+    private static final Verdict UNREADABLE = new Verdict.Unavailable("unreadable upstream event", "relay");
 
     private final Inlet<Moderated> in = Inlet.create("Release.in");
     private final Outlet<ByteString> out = Outlet.create("Release.out");
@@ -46,6 +48,11 @@ final class ReleaseStage extends GraphStage<FlowShape<Moderated, ByteString>> {
     @Override
     public FlowShape<Moderated, ByteString> shape() {
         return shape;
+    }
+
+    @Override
+    public Attributes initialAttributes() {
+        return Attributes.name("moderationRelease");
     }
 
     @Override
@@ -92,23 +99,30 @@ final class ReleaseStage extends GraphStage<FlowShape<Moderated, ByteString>> {
             }
 
             private void handle(Moderated moderated) {
-                ReleaseUnit unit = moderated.unit();
-                if (unit instanceof ReleaseUnit.Frame frame) {
-                    FrameOutcome outcome = FrameDecision.outcome(moderated.verdict(), options);
-                    String text = frame.releasedText();
-                    try {
-                        listener.onFrame(text, moderated.verdict(), outcome);
-                    } catch (RuntimeException e) {
-                        log.warn("moderation listener failed in onFrame", e);
-                    }
+                if (moderated instanceof Moderated.Judged judged) {
+                    FrameOutcome outcome = FrameDecision.outcome(judged.verdict(), options);
+                    String text = judged.unit().releasedText();
+                    onFrame(text, judged.verdict(), outcome);
                     if (FrameDecision.released(outcome)) {
                         releasedText.append(text);
-                        release(unit.events());
+                        release(judged.unit().events());
                     } else {
-                        cutOff(frame, outcome == FrameOutcome.CUT_UNAVAILABLE);
+                        cutOff(judged.unit().events(), outcome == FrameOutcome.CUT_UNAVAILABLE);
                     }
+                } else if (moderated instanceof Moderated.Unreadable unreadable) {
+                    // not a moderator outage: MODERATION_FAIL=open does not apply to what cannot be read
+                    onFrame("", UNREADABLE, FrameOutcome.CUT_UNAVAILABLE);
+                    cutOff(unreadable.unit().events(), true);
                 } else {
-                    release(unit.events());
+                    release(moderated.unit().events());
+                }
+            }
+
+            private void onFrame(String text, Verdict verdict, FrameOutcome outcome) {
+                try {
+                    listener.onFrame(text, verdict, outcome);
+                } catch (RuntimeException e) {
+                    log.warn("moderation listener failed in onFrame", e);
                 }
             }
 
@@ -123,12 +137,12 @@ final class ReleaseStage extends GraphStage<FlowShape<Moderated, ByteString>> {
                 push(out, bytes.result());
             }
 
-            private void cutOff(ReleaseUnit.Frame frame, boolean unavailable) {
-                for (DialectEvent event : frame.events()) {
+            private void cutOff(List<DialectEvent> withheld, boolean unavailable) {
+                for (DialectEvent event : withheld) {
                     // the upstream did send it, even if the client will not see the text it was sent with
                     if (event.usageJson() != null) usageJson = event.usageJson();
                 }
-                ByteString tail = cutWriter.cut(options.notice(unavailable), frame.events());
+                ByteString tail = cutWriter.cut(options.notice(unavailable), withheld);
                 cut = true;
                 finishReason = "content_filter";
                 end();

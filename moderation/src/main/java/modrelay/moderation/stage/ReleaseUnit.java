@@ -13,17 +13,32 @@ sealed interface ReleaseUnit {
 
     List<DialectEvent> events();
 
+    /** Raw bytes of the unit's events (what it holds in memory, near enough). */
+    default long bytes() {
+        long n = 0;
+        for (DialectEvent e : events()) n += e.sse().raw().length();
+        return n;
+    }
+
     /** Events without text while no text was pending: released as soon as everything before them is. */
     record Passthrough(List<DialectEvent> events) implements ReleaseUnit {}
+
+    /** An event the dialect could not read where text was expected: the stream ends here, failed closed. */
+    record Unreadable(DialectEvent event) implements ReleaseUnit {
+        @Override
+        public List<DialectEvent> events() {
+            return List.of(event);
+        }
+    }
 
     /**
      * Events released together once their text passed moderation.
      *
-     * @param texts per channel, in order of appearance: the head carried over plus this frame's new text
+     * @param texts per text stream, in order of appearance: the context carried over plus this frame's new text
      */
     record Frame(List<DialectEvent> events, Map<String, FrameText> texts) implements ReleaseUnit {
 
-        /** What the moderator judges: each channel's unfinished-sentence head plus its new text. */
+        /** What the moderator judges: each text stream's context plus its new text, one stream per line. */
         String moderatedText() {
             if (texts.size() == 1) return texts.values().iterator().next().moderated();
             StringBuilder sb = new StringBuilder();
@@ -48,7 +63,7 @@ sealed interface ReleaseUnit {
             return n;
         }
 
-        /** One frame moderating both; each channel keeps the earlier head, new texts are concatenated. */
+        /** One frame moderating both; each text stream keeps the earlier context, new texts are concatenated. */
         Frame mergedWith(Frame next) {
             List<DialectEvent> events = new ArrayList<>(this.events);
             events.addAll(next.events);

@@ -3,6 +3,7 @@ package modrelay.moderation.stage;
 import modrelay.moderation.ModerationContext;
 import modrelay.moderation.Moderator;
 import modrelay.moderation.Verdict;
+import modrelay.moderation.chain.Severity;
 import modrelay.moderation.text.SentenceFramer;
 
 import java.util.List;
@@ -44,23 +45,11 @@ final class SafeModeration {
         });
     }
 
-    /** Block beats unavailable beats review beats pass: the combined verdict cuts whenever a part would. */
+    /** The most severe of the parts' verdicts ({@link Severity}, the one ranking): it cuts whenever a part would. */
     static Verdict worst(List<Verdict> verdicts) {
-        Verdict worst = null;
-        for (Verdict v : verdicts) if (rank(v) > rank(worst)) worst = v;
+        Verdict worst = verdicts.get(0);
+        for (Verdict v : verdicts.subList(1, verdicts.size())) worst = Severity.mostSevere(worst, v);
         return worst;
-    }
-
-    private static int rank(Verdict v) {
-        if (v == null) return -1;
-        if (v instanceof Verdict.Judged j) {
-            return switch (j.suggestion()) {
-                case PASS -> 0;
-                case REVIEW -> 1;
-                case BLOCK -> 3;
-            };
-        }
-        return 2;
     }
 
     private static Verdict unavailable(Moderator moderator, Throwable error) {

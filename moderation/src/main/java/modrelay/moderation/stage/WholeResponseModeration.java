@@ -11,6 +11,7 @@ import modrelay.moderation.Verdict;
 import modrelay.moderation.text.Dialect;
 import modrelay.moderation.text.Json;
 import modrelay.moderation.text.SentenceFramer;
+import modrelay.moderation.text.WholeAnswer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,29 +26,42 @@ import java.util.concurrent.CompletionStage;
  * Moderates a non-streamed answer as a whole: every text of it, split into parts a moderator call can
  * take (cut after a sentence end where possible), all parts at once. If any part cuts, every text of
  * the answer is replaced by the notice and the answer is marked as filtered; the rest of the JSON is
- * kept. A body that is not a JSON object has no text we know of and is returned as it is.
+ * kept. An answer that cannot be read (not a JSON object, or a text field of another type) is not
+ * released: the result is {@link Result#unreadable()} with an OpenAI-shaped error body for a 502.
  */
 public final class WholeResponseModeration {
 
     private static final Logger log = LoggerFactory.getLogger(WholeResponseModeration.class);
 
-    /** @param body the bytes to send to the client; @param cut whether moderation replaced the text */
-    public record Result(byte[] body, boolean cut) {
+    /**
+     * @param body       the bytes to send to the client
+     * @param cut        whether moderation replaced the text
+     * @param unreadable the answer could not be read: {@code body} is an OpenAI-shaped error to send with 502
+     */
+    public record Result(byte[] body, boolean cut, boolean unreadable) {
+        public Result(byte[] body, boolean cut) {
+            this(body, cut, false);
+        }
+
         @Override
         public boolean equals(Object o) {
-            return o instanceof Result r && r.cut == cut && Arrays.equals(r.body, body);
+            return o instanceof Result r && r.cut == cut && r.unreadable == unreadable && Arrays.equals(r.body, body);
         }
 
         @Override
         public int hashCode() {
-            return 31 * Arrays.hashCode(body) + Boolean.hashCode(cut);
+            return 31 * Arrays.hashCode(body) + Boolean.hashCode(cut) + 7 * Boolean.hashCode(unreadable);
         }
 
         @Override
         public String toString() {
-            return "Result[" + body.length + " bytes, cut=" + cut + "]";
+            return "Result[" + body.length + " bytes, cut=" + cut + ", unreadable=" + unreadable + "]";
         }
     }
+
+    static final byte[] UNREADABLE_BODY = ("{\"error\":{\"message\":\"The upstream answer could not be read for moderation,"
+            + " so it was not released.\",\"type\":\"server_error\",\"code\":\"moderation_unreadable_answer\"}}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private WholeResponseModeration() {}
 
@@ -55,11 +69,18 @@ public final class WholeResponseModeration {
                                                    ModerationOptions options, ModerationListener listener) {
         ModerationListener safeListener = listener == null ? ModerationListener.NONE : listener;
         JsonNode root = parse(responseJson);
-        if (!(root instanceof ObjectNode body)) {
+        WholeAnswer answer = root instanceof ObjectNode ? dialect.readWhole(root) : new WholeAnswer.Unreadable("not a JSON object");
+        if (options.level() != ModerationLevel.OFF && answer instanceof WholeAnswer.Unreadable unreadable) {
+            onFrame(safeListener, "", new Verdict.Unavailable("unreadable answer: " + unreadable.reason(), "relay"),
+                    FrameOutcome.CUT_UNAVAILABLE);
+            end(safeListener, new ModerationListener.Summary("", true, "content_filter", ""));
+            return CompletableFuture.completedFuture(new Result(UNREADABLE_BODY, true, true));
+        }
+        if (!(root instanceof ObjectNode body) || !(answer instanceof WholeAnswer.Texts readable)) {
             end(safeListener, new ModerationListener.Summary("", false, "", ""));
             return CompletableFuture.completedFuture(new Result(responseJson, false));
         }
-        List<String> texts = dialect.wholeTexts(body);
+        List<String> texts = readable.texts();
         JsonNode usage = body.get("usage");
         String usageJson = usage != null && usage.isObject() ? Json.write(usage) : "";
         String finishReason = dialect.wholeFinishReason(body);

@@ -6,12 +6,12 @@ import modrelay.moderation.sse.SseEvent;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reading and cutting the two "choices" dialects (chat and legacy completions), which differ only in where the text sits. */
+/** Reading the two "choices" dialects (chat and legacy completions), which differ only in where the text sits. */
 final class ChoiceEvents {
 
-    /** Where one dialect keeps its streamed text inside a choice. */
+    /** Where one dialect keeps its text inside a streamed choice: new text, and whole texts it repeats. */
     interface TextFields {
-        void collect(JsonNode choice, int index, List<TextPiece> into);
+        void collect(JsonNode choice, int index, List<TextPiece> texts, List<TextPiece> repeats);
     }
 
     private ChoiceEvents() {}
@@ -25,30 +25,29 @@ final class ChoiceEvents {
         if (data == null) return DialectEvent.plain(event, null, false);
         if (isDone(data)) return DialectEvent.plain(event, null, true);
         JsonNode json = Json.parseOrNull(data);
-        if (json == null || !json.isObject()) return DialectEvent.plain(event, json, false);
-
-        List<TextPiece> texts = List.of();
-        String finishReason = null;
-        JsonNode choices = json.get("choices");
-        if (choices != null && choices.isArray()) {
-            for (JsonNode choice : choices) {
-                int index = choice.path("index").asInt(0);
-                List<TextPiece> found = new ArrayList<>(2);
-                fields.collect(choice, index, found);
-                if (!found.isEmpty()) {
-                    if (texts.isEmpty()) texts = found;
-                    else {
-                        texts = new ArrayList<>(texts);
-                        texts.addAll(found);
-                    }
-                }
+        // every data event of these dialects is a JSON object (chunks, usage, errors) or [DONE]
+        if (json == null || !json.isObject()) return DialectEvent.unreadable(event);
+        try {
+            List<TextPiece> texts = new ArrayList<>(2);
+            List<TextPiece> repeats = new ArrayList<>(0);
+            String finishReason = null;
+            int position = 0;
+            for (JsonNode choice : Json.array(json, "choices")) {
+                int index = choice.path("index").asInt(position++);
+                fields.collect(choice, index, texts, repeats);
                 JsonNode finish = choice.get("finish_reason");
                 if (finish != null && finish.isTextual()) finishReason = finish.textValue();
             }
+            JsonNode usage = json.get("usage");
+            String usageJson = usage != null && usage.isObject() ? Json.write(usage) : null;
+            return new DialectEvent(event, json, texts, repeats, finishReason != null, finishReason, usageJson, false);
+        } catch (UnreadableText e) {
+            return DialectEvent.unreadable(event);
         }
-        JsonNode usage = json.get("usage");
-        String usageJson = usage != null && usage.isObject() ? Json.write(usage) : null;
-        return new DialectEvent(event, json, texts, finishReason != null, finishReason, usageJson);
+    }
+
+    static void add(List<TextPiece> into, String channel, String text) {
+        if (text != null) into.add(new TextPiece(channel, text));
     }
 
     static String firstFinishReason(JsonNode body) {

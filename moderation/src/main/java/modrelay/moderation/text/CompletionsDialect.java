@@ -12,16 +12,19 @@ public final class CompletionsDialect implements Dialect {
 
     public static final CompletionsDialect INSTANCE = new CompletionsDialect();
 
-    private static final ChoiceEvents.TextFields FIELDS = (choice, index, into) -> {
-        String text = Json.text(choice, "text");
-        if (text != null) into.add(new TextPiece("t" + index, text));
-    };
+    private static final ChoiceEvents.TextFields FIELDS = (choice, index, texts, repeats) ->
+            ChoiceEvents.add(texts, "t" + index, Json.text(choice, "text"));
 
     private CompletionsDialect() {}
 
     @Override
     public String name() {
         return "completions";
+    }
+
+    @Override
+    public ErrorEventShape errorEventShape() {
+        return ErrorEventShape.DATA_ERROR_OBJECT;
     }
 
     @Override
@@ -35,13 +38,17 @@ public final class CompletionsDialect implements Dialect {
     }
 
     @Override
-    public List<String> wholeTexts(JsonNode body) {
-        List<String> texts = new ArrayList<>();
-        for (JsonNode choice : body.path("choices")) {
-            String text = Json.text(choice, "text");
-            if (text != null) texts.add(text);
+    public WholeAnswer readWhole(JsonNode body) {
+        try {
+            List<String> texts = new ArrayList<>();
+            for (JsonNode choice : Json.array(body, "choices")) {
+                String text = Json.text(choice, "text");
+                if (text != null) texts.add(text);
+            }
+            return new WholeAnswer.Texts(texts);
+        } catch (UnreadableText e) {
+            return new WholeAnswer.Unreadable(e.getMessage());
         }
-        return texts;
     }
 
     @Override
@@ -49,6 +56,7 @@ public final class CompletionsDialect implements Dialect {
         for (JsonNode choice : body.path("choices")) {
             if (!(choice instanceof ObjectNode c)) continue;
             c.put("text", notice);
+            if (c.has("logprobs")) c.putNull("logprobs");
             c.put("finish_reason", "content_filter");
         }
     }

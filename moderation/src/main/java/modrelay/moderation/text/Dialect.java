@@ -10,6 +10,14 @@ import java.util.Optional;
 /** An OpenAI API shape: where its text is, what ends it, how to cut it. Stateless; shared by all streams. */
 public sealed interface Dialect permits ChatDialect, CompletionsDialect, ResponsesDialect {
 
+    /** How a stream of this dialect carries an error that ends it mid-way (official SDKs raise on both). */
+    enum ErrorEventShape {
+        /** {@code data: {"error":{"message","type","code"}}} (chat and legacy completions). */
+        DATA_ERROR_OBJECT,
+        /** {@code event: error} with {@code {"type":"error","code","message","param"}} (Responses API). */
+        TYPED_ERROR_EVENT
+    }
+
     /**
      * The dialect of an API path ({@code /v1/chat/completions}, {@code /v1/completions}, {@code /v1/responses}).
      * Matched by the path's ending on purpose: clients speaking Azure paths
@@ -26,17 +34,24 @@ public sealed interface Dialect permits ChatDialect, CompletionsDialect, Respons
         return Optional.empty();
     }
 
-    /** "chat", "completions" or "responses". */
+    /** "chat", "completions" or "responses": for logs and metrics only; decide by type or by the methods here. */
     String name();
 
-    /** Reads one streamed event (parses its JSON once). */
+    ErrorEventShape errorEventShape();
+
+    /** Reads one streamed event (parses its JSON once). Never throws: what cannot be read is {@link DialectEvent#unreadable()}. */
     DialectEvent read(SseEvent event);
 
     /** A fresh cut writer for one stream. */
     CutWriter newCutWriter();
 
-    /** The texts of a non-streamed answer, in order. */
-    List<String> wholeTexts(JsonNode body);
+    /** The texts of a non-streamed answer, in order, or why they cannot be read. Never throws. */
+    WholeAnswer readWhole(JsonNode body);
+
+    /** The texts of a non-streamed answer, in order; none when they cannot be read (for logs). */
+    default List<String> wholeTexts(JsonNode body) {
+        return readWhole(body) instanceof WholeAnswer.Texts t ? t.texts() : List.of();
+    }
 
     /** Replaces every text of a non-streamed answer by the notice and marks it as filtered, in place. */
     void cutWhole(ObjectNode body, String notice);

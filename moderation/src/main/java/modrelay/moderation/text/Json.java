@@ -11,7 +11,7 @@ public final class Json {
 
     private Json() {}
 
-    /** Parses JSON, or returns null when the text is not JSON (such events are passed through as they are). */
+    /** Parses JSON, or returns null when the text is not JSON. */
     public static JsonNode parseOrNull(String text) {
         if (text == null || text.isEmpty()) return null;
         try {
@@ -29,9 +29,46 @@ public final class Json {
         }
     }
 
-    /** The text of a field when it is a non-empty string, else null. */
+    /**
+     * The text of a field where model text belongs: a non-empty string; or an array of parts (some
+     * compatible servers send {@code content} so), whose {@code text} strings and plain string parts are
+     * joined. Null when absent, null, empty. Anything else (a number, an object, a part of another kind)
+     * cannot be judged, yet a lenient client may still render it: {@link UnreadableText}.
+     */
     static String text(JsonNode node, String field) {
+        if (node == null || !node.isObject()) return null;
         JsonNode value = node.get(field);
-        return value != null && value.isTextual() && !value.textValue().isEmpty() ? value.textValue() : null;
+        if (value == null || value.isNull()) return null;
+        if (value.isTextual()) return value.textValue().isEmpty() ? null : value.textValue();
+        if (!value.isArray()) throw new UnreadableText(field + " is " + value.getNodeType());
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode part : value) {
+            if (part.isTextual()) sb.append(part.textValue());
+            else if (part.isObject()) {
+                String t = text(part, "text");
+                if (t != null) sb.append(t);
+            } else if (!part.isNull()) {
+                throw new UnreadableText(field + " part is " + part.getNodeType());
+            }
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    /** An optional container (object) inside model output: absent/null → null, an object → it, else unreadable. */
+    static JsonNode object(JsonNode node, String field) {
+        if (node == null || !node.isObject()) return null;
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isObject()) throw new UnreadableText(field + " is " + value.getNodeType());
+        return value;
+    }
+
+    /** An optional list inside model output: absent/null → empty, an array → it, else unreadable. */
+    static Iterable<JsonNode> array(JsonNode node, String field) {
+        if (node == null || !node.isObject()) return java.util.List.of();
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return java.util.List.of();
+        if (!value.isArray()) throw new UnreadableText(field + " is " + value.getNodeType());
+        return value;
     }
 }

@@ -14,9 +14,11 @@ import java.util.List;
  * of the next frame still starts with the unfinished sentence (see {@link #take()}), so no context is
  * lost.
  *
- * <p>Each frame is moderated as {@code head + fresh}: {@code head} is the already released beginning of
- * the sentence that was still unfinished when the previous frame was taken, {@code fresh} is the new
- * text that this frame releases.
+ * <p>Each frame is moderated as {@code head + fresh}: {@code fresh} is the new text that this frame
+ * releases, {@code head} is context from the text taken just before it, the longer of: the beginning of
+ * the sentence that was still unfinished (so a sentence split by max length or max hold is judged
+ * whole), and the rolling window of the last {@code contextChars} characters whatever the sentence ends
+ * (so a term written across lines, sentences or frames, "b\nl\no\nc\nk", is seen whole).
  */
 public final class SentenceFramer {
 
@@ -28,6 +30,7 @@ public final class SentenceFramer {
 
     private final int maxChars;
     private final int maxHeadChars;
+    private final int contextChars;
     private String head = "";
     private final StringBuilder pending = new StringBuilder();
     /** Index in {@code pending} just after its last sentence end, or -1. */
@@ -35,11 +38,21 @@ public final class SentenceFramer {
     /** Characters of {@code pending} already examined (a trailing '.' waits for what follows). */
     private int scanned;
 
-    /** @param maxChars a frame is ready once it holds this many characters, sentence end or not */
+    /** A framer without the rolling window (the unfinished sentence is still carried). */
     public SentenceFramer(int maxChars) {
+        this(maxChars, 0);
+    }
+
+    /**
+     * @param maxChars     a frame is ready once it holds this many characters, sentence end or not
+     * @param contextChars the rolling window: this many characters taken before a frame are judged with it
+     */
+    public SentenceFramer(int maxChars, int contextChars) {
         if (maxChars <= 0) throw new IllegalArgumentException("maxChars must be positive");
+        if (contextChars < 0) throw new IllegalArgumentException("contextChars must not be negative");
         this.maxChars = maxChars;
         this.maxHeadChars = Math.max(maxChars, MIN_HEAD_CHARS);
+        this.contextChars = contextChars;
     }
 
     /** The text of one frame: moderate {@link #moderated()}, release {@link #fresh()}. */
@@ -81,14 +94,18 @@ public final class SentenceFramer {
     }
 
     /**
-     * Takes all pending text as a frame. The next frame's head becomes the part of this frame's
-     * moderated text after its last sentence end (at most {@code max(maxChars, 256)} characters of it).
+     * Takes all pending text as a frame. The next frame's head becomes the longer of the part of this
+     * frame's moderated text after its last sentence end (at most {@code max(maxChars, 256)} characters
+     * of it) and the last {@code contextChars} characters of this frame's moderated text.
      */
     public FrameText take() {
         String fresh = pending.toString();
         FrameText frame = new FrameText(head, fresh);
-        String unfinished = lastEnd >= 0 ? fresh.substring(lastEnd) : frame.moderated();
-        head = tail(unfinished.stripLeading(), maxHeadChars); // whitespace between sentences is no context
+        String moderated = frame.moderated();
+        String unfinished = lastEnd >= 0 ? fresh.substring(lastEnd) : moderated;
+        String sentenceHead = tail(unfinished.stripLeading(), maxHeadChars); // whitespace between sentences is no context
+        String window = tail(moderated, contextChars); // head is a suffix of the text before, so this is too
+        head = window.length() > sentenceHead.length() ? window : sentenceHead;
         pending.setLength(0);
         lastEnd = -1;
         scanned = 0;
@@ -163,6 +180,7 @@ public final class SentenceFramer {
 
     private static String tail(String s, int max) {
         if (s.length() <= max) return s;
+        if (max == 0) return "";
         int from = s.length() - max;
         if (Character.isLowSurrogate(s.charAt(from))) from++;
         return s.substring(from);

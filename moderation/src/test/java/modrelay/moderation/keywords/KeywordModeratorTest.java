@@ -59,6 +59,25 @@ class KeywordModeratorTest {
     }
 
     @Test
+    void aWordSpelledOutOneLetterAtATimeStillBlocks() {
+        KeywordModerator moderator = KeywordModerator.of(List.of("block", "re:\\bkill\\b"));
+
+        // what the context window hands the moderator when each letter came as its own line or frame
+        for (String spelled : List.of("b\nl\no\nc\nk", "B L O C K", "b.l.o.c.k", "b - l - o - c - k", "say b\r\nl\r\no\r\nc\r\nk now",
+                "ｂ ｌ ｏ ｃ ｋ")) {
+            assertFalse(judge(moderator, spelled).isPass(), spelled);
+        }
+        assertFalse(judge(moderator, "k\ni\nl\nl").isPass(), "regex entries see the joined form too");
+        assertTrue(judge(moderator, "a b c d").isPass());
+        assertFalse(judge(moderator, "b\nl\no\nc\nk\na b").isPass(), "more single letters after it do not hide it");
+        assertTrue(judge(moderator, "b l o c ks").isPass(), "the joined letters still end on a word edge");
+        assertTrue(judge(moderator, "bl oc k").isPass(), "only single letters are joined");
+        assertEquals("a block b", TextFolding.joinSpacedLetters("a block b"), "nothing to join: the same text");
+        assertEquals("say block now", TextFolding.joinSpacedLetters("say b l o c k now"));
+        assertEquals("x 敏 y", TextFolding.joinSpacedLetters("x 敏 y"), "letters of spaceless scripts are no gap");
+    }
+
+    @Test
     void latinWordsMatchOnWordEdgesOnly() {
         KeywordModerator moderator = KeywordModerator.of(List.of("ass"));
 

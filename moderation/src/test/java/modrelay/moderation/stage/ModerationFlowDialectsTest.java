@@ -81,23 +81,39 @@ class ModerationFlowDialectsTest {
         List<String> types = events.stream().map(Sse.Event::event).toList();
         assertEquals(List.of("response.created", "response.in_progress", "response.output_item.added",
                 "response.content_part.added", "response.output_text.delta", "response.output_text.delta",
-                "response.output_text.delta", "response.incomplete"),
+                "response.output_text.delta", "response.output_text.done", "response.content_part.done",
+                "response.output_item.done", "response.incomplete"),
                 types);
         JsonNode notice = events.get(6).json();
         assertEquals(BLOCKED, notice.path("delta").asText());
         assertEquals("msg_1", notice.path("item_id").asText());
         assertEquals(0, notice.path("output_index").asInt());
         assertEquals(0, notice.path("content_index").asInt());
-        JsonNode end = events.get(7).json();
+        assertEquals("The first sentence. " + BLOCKED, events.get(7).json().path("text").asText());
+        assertEquals("The first sentence. " + BLOCKED, events.get(8).json().path("part").path("text").asText());
+        JsonNode item = events.get(9).json().path("item");
+        assertEquals("msg_1", item.path("id").asText());
+        assertEquals("incomplete", item.path("status").asText());
+        JsonNode end = events.get(10).json();
         assertEquals("response.incomplete", end.path("type").asText());
-        assertEquals("incomplete", end.path("response").path("status").asText());
-        assertEquals("content_filter", end.path("response").path("incomplete_details").path("reason").asText());
-        assertEquals("resp_1", end.path("response").path("id").asText());
-        assertEquals("gpt-test", end.path("response").path("model").asText());
+        JsonNode response = end.path("response");
+        assertEquals("incomplete", response.path("status").asText());
+        assertEquals("content_filter", response.path("incomplete_details").path("reason").asText());
+        assertEquals("resp_1", response.path("id").asText());
+        assertEquals("response", response.path("object").asText());
+        assertEquals(1_700_000_002, response.path("created_at").asLong());
+        assertEquals("gpt-test", response.path("model").asText());
+        assertEquals(item, response.path("output").path(0), "output holds what the client was shown");
+        JsonNode usage = response.path("usage");
+        assertEquals(5, usage.path("output_tokens").asInt(), "no upstream usage yet: 20 released characters / 4");
+        assertEquals(0, usage.path("input_tokens").asInt());
+        assertEquals(5, usage.path("total_tokens").asInt());
+        assertTrue(usage.path("input_tokens_details").path("cached_tokens").isInt());
+        assertTrue(usage.path("output_tokens_details").path("reasoning_tokens").isInt());
         long previous = -1;
         for (Sse.Event e : events) {
             long seq = e.json().path("sequence_number").asLong();
-            assertTrue(seq > previous, "sequence numbers keep increasing: " + types);
+            assertEquals(previous + 1, seq, "sequence numbers continue the upstream's: " + types);
             previous = seq;
         }
         assertEquals("The first sentence. ", events.get(4).json().path("delta").asText()
@@ -116,7 +132,7 @@ class ModerationFlowDialectsTest {
         String text = got.utf8String();
         assertFalse(text.contains("Then bad"), "the blocked text is not repeated by a done event");
         assertFalse(text.contains("response.completed"));
-        assertFalse(text.contains("response.output_text.done"));
+        assertTrue(text.contains("\"text\":\"Fine. " + BLOCKED + "\""), "the part closes with what the client saw");
         assertTrue(text.contains("\"delta\":\"Fine. \""));
     }
 

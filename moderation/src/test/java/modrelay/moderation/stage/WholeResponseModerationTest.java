@@ -131,12 +131,32 @@ class WholeResponseModerationTest {
     }
 
     @Test
+    void anAnswerThatCannotBeReadIsNotReleased() throws Exception {
+        for (String unreadable : List.of("upstream error page with blocked words",
+                "[\"blocked\"]",
+                "{\"choices\":[{\"index\":0,\"message\":{\"content\":{\"nested\":\"blocked\"}}}]}",
+                "{\"choices\":[{\"index\":0,\"message\":{\"content\":\"ok\",\"refusal\":42}}]}",
+                "{\"choices\":{\"0\":{\"message\":{\"content\":\"blocked\"}}}}")) {
+            var moderator = ScriptedModerator.blocking("never asked");
+            var listener = new RecordingListener();
+            var result = moderate(ChatDialect.INSTANCE, unreadable, moderator, listener);
+            assertTrue(result.unreadable(), unreadable);
+            String body = new String(result.body(), StandardCharsets.UTF_8);
+            assertFalse(body.contains("blocked"), unreadable);
+            assertEquals("moderation_unreadable_answer", Json.parseOrNull(body).path("error").path("code").asText(), unreadable);
+            assertTrue(moderator.calls.isEmpty(), "nothing to judge: " + unreadable);
+            assertTrue(listener.summary().cut());
+        }
+    }
+
+    @Test
     void bodiesWithoutTextAreLeftAlone() throws Exception {
-        String notJson = "upstream error page";
-        var moderator = ScriptedModerator.blocking("error");
-        var result = moderate(ChatDialect.INSTANCE, notJson, moderator, new RecordingListener());
+        String noText = "{\"id\":\"c\",\"choices\":[],\"usage\":{\"total_tokens\":0}}";
+        var moderator = ScriptedModerator.blocking("c");
+        var result = moderate(ChatDialect.INSTANCE, noText, moderator, new RecordingListener());
         assertFalse(result.cut());
-        assertEquals(notJson, new String(result.body(), StandardCharsets.UTF_8));
+        assertFalse(result.unreadable());
+        assertEquals(noText, new String(result.body(), StandardCharsets.UTF_8));
         assertTrue(moderator.calls.isEmpty());
     }
 }

@@ -56,6 +56,44 @@ class DialectTest {
     }
 
     @Test
+    void theRelayTellsHowAStreamCarriesAnErrorByTypeNotByName() {
+        assertEquals(Dialect.ErrorEventShape.DATA_ERROR_OBJECT, ChatDialect.INSTANCE.errorEventShape());
+        assertEquals(Dialect.ErrorEventShape.DATA_ERROR_OBJECT, CompletionsDialect.INSTANCE.errorEventShape());
+        assertEquals(Dialect.ErrorEventShape.TYPED_ERROR_EVENT, ResponsesDialect.INSTANCE.errorEventShape());
+    }
+
+    @Test
+    void chatReadsEveryTextFieldIntoItsOwnTextStream() {
+        DialectEvent e = ChatDialect.INSTANCE.read(event("", "{\"choices\":[{\"index\":1,\"delta\":{\"reasoning_content\":\"a\","
+                + "\"reasoning\":\"b\",\"content\":\"c\",\"refusal\":\"d\",\"tool_calls\":[{\"index\":2,\"function\":{\"name\":\"n\","
+                + "\"arguments\":\"e\"}}],\"function_call\":{\"arguments\":\"f\"},\"audio\":{\"transcript\":\"g\",\"data\":\"AAAA\"}},"
+                + "\"message\":{\"content\":\"whole\"}}]}"));
+        assertEquals(List.of(new TextPiece("r1", "a"), new TextPiece("g1", "b"), new TextPiece("c1", "c"), new TextPiece("x1", "d"),
+                new TextPiece("f1.2", "e"), new TextPiece("fc1", "f"), new TextPiece("a1", "g")), e.texts());
+        assertEquals(List.of(new TextPiece("c1", "whole")), e.repeats());
+        assertFalse(e.unreadable());
+        assertTrue(ChatDialect.INSTANCE.read(event("", "{\"choices\":[{\"delta\":{\"content\":5}}]}")).unreadable());
+        assertTrue(ChatDialect.INSTANCE.read(event("", "not json")).unreadable());
+        assertFalse(ChatDialect.INSTANCE.read(event("", "{\"error\":{\"message\":\"m\"}}")).unreadable(), "an error event is read");
+    }
+
+    @Test
+    void responsesRepeatsNameTheTextStreamsOfTheirDeltas() {
+        DialectEvent delta = ResponsesDialect.INSTANCE.read(event("", "{\"type\":\"response.function_call_arguments.delta\","
+                + "\"item_id\":\"fc_1\",\"output_index\":1,\"delta\":\"{\\\"a\\\"\"}"));
+        DialectEvent done = ResponsesDialect.INSTANCE.read(event("", "{\"type\":\"response.output_item.done\",\"output_index\":1,"
+                + "\"item\":{\"id\":\"fc_1\",\"type\":\"function_call\",\"arguments\":\"{\\\"a\\\"\"}}"));
+        assertEquals(delta.texts().get(0).channel(), done.repeats().get(0).channel());
+        DialectEvent text = ResponsesDialect.INSTANCE.read(event("", "{\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"content_index\":2,\"delta\":\"x\"}"));
+        DialectEvent completed = ResponsesDialect.INSTANCE.read(event("", "{\"type\":\"response.completed\",\"response\":{\"output\":["
+                + "{\"id\":\"m\",\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"\"},{},{\"type\":\"output_text\",\"text\":\"x\"}]}]}}"));
+        assertEquals(List.of(new TextPiece(text.texts().get(0).channel(), "x")), completed.repeats());
+        assertTrue(ResponsesDialect.INSTANCE.read(event("", "{\"type\":\"response.output_text.delta\",\"delta\":{\"x\":1}}")).unreadable());
+        assertFalse(ResponsesDialect.INSTANCE.read(event("", "{\"type\":\"response.audio.delta\",\"delta\":\"AAAA\"}")).hasText(),
+                "base64 audio is not text");
+    }
+
+    @Test
     void completionsReadText() {
         DialectEvent e = CompletionsDialect.INSTANCE.read(event("", "{\"choices\":[{\"text\":\"Hi\",\"index\":0,\"finish_reason\":\"length\"}]}"));
         assertEquals(List.of(new TextPiece("t0", "Hi")), e.texts());

@@ -77,7 +77,7 @@ public final class ResponseShaper {
             } else {
                 body = observer.tapStream(body);
             }
-            boolean responsesApi = ex.dialect().map(d -> d.name().equals("responses")).orElse(false);
+            boolean responsesApi = ex.dialect().map(d -> d.errorEventShape() == Dialect.ErrorEventShape.TYPED_ERROR_EVENT).orElse(false);
             long idleMillis = settings.upstream().idleTimeout().toMillis();
             body = body
                     .via(SseHeartbeat.flow(settings.server().heartbeatInterval()))
@@ -92,7 +92,8 @@ public final class ResponseShaper {
                             moderator.get(), options(ex), observer.moderationListener()))
                     .thenApply(result -> {
                         observer.ended(result.body().length, "ok");
-                        return upstream.withHeaders(headers).withEntity(HttpEntities.create(contentType, result.body()));
+                        return upstream.withStatus(result.unreadable() ? 502 : status) // fail closed: not released
+                                .withHeaders(headers).withEntity(HttpEntities.create(contentType, result.body()));
                     });
         }
 
