@@ -3,10 +3,13 @@ package modrelay.moderation.stage;
 import akka.NotUsed;
 import akka.stream.javadsl.Flow;
 import akka.util.ByteString;
+import modrelay.moderation.ModerationContext;
 import modrelay.moderation.ModerationLevel;
 import modrelay.moderation.ModerationListener;
 import modrelay.moderation.Moderator;
 import modrelay.moderation.Verdict;
+import modrelay.moderation.capacity.CallPermit;
+import modrelay.moderation.capacity.CallScheduler;
 import modrelay.moderation.sse.SseParser;
 import modrelay.moderation.text.Dialect;
 
@@ -17,7 +20,8 @@ import java.util.concurrent.CompletionStage;
  * The streaming moderation graph:
  * <pre>
  * SSE bytes ─▶ SseParser ─▶ dialect.read (one JSON parse) ─▶ FramingStage (sentences, max length, max hold)
- *           ─▶ mapAsync(parallelism) moderator, ordered ─▶ ReleaseStage (original bytes, or cut + cancel) ─▶ client
+ *           ─▶ CallGate (the moderator's turn; waiting frames merge) ─▶ mapAsync(parallelism) moderator, ordered
+ *           ─▶ ReleaseStage (original bytes, or cut + cancel) ─▶ client
  * </pre>
  * No text reaches the client before the moderator passed it; frames are moderated concurrently and
  * released in order. On a cut the flow completes downstream and cancels upstream. An upstream failure
@@ -46,17 +50,26 @@ public final class ModerationFlow {
                 .via(SseParser.flow(maxEventBytes))
                 .map(dialect::read)
                 .via(new FramingStage(options.maxFrameChars(), options.maxHold()))
-                .mapAsync(options.parallelism(), unit -> moderate(unit, moderator, options))
+                .via(new CallGate(options.level() == ModerationLevel.OFF ? CallScheduler.unlimited() : moderator.scheduler(),
+                        moderator.name()))
+                .mapAsync(options.parallelism(), ready -> moderate(ready, moderator, options))
                 .via(new ReleaseStage(dialect, options, safeListener));
     }
 
-    private static CompletionStage<Moderated> moderate(ReleaseUnit unit, Moderator moderator, ModerationOptions options) {
-        if (!(unit instanceof ReleaseUnit.Frame frame)) return CompletableFuture.completedFuture(new Moderated(unit, null));
-        // Level OFF asks nobody, so an unavailable moderator cannot cut an unmoderated request.
-        if (options.level() == ModerationLevel.OFF) {
-            return CompletableFuture.completedFuture(new Moderated(unit, NOT_MODERATED));
+    private static CompletionStage<Moderated> moderate(CallGate.Ready ready, Moderator moderator, ModerationOptions options) {
+        ReleaseUnit unit = ready.unit();
+        if (ready.unavailable() != null) return CompletableFuture.completedFuture(new Moderated(unit, ready.unavailable()));
+        CallPermit permit = ready.permit();
+        if (!(unit instanceof ReleaseUnit.Frame frame) || options.level() == ModerationLevel.OFF) {
+            if (permit != null) permit.release();
+            // Level OFF asks nobody, so an unavailable moderator cannot cut an unmoderated request.
+            return CompletableFuture.completedFuture(new Moderated(unit, unit instanceof ReleaseUnit.Frame ? NOT_MODERATED : null));
         }
-        return SafeModeration.moderate(moderator, frame.moderatedText(), options.context())
+        ModerationContext context = permit == null ? options.context() : options.context().withPermit(permit);
+        return SafeModeration.moderate(moderator, frame.moderatedText(), context)
+                .whenComplete((verdict, error) -> {
+                    if (permit != null) permit.release();
+                })
                 .thenApply(verdict -> new Moderated(unit, verdict));
     }
 }
