@@ -179,7 +179,8 @@ public final class FakeTms implements AutoCloseable {
 
     /**
      * TMS takes every action as a POST to "/". A GET of "/" (the relay's warm-up opening its connection)
-     * is counted apart, never as a call, and answered 404 like anything else.
+     * is counted apart, never as a call, and answered 404 like anything else. {@code GET /stats} tells
+     * a benchmark in another process the counts ({@code calls=… rate_limited=… root_gets=…}).
      */
     private static final class Routes extends AllDirectives {
         private static final FiniteDuration STRICT_ENTITY_TIMEOUT = FiniteDuration.create(10, TimeUnit.SECONDS);
@@ -200,6 +201,9 @@ public final class FakeTms implements AutoCloseable {
                         state.countRootGet();
                         return notFound();
                     })),
+                    // For benchmarks in another process: what the fake counted so far.
+                    path("stats", () -> get(() -> complete("calls=" + state.calls() + " rate_limited=" + state.rateLimited()
+                            + " root_gets=" + state.rootGets().get() + "\n"))),
                     notFound());
         }
 
