@@ -253,6 +253,8 @@ public final class SettingsLoader {
                 protocol,
                 s.string("TENCENT_CLOUD_BIZTYPE", "modrelay.moderation.tencent.biz-type"),
                 timeout,
-                s.intInRange("TENCENT_CLOUD_MAX_CONCURRENCY", "modrelay.moderation.tencent.max-concurrency", 1, 1024)));
+                s.intInRange("TENCENT_CLOUD_MAX_CONCURRENCY", "modrelay.moderation.tencent.max-concurrency", 1, 4096),
+                s.intInRange("TENCENT_CLOUD_QPS", "modrelay.moderation.tencent.qps", 1, 100_000),
+                s.intInRange("MODERATION_MAX_CALLS_PER_REQUEST", "modrelay.moderation.max-calls-per-request", 1, 256)));
     }
 }

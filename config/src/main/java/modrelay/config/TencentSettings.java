@@ -9,7 +9,11 @@ import java.time.Duration;
  * @param protocol       "https://" or "http://" (a private or test endpoint)
  * @param bizType        TMS BizType (policy name in the TMS console); "" for the default
  * @param timeout        per call, connect + read
- * @param maxConcurrency calls in flight at once (threads of the dedicated pool)
+ * @param maxConcurrency     calls in flight at once, all streams together (TENCENT_CLOUD_MAX_CONCURRENCY)
+ * @param callsPerSecond     the account's TextModeration rate limit, shared by all streams (TENCENT_CLOUD_QPS);
+ *                           beyond it calls wait their turn
+ * @param maxCallsPerRequest calls one request (one stream) may have in flight at once
+ *                           (MODERATION_MAX_CALLS_PER_REQUEST): its fair share of the account's capacity
  */
 public record TencentSettings(
         Secret secretId,
@@ -19,4 +23,6 @@ public record TencentSettings(
         String protocol,
         String bizType,
         Duration timeout,
-        int maxConcurrency) {}
+        int maxConcurrency,
+        int callsPerSecond,
+        int maxCallsPerRequest) {}

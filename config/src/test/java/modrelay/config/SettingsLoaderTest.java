@@ -112,6 +112,20 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void tmsCapacityHasTheAccountDefaultsAndCanBeChanged() {
+        TencentSettings defaults = load(Map.of("TENCENT_CLOUD_SID", "a", "TENCENT_CLOUD_SKEY", "b")).moderation().tencent().orElseThrow();
+        assertEquals(1000, defaults.callsPerSecond());
+        assertEquals(4, defaults.maxCallsPerRequest());
+        assertEquals(512, defaults.maxConcurrency());
+        TencentSettings set = load(Map.of("TENCENT_CLOUD_SID", "a", "TENCENT_CLOUD_SKEY", "b", "TENCENT_CLOUD_QPS", "20",
+                "MODERATION_MAX_CALLS_PER_REQUEST", "2")).moderation().tencent().orElseThrow();
+        assertEquals(20, set.callsPerSecond());
+        assertEquals(2, set.maxCallsPerRequest());
+        String msg = error(Map.of("TENCENT_CLOUD_SID", "a", "TENCENT_CLOUD_SKEY", "b", "TENCENT_CLOUD_QPS", "0"));
+        assertTrue(msg.contains("TENCENT_CLOUD_QPS"), msg);
+    }
+
+    @Test
     void secretsNeverShowInToString() {
         Settings s = load(Map.of("PROXY_KEY", "proxy-secret-value-123", "OPENAI_KEY", "sk-upstream-secret-9876",
                 "TENCENT_CLOUD_SID", "AKIDsecretid000", "TENCENT_CLOUD_SKEY", "tencent-secret-key-42"));

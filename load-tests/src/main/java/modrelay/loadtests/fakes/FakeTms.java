@@ -61,50 +61,63 @@ public final class FakeTms implements AutoCloseable {
     }
 
     /**
-     * @param port         0 for any free port
-     * @param latency      each answer waits this long
-     * @param maxTexts     how many calls {@link #texts()} and {@link #received()} keep (newest); 0 keeps none
+     * @param port           0 for any free port
+     * @param latency        each answer waits this long
+     * @param maxTexts       how many calls {@link #texts()} and {@link #received()} keep (newest); 0 keeps none
+     * @param callsPerSecond the account's rate limit: beyond this many calls in one second the fake
+     *                       answers {@code RequestLimitExceeded}, as the service does; 0 for none
      */
     public record Options(int port, String secretId, String secretKey, Duration latency,
-                          List<String> blockWords, List<String> reviewWords, int maxTexts) {
+                          List<String> blockWords, List<String> reviewWords, int maxTexts, int callsPerSecond) {
         public Options {
             blockWords = List.copyOf(blockWords);
             reviewWords = List.copyOf(reviewWords);
             if (latency.isNegative()) throw new IllegalArgumentException("latency < 0");
+            if (callsPerSecond < 0) throw new IllegalArgumentException("callsPerSecond < 0");
+        }
+
+        public Options(int port, String secretId, String secretKey, Duration latency,
+                       List<String> blockWords, List<String> reviewWords, int maxTexts) {
+            this(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts, 0);
         }
 
         public static Options defaults() {
-            return new Options(0, SECRET_ID, SECRET_KEY, Duration.ZERO, DEFAULT_BLOCK_WORDS, DEFAULT_REVIEW_WORDS, 100_000);
+            return new Options(0, SECRET_ID, SECRET_KEY, Duration.ZERO, DEFAULT_BLOCK_WORDS, DEFAULT_REVIEW_WORDS, 100_000, 0);
+        }
+
+        public Options withRateLimit(int callsPerSecond) {
+            return new Options(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts, callsPerSecond);
         }
 
         public Options withPort(int port) {
-            return new Options(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts);
+            return new Options(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts, callsPerSecond);
         }
 
         public Options withCredentials(String secretId, String secretKey) {
-            return new Options(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts);
+            return new Options(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts, callsPerSecond);
         }
 
         public Options withLatency(Duration latency) {
-            return new Options(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts);
+            return new Options(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts, callsPerSecond);
         }
 
         public Options withBlockWords(List<String> blockWords) {
-            return new Options(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts);
+            return new Options(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts, callsPerSecond);
         }
 
         public Options withReviewWords(List<String> reviewWords) {
-            return new Options(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts);
+            return new Options(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts, callsPerSecond);
         }
 
         public Options withMaxTexts(int maxTexts) {
-            return new Options(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts);
+            return new Options(port, secretId, secretKey, latency, blockWords, reviewWords, maxTexts, callsPerSecond);
         }
 
         /** Never the secret key. */
         @Override
         public String toString() {
-            return "FakeTms.Options(port " + port + ", latency " + latency.toMillis() + " ms, block " + blockWords
+            return "FakeTms.Options(port " + port + ", latency " + latency.toMillis() + " ms, "
+                    + (callsPerSecond == 0 ? "no rate limit" : callsPerSecond + " calls/s") + ", block " + blockWords
                     + ", review " + reviewWords + ")";
         }
     }
@@ -138,7 +151,7 @@ public final class FakeTms implements AutoCloseable {
     public static FakeTms start(Options options) {
         ActorSystem system = ActorSystem.create("fake-tms", SERVER_CONFIG.withFallback(ConfigFactory.load()));
         try {
-            FakeTmsState state = new FakeTmsState(options.latency(), options.maxTexts());
+            FakeTmsState state = new FakeTmsState(options.latency(), options.maxTexts(), options.callsPerSecond());
             FakeTmsHandler handler = new FakeTmsHandler(options, state, system);
             ServerBinding binding = Http.get(system)
                     .newServerAt("127.0.0.1", options.port())
@@ -166,7 +179,8 @@ public final class FakeTms implements AutoCloseable {
 
     /**
      * TMS takes every action as a POST to "/". A GET of "/" (the relay's warm-up opening its connection)
-     * is counted apart, never as a call, and answered 404 like anything else.
+     * is counted apart, never as a call, and answered 404 like anything else. {@code GET /stats} tells
+     * a benchmark in another process the counts ({@code calls=… rate_limited=… root_gets=…}).
      */
     private static final class Routes extends AllDirectives {
         private static final FiniteDuration STRICT_ENTITY_TIMEOUT = FiniteDuration.create(10, TimeUnit.SECONDS);
@@ -187,6 +201,9 @@ public final class FakeTms implements AutoCloseable {
                         state.countRootGet();
                         return notFound();
                     })),
+                    // For benchmarks in another process: what the fake counted so far.
+                    path("stats", () -> get(() -> complete("calls=" + state.calls() + " rate_limited=" + state.rateLimited()
+                            + " root_gets=" + state.rootGets().get() + "\n"))),
                     notFound());
         }
 
@@ -237,6 +254,21 @@ public final class FakeTms implements AutoCloseable {
         state.setFailure(failure);
     }
 
+    /** The next {@code calls} well-signed calls answer with {@code failure}; then the fake answers as before. */
+    public void failNext(FailureMode failure, int calls) {
+        state.failNext(failure, calls);
+    }
+
+    /** Changes the rate limit (calls per wall-clock second; 0 for none). */
+    public void setRateLimit(int callsPerSecond) {
+        state.setCallsPerSecond(callsPerSecond);
+    }
+
+    /** Calls answered {@code RequestLimitExceeded} because they were beyond the rate limit. */
+    public int rateLimited() {
+        return state.rateLimited();
+    }
+
     @Override
     public void close() {
         binding.unbind();
@@ -249,14 +281,18 @@ public final class FakeTms implements AutoCloseable {
     }
 
     /**
-     * {@code java ... FakeTms [port] [latencyMs]}: runs until the JVM is stopped (Ctrl-C, SIGTERM);
-     * Akka's own shutdown hook then terminates the server.
+     * {@code java ... FakeTms [port] [latencyMs] [callsPerSecond]}: runs until the JVM is stopped (Ctrl-C,
+     * SIGTERM); Akka's own shutdown hook then terminates the server.
      */
     public static void main(String[] args) {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         long latencyMs = args.length > 1 ? Long.parseLong(args[1]) : 0;
-        FakeTms tms = start(Options.defaults().withPort(port).withLatency(Duration.ofMillis(latencyMs)));
-        System.out.println("fake TMS listening on " + tms.endpoint() + ", latency " + latencyMs + " ms; point the relay at it:");
+        int callsPerSecond = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        FakeTms tms = start(Options.defaults().withPort(port).withLatency(Duration.ofMillis(latencyMs))
+                .withRateLimit(callsPerSecond));
+        System.out.println("fake TMS listening on " + tms.endpoint() + ", latency " + latencyMs + " ms, "
+                + (callsPerSecond == 0 ? "no rate limit" : "limited to " + callsPerSecond + " calls/s")
+                + "; point the relay at it:");
         System.out.println("  TENCENT_CLOUD_ENDPOINT=http://" + tms.endpoint());
         System.out.println("  TENCENT_CLOUD_SID=" + SECRET_ID);
         System.out.println("  TENCENT_CLOUD_SKEY=" + SECRET_KEY);

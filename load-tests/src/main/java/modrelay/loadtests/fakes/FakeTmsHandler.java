@@ -118,6 +118,10 @@ final class FakeTmsHandler {
         } catch (IllegalArgumentException e) {
             return FakeTmsReplies.error("InvalidParameterValue", "Content is not valid base64.");
         }
+        if (state.overRateLimit()) {
+            // Not recorded: the service turned it away before looking at the text.
+            return FakeTmsReplies.error("RequestLimitExceeded", "Your request frequency has reached the limit.");
+        }
         state.record(new FakeTms.Received(text, params.path("BizType").asText(""),
                 params.path("DataId").asText(""), params.path("User").path("UserId").asText("")));
         if (text.codePointCount(0, text.length()) > FakeTms.MAX_CONTENT_CHARS) {

@@ -11,12 +11,54 @@ final class FakeTmsState {
     private final FakeUpstreamCounter rootGets = new FakeUpstreamCounter();
     private final ArrayDeque<FakeTms.Received> received = new ArrayDeque<>();
     private final int maxTexts;
+    private final AtomicInteger rateLimited = new AtomicInteger();
+    private final AtomicInteger failNext = new AtomicInteger();
     private volatile Duration latency;
     private volatile FakeTms.FailureMode failure = FakeTms.FailureMode.NONE;
+    private volatile FakeTms.FailureMode nextFailure = FakeTms.FailureMode.NONE;
+    private volatile int callsPerSecond;
+    // The current one-second window of the rate limit, guarded by this.
+    private long windowSecond;
+    private int windowCalls;
 
-    FakeTmsState(Duration latency, int maxTexts) {
+    FakeTmsState(Duration latency, int maxTexts, int callsPerSecond) {
         this.latency = latency;
         this.maxTexts = maxTexts;
+        this.callsPerSecond = callsPerSecond;
+    }
+
+    /**
+     * True when this call is beyond the rate limit: more than {@code callsPerSecond} calls in the
+     * current wall-clock second (the window the service counts in); 0 means no limit.
+     */
+    boolean overRateLimit() {
+        int limit = callsPerSecond;
+        if (limit <= 0) return false;
+        long second = System.currentTimeMillis() / 1000;
+        synchronized (this) {
+            if (second != windowSecond) {
+                windowSecond = second;
+                windowCalls = 0;
+            }
+            if (++windowCalls <= limit) return false;
+        }
+        rateLimited.incrementAndGet();
+        return true;
+    }
+
+    int rateLimited() {
+        return rateLimited.get();
+    }
+
+    void setCallsPerSecond(int callsPerSecond) {
+        if (callsPerSecond < 0) throw new IllegalArgumentException("callsPerSecond < 0");
+        this.callsPerSecond = callsPerSecond;
+    }
+
+    /** The next {@code calls} well-signed calls answer {@code failure}, later ones as before. */
+    void failNext(FakeTms.FailureMode failure, int calls) {
+        this.nextFailure = failure;
+        failNext.set(calls);
     }
 
     void countCall() {
@@ -60,6 +102,7 @@ final class FakeTmsState {
     }
 
     FakeTms.FailureMode failure() {
+        if (failNext.get() > 0 && failNext.getAndDecrement() > 0) return nextFailure;
         return failure;
     }
 

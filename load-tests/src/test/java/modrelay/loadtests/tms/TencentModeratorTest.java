@@ -45,19 +45,25 @@ class TencentModeratorTest {
     void reset() {
         opened.forEach(TencentModerator::close);
         tms.setFailure(FakeTms.FailureMode.NONE);
+        tms.failNext(FakeTms.FailureMode.NONE, 0);
         tms.setLatency(Duration.ZERO);
+        tms.setRateLimit(0);
     }
 
-    private TencentModerator moderator(String secretKey, String bizType, int maxConcurrency) {
+    private TencentModerator moderator(String secretKey, String bizType, int callsPerSecond, Duration timeout) {
         TencentModerator moderator = new TencentModerator(new TencentSettings(
                 Secret.of(FakeTms.SECRET_ID), Secret.of(secretKey), "ap-singapore", tms.endpoint(), "http://",
-                bizType, TIMEOUT, maxConcurrency));
+                bizType, timeout, 64, callsPerSecond, 4));
         opened.add(moderator);
         return moderator;
     }
 
+    private TencentModerator moderator(String secretKey, String bizType) {
+        return moderator(secretKey, bizType, 1000, TIMEOUT);
+    }
+
     private TencentModerator moderator() {
-        return moderator(FakeTms.SECRET_KEY, "", 4);
+        return moderator(FakeTms.SECRET_KEY, "");
     }
 
     private static CompletableFuture<Verdict> ask(TencentModerator moderator, String text) {
@@ -90,7 +96,7 @@ class TencentModeratorTest {
 
     @Test
     void theFakeDecodesExactlyTheUtf8TextWithItsContext() throws Exception {
-        TencentModerator moderator = moderator(FakeTms.SECRET_KEY, "chat_policy", 4);
+        TencentModerator moderator = moderator(FakeTms.SECRET_KEY, "chat_policy");
         String text = "你好，世界！Ünïcödé 👋🏽 family 👨‍👩‍👧 𠜎 end";
 
         Verdict v = moderator.moderate(text, new ModerationContext("req-42", "user-7")).toCompletableFuture()
@@ -104,7 +110,7 @@ class TencentModeratorTest {
     @Test
     void aWrongSecretKeyIsUnavailableAndTheReasonHoldsNoSecret() throws Exception {
         String wrongKey = "wrongSecretKey-0123456789abcdef";
-        Verdict v = verdict(moderator(wrongKey, "", 4), "hello");
+        Verdict v = verdict(moderator(wrongKey, ""), "hello");
 
         Verdict.Unavailable u = assertInstanceOf(Verdict.Unavailable.class, v);
         assertTrue(u.reason().contains("AuthFailure.SignatureFailure"), u.reason());
@@ -168,25 +174,65 @@ class TencentModeratorTest {
     }
 
     @Test
-    void callsBeyondThePoolAndItsQueueAreRefusedAtOnceAndQueuedOnesDoNotOutliveTheTimeout() throws Exception {
-        TencentModerator moderator = moderator(FakeTms.SECRET_KEY, "", 1);
-        tms.setLatency(Duration.ofMillis(200));
+    void callsBeyondTheAccountRateWaitTheirTurnInsteadOfBeingRefused() throws Exception {
+        // 20 calls/s (a bucket of one), 30 calls at once, 3 s to wait: none is refused, all are judged.
+        TencentModerator moderator = moderator(FakeTms.SECRET_KEY, "", 20, Duration.ofSeconds(3));
         int before = tms.calls();
 
         List<CompletableFuture<Verdict>> calls = new ArrayList<>();
         for (int i = 0; i < 30; i++) calls.add(ask(moderator, "text " + i));
 
-        // 1 thread + a queue of 16: the rest is refused without waiting.
-        CompletableFuture<Verdict> last = calls.get(29);
-        assertTrue(last.isDone(), "a refused call answers at once");
-        Verdict.Unavailable refused = assertInstanceOf(Verdict.Unavailable.class, last.get());
-        assertTrue(refused.reason().contains("too many calls"), refused.reason());
+        assertFalse(calls.get(29).isDone(), "the last call waits for its turn");
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        for (CompletableFuture<Verdict> call : calls) assertTrue(call.join().isPass(), call.join().toString());
+        assertEquals(30, tms.calls() - before, "one call each, none retried");
+    }
 
-        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(TIMEOUT.toMillis() * 5, TimeUnit.MILLISECONDS);
-        long unavailable = calls.stream().filter(c -> c.join() instanceof Verdict.Unavailable).count();
-        assertTrue(unavailable >= 13, unavailable + " unavailable");
-        // 200 ms per call, one at a time, 1 s timeout: calls still queued at the timeout are never made.
-        assertTrue(tms.calls() - before < 17, (tms.calls() - before) + " calls reached the service");
+    @Test
+    void callsThatWouldWaitPastTheTimeoutAreUnavailableAndNeverMade() throws Exception {
+        // 2 calls/s and 1 s to wait: of 10 calls at once only the first few get a turn in time.
+        TencentModerator moderator = moderator(FakeTms.SECRET_KEY, "", 2, TIMEOUT);
+        int before = tms.calls();
+
+        List<CompletableFuture<Verdict>> calls = new ArrayList<>();
+        for (int i = 0; i < 10; i++) calls.add(ask(moderator, "text " + i));
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+        long judged = calls.stream().filter(c -> c.join().isPass()).count();
+        List<Verdict.Unavailable> waitedTooLong = calls.stream().map(CompletableFuture::join)
+                .filter(v -> v instanceof Verdict.Unavailable).map(v -> (Verdict.Unavailable) v).toList();
+        assertTrue(judged >= 1 && judged <= 4, judged + " judged");
+        assertEquals(10 - judged, waitedTooLong.size());
+        waitedTooLong.forEach(u -> assertTrue(u.reason().contains("no call slot within 1000 ms"), u.reason()));
+        assertEquals(judged, tms.calls() - before, "a call that gave up waiting is never sent (nor billed)");
+    }
+
+    @Test
+    void requestLimitExceededIsRetriedWithinTheDeadline() throws Exception {
+        TencentModerator moderator = moderator(FakeTms.SECRET_KEY, "", 1000, Duration.ofSeconds(5));
+        int before = tms.calls();
+        tms.failNext(FakeTms.FailureMode.RATE_LIMITED, 3);
+
+        Verdict.Judged v = assertInstanceOf(Verdict.Judged.class, verdict(moderator, "Something forbidden here."));
+
+        assertEquals(Suggestion.BLOCK, v.suggestion(), "the retried call's own verdict");
+        assertEquals(4, tms.calls() - before, "three limit answers, then the answer");
+        assertTrue(moderator.scheduler().stats().slowDowns() >= 1, "the sender slowed down");
+    }
+
+    @Test
+    void theFakesRateLimitIsRespectedEndToEnd() throws Exception {
+        // The account allows 1000 calls/s but the service only 5: the moderator learns it from the answers.
+        tms.setRateLimit(5);
+        int limitedBefore = tms.rateLimited();
+        TencentModerator moderator = moderator(FakeTms.SECRET_KEY, "", 1000, Duration.ofSeconds(10));
+
+        List<CompletableFuture<Verdict>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) calls.add(ask(moderator, "sentence " + i));
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        for (CompletableFuture<Verdict> call : calls) assertTrue(call.join().isPass(), call.join().toString());
+        assertTrue(tms.rateLimited() > limitedBefore, "some calls were over the limit and answered RequestLimitExceeded");
     }
 
     @Test

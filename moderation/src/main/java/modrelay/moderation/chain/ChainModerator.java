@@ -67,6 +67,15 @@ public final class ChainModerator implements Moderator {
         return name;
     }
 
+    /** The turn of the first member with a shared limit (TMS): keywords cost nothing and need none. */
+    @Override
+    public modrelay.moderation.capacity.CallScheduler scheduler() {
+        for (Moderator moderator : moderators) {
+            if (!moderator.scheduler().isUnlimited()) return moderator.scheduler();
+        }
+        return modrelay.moderation.capacity.CallScheduler.unlimited();
+    }
+
     /** Closes every moderator, even if one of them throws. */
     @Override
     public void close() {

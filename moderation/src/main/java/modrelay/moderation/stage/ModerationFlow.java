@@ -3,11 +3,14 @@ package modrelay.moderation.stage;
 import akka.NotUsed;
 import akka.stream.javadsl.Flow;
 import akka.util.ByteString;
+import modrelay.moderation.ModerationContext;
 import modrelay.moderation.ModerationLevel;
 import modrelay.moderation.ModerationListener;
 import modrelay.moderation.Moderator;
 import modrelay.moderation.Verdict;
 import modrelay.moderation.sse.SseEvent;
+import modrelay.moderation.capacity.CallPermit;
+import modrelay.moderation.capacity.CallScheduler;
 import modrelay.moderation.sse.SseParser;
 import modrelay.moderation.text.DialectEvent;
 import modrelay.moderation.text.Dialect;
@@ -19,7 +22,8 @@ import java.util.concurrent.CompletionStage;
  * The streaming moderation graph:
  * <pre>
  * SSE bytes ─▶ SseParser ─▶ dialect.read (one JSON parse) ─▶ FramingStage (sentences, max length, max hold)
- *           ─▶ mapAsync(parallelism) moderator, ordered ─▶ ReleaseStage (original bytes, or cut + cancel) ─▶ client
+ *           ─▶ CallGate (the moderator's turn; waiting frames merge) ─▶ mapAsync(parallelism) moderator, ordered
+ *           ─▶ ReleaseStage (original bytes, or cut + cancel) ─▶ client
  * </pre>
  * No text reaches the client before the moderator passed it; frames are moderated concurrently and
  * released in order. On a cut the flow completes downstream and cancels upstream. An upstream failure
@@ -54,8 +58,11 @@ public final class ModerationFlow {
         ModerationListener safeListener = listener == null ? ModerationListener.NONE : listener;
         // each step named on its own (a Flow's .named covers everything before it)
         Flow<SseEvent, DialectEvent, NotUsed> read = Flow.of(SseEvent.class).map(dialect::read).named("moderationRead");
+        // The gate pulls the next frame only once the shared scheduler grants a call: meanwhile the framer merges.
         Flow<ReleaseUnit, Moderated, NotUsed> judge = Flow.of(ReleaseUnit.class)
-                .mapAsync(options.parallelism(), unit -> moderate(unit, moderator, options)).named("moderationCalls");
+                .via(new CallGate(options.level() == ModerationLevel.OFF ? CallScheduler.unlimited() : moderator.scheduler(),
+                        moderator.name()))
+                .mapAsync(options.parallelism(), ready -> moderate(ready, moderator, options)).named("moderationCalls");
         return Flow.of(ByteString.class)
                 .via(SseParser.flow(maxEventBytes))
                 .via(read)
@@ -66,15 +73,26 @@ public final class ModerationFlow {
                 .named("moderation");
     }
 
-    private static CompletionStage<Moderated> moderate(ReleaseUnit unit, Moderator moderator, ModerationOptions options) {
-        if (unit instanceof ReleaseUnit.Passthrough p) return CompletableFuture.completedFuture(new Moderated.Unjudged(p));
-        if (unit instanceof ReleaseUnit.Unreadable u) return CompletableFuture.completedFuture(new Moderated.Unreadable(u));
-        ReleaseUnit.Frame frame = (ReleaseUnit.Frame) unit; // the third and last kind
-        // Level OFF asks nobody, so an unavailable moderator cannot cut an unmoderated request.
-        if (options.level() == ModerationLevel.OFF) {
-            return CompletableFuture.completedFuture(new Moderated.Judged(frame, NOT_MODERATED));
+    private static CompletionStage<Moderated> moderate(CallGate.Ready ready, Moderator moderator, ModerationOptions options) {
+        ReleaseUnit unit = ready.unit();
+        CallPermit permit = ready.permit();
+        if (!(unit instanceof ReleaseUnit.Frame frame)) {
+            if (permit != null) permit.release();
+            if (unit instanceof ReleaseUnit.Passthrough p) return CompletableFuture.completedFuture(new Moderated.Unjudged(p));
+            return CompletableFuture.completedFuture(new Moderated.Unreadable((ReleaseUnit.Unreadable) unit));
         }
-        return SafeModeration.moderate(moderator, frame.moderatedText(), options.context())
+        // A frame that waited for a call past MODERATION_TIMEOUT: unavailable, and the fail mode decides.
+        if (ready.unavailable() != null || options.level() == ModerationLevel.OFF) {
+            if (permit != null) permit.release();
+            // Level OFF asks nobody, so an unavailable moderator cannot cut an unmoderated request.
+            Verdict verdict = ready.unavailable() != null ? ready.unavailable() : NOT_MODERATED;
+            return CompletableFuture.completedFuture(new Moderated.Judged(frame, verdict));
+        }
+        ModerationContext context = permit == null ? options.context() : options.context().withPermit(permit);
+        return SafeModeration.moderate(moderator, frame.moderatedText(), context)
+                .whenComplete((verdict, error) -> {
+                    if (permit != null) permit.release();
+                })
                 .thenApply(verdict -> new Moderated.Judged(frame, verdict));
     }
 }

@@ -12,23 +12,21 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Calls a moderator so that nothing it does can fail the stream: a throw, a null or a failed future
- * all become {@link Verdict.Unavailable}, and the fail mode decides. Texts longer than one TMS call
- * allows are split at sentence ends and the worst verdict wins.
+ * all become {@link Verdict.Unavailable}, and the fail mode decides. The whole text goes to the
+ * moderator: a moderator with a length limit per call (TMS) splits it itself.
  */
 final class SafeModeration {
 
-    /** Tencent TMS takes at most this many characters per call. */
+    /**
+     * Whole answers are reported to the listener in parts of at most this size (WholeResponseModeration);
+     * a moderator still gets each part whole and splits it itself if it must.
+     */
     static final int MAX_CALL_CHARS = 10_000;
 
     private SafeModeration() {}
 
     static CompletionStage<Verdict> moderate(Moderator moderator, String text, ModerationContext context) {
-        if (text.length() <= MAX_CALL_CHARS) return once(moderator, text, context);
-        List<CompletableFuture<Verdict>> parts = SentenceFramer.split(text, MAX_CALL_CHARS).stream()
-                .map(part -> once(moderator, part, context).toCompletableFuture())
-                .toList();
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-                .thenApply(done -> worst(parts.stream().map(CompletableFuture::join).toList()));
+        return once(moderator, text, context);
     }
 
     static CompletionStage<Verdict> once(Moderator moderator, String text, ModerationContext context) {

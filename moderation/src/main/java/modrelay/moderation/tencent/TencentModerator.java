@@ -1,169 +1,140 @@
 package modrelay.moderation.tencent;
 
-import com.tencentcloudapi.common.CommonClient;
-import com.tencentcloudapi.common.CommonRequest;
-import com.tencentcloudapi.common.Credential;
-import com.tencentcloudapi.common.exception.TencentCloudSDKException;
-import com.tencentcloudapi.common.profile.ClientProfile;
-import com.tencentcloudapi.common.profile.HttpProfile;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import modrelay.config.TencentSettings;
 import modrelay.moderation.ModerationContext;
 import modrelay.moderation.Moderator;
 import modrelay.moderation.Verdict;
+import modrelay.moderation.capacity.CallLimits;
+import modrelay.moderation.capacity.CallPermit;
+import modrelay.moderation.capacity.CallScheduler;
 import modrelay.moderation.chain.Severity;
-import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tencent Cloud Text Moderation ({@code TextModeration}, API 2020-12-29) through the official SDK's
- * {@link CommonClient}.
+ * Tencent Cloud Text Moderation ({@code TextModeration}, API 2020-12-29), signed with the Tencent
+ * SDK's TC3 primitives ({@link Tc3Signer}) and sent with the JDK's asynchronous HTTP client
+ * ({@link TmsCalls}): no thread waits for an answer.
  *
- * <p>The SDK blocks and by default never gives up reading, so: connect/read/write and whole-call
- * timeouts come from the settings ({@link TmsHttpClient}), calls run on a bounded pool this moderator owns ({@link TmsCallPool}; a full pool is
- * {@code Unavailable} at once), and every call is bounded again with {@code orTimeout}, which also
- * covers time spent queued. Text over 10,000 characters is sent in slices whose verdicts are
- * combined by {@link Severity}. Every failure becomes {@link Verdict.Unavailable} whose reason names
- * the TMS error code and message but never the secret id or key.
+ * <p>Every call takes its turn from this moderator's {@link CallScheduler} (the account's
+ * {@code TENCENT_CLOUD_QPS}, {@code TENCENT_CLOUD_MAX_CONCURRENCY}, {@code MODERATION_MAX_CALLS_PER_REQUEST}):
+ * a stream's stage asks for the turn before it hands the frame over and passes the permit in the
+ * {@link ModerationContext}; any other caller (a whole answer, input moderation) waits here, at most
+ * MODERATION_TIMEOUT. Text over 10,000 characters is sent in slices whose verdicts are combined by
+ * {@link Severity}; this is the only place that knows the limit. Every failure becomes
+ * {@link Verdict.Unavailable} whose reason names the TMS error code and message but never the secret
+ * id or key.
  */
 public final class TencentModerator implements Moderator {
     private static final Logger log = LoggerFactory.getLogger(TencentModerator.class);
     private static final String SOURCE = TmsResponse.SOURCE;
 
-    private final TencentSettings settings;
-    private final CommonClient client;
-    private final OkHttpClient http;
-    private final ThreadPoolExecutor pool;
     private final Duration timeout;
     private final String bizType;
     private final SecretScrubber scrubber;
+    private final ExecutorService executor;
+    private final HttpClient http;
+    private final URI root;
+    private final CallScheduler scheduler;
+    private final TmsCalls calls;
+    private volatile boolean closed;
 
     public TencentModerator(TencentSettings settings) {
-        this.settings = settings;
         this.timeout = settings.timeout();
         this.bizType = settings.bizType() == null ? "" : settings.bizType();
         this.scrubber = new SecretScrubber(settings.secretId().reveal(), settings.secretKey().reveal());
-        this.http = TmsHttpClient.create(settings.timeout(), settings.maxConcurrency());
-        this.client = client(settings, http);
-        this.pool = TmsCallPool.create(settings.maxConcurrency());
+        this.executor = TmsHttpClient.executor();
+        this.http = TmsHttpClient.create(timeout, executor);
+        this.root = URI.create(settings.protocol() + settings.endpoint() + "/");
+        this.scheduler = CallScheduler.create(new CallLimits(settings.callsPerSecond(), settings.maxConcurrency(),
+                settings.maxCallsPerRequest(), timeout, TmsRequest.MAX_CONTENT_CHARS));
+        this.calls = new TmsCalls(http, root, new Tc3Signer(settings.secretId().reveal(), settings.secretKey().reveal(),
+                settings.region()), scheduler, timeout, scrubber, () -> closed);
         // Never the secret id or key, not even redacted.
-        log.info("Tencent TMS moderator: {}{} region {} bizType '{}' timeout {} ms, {} calls at once",
+        log.info("Tencent TMS moderator: {}{} region {} bizType '{}' timeout {} ms, {} calls/s, {} in flight, {} per request",
                 settings.protocol(), settings.endpoint(), settings.region(), bizType, timeout.toMillis(),
-                settings.maxConcurrency());
-    }
-
-    /** The SDK client around an OkHttp client (the moderator's own, or the warm-up's that never sends). */
-    private static CommonClient client(TencentSettings settings, OkHttpClient http) {
-        return new CommonClient("tms", TmsRequest.VERSION,
-                new Credential(settings.secretId().reveal(), settings.secretKey().reveal()),
-                settings.region(), profile(settings, http));
+                settings.callsPerSecond(), settings.maxConcurrency(), settings.maxCallsPerRequest());
     }
 
     /**
      * Starts warming this client up in the background and returns at once: the first calls of a cold
-     * JVM would otherwise pay for class loading, DNS and the TLS handshake inside MODERATION_TIMEOUT.
+     * JVM would otherwise pay for class loading, DNS and the TCP/TLS handshake inside MODERATION_TIMEOUT.
      * Nothing billed is sent ({@link TmsWarmUp}). Call it once, at start.
      *
      * @return completes with true once the endpoint answered the warm-up GET, false if it could not be
      *     reached; never completes exceptionally
      */
     public CompletionStage<Boolean> warmUp() {
-        return TmsWarmUp.start(h -> client(settings, h), http, settings.protocol() + settings.endpoint() + "/", bizType,
-                timeout, scrubber, pool::isShutdown);
+        return TmsWarmUp.start(calls, http, root, bizType, timeout, scrubber, () -> closed);
     }
 
-    /**
-     * The SDK reads its profile when the client is built. Its own timeouts are whole seconds (rounded
-     * up here); the {@link TmsHttpClient} it is given has the exact ones and the pool size.
-     */
-    private static ClientProfile profile(TencentSettings settings, OkHttpClient http) {
-        int seconds = (int) Math.max(1, (settings.timeout().toMillis() + 999) / 1000);
-        HttpProfile httpProfile = new HttpProfile();
-        httpProfile.setEndpoint(settings.endpoint());
-        httpProfile.setProtocol(settings.protocol());
-        httpProfile.setReqMethod(HttpProfile.REQ_POST);
-        httpProfile.setConnTimeout(seconds);
-        httpProfile.setReadTimeout(seconds);
-        httpProfile.setWriteTimeout(seconds);
-        httpProfile.setHttpClient(http);
-        ClientProfile profile = new ClientProfile(ClientProfile.SIGN_TC3_256, httpProfile);
-        profile.setDebug(false); // debug logging prints request headers, the Authorization header among them
-        return profile;
+    @Override
+    public CallScheduler scheduler() {
+        return scheduler;
     }
 
     @Override
     public CompletionStage<Verdict> moderate(String text, ModerationContext context) {
+        if (closed) return unavailable("tencent: moderator closed");
         if (text == null || text.isBlank()) return CompletableFuture.completedFuture(Verdict.Judged.pass(SOURCE));
         ModerationContext ctx = context == null ? ModerationContext.NONE : context;
         List<String> slices = ContentSplitter.split(text, TmsRequest.MAX_CONTENT_CHARS);
-        if (slices.size() == 1) return call(text, ctx);
-        List<CompletableFuture<Verdict>> calls = new ArrayList<>(slices.size());
-        for (String slice : slices) calls.add(call(slice, ctx));
-        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            Verdict combined = calls.get(0).join();
-            for (int i = 1; i < calls.size(); i++) combined = Severity.mostSevere(combined, calls.get(i).join());
+        CallPermit given = ctx.permit();
+        if (given != null && given.claim()) return callAll(slices, ctx, given.calls()).thenApply(this::scrubbed);
+        // No turn taken by a stream stage: wait for one here, as long as a frame may wait.
+        CompletableFuture<CallPermit> turn = scheduler.lane().acquire(slices.size());
+        return turn.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((permit, error) -> {
+                    if (error != null) {
+                        return CompletableFuture.<Verdict>completedFuture(new Verdict.Unavailable(
+                                "tencent: no call slot within " + timeout.toMillis() + " ms (the account's rate limit)", SOURCE));
+                    }
+                    return callAll(slices, ctx, permit.calls()).whenComplete((v, e) -> permit.release());
+                })
+                .thenCompose(verdict -> verdict)
+                .thenApply(this::scrubbed);
+    }
+
+    /** The slices' calls, the first {@code paid} of them on the permit's turn, the others on turns of their own. */
+    private CompletableFuture<Verdict> callAll(List<String> slices, ModerationContext ctx, int paid) {
+        if (slices.size() == 1) return calls.call(TmsRequest.json(slices.get(0), bizType, ctx));
+        List<CompletableFuture<Verdict>> answers = new ArrayList<>(slices.size());
+        for (int i = 0; i < slices.size(); i++) {
+            String params = TmsRequest.json(slices.get(i), bizType, ctx);
+            answers.add(i < paid ? calls.call(params) : extraTurn().thenCompose(ok -> ok ? calls.call(params)
+                    : CompletableFuture.completedFuture(new Verdict.Unavailable(
+                            "tencent: no call slot within " + timeout.toMillis() + " ms", SOURCE))));
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Verdict combined = answers.get(0).join();
+            for (int i = 1; i < answers.size(); i++) combined = Severity.mostSevere(combined, answers.get(i).join());
             return combined;
         });
     }
 
-    /** One TMS call; the returned future always completes normally, within the timeout. */
-    private CompletableFuture<Verdict> call(String slice, ModerationContext context) {
-        if (pool.isShutdown()) return unavailable("tencent: moderator closed");
-        CompletableFuture<Verdict> result = new CompletableFuture<>();
-        try {
-            pool.execute(() -> {
-                if (result.isDone()) return; // timed out while queued: do not make (and pay for) the call
-                try {
-                    result.complete(callBlocking(slice, context));
-                } finally {
-                    if (!result.isDone()) result.complete(new Verdict.Unavailable("tencent: call failed", SOURCE));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            return unavailable(pool.isShutdown()
-                    ? "tencent: moderator closed"
-                    : "tencent: too many calls waiting (" + pool.getMaximumPoolSize() + " in flight, "
-                            + TmsCallPool.queueCapacity(pool.getMaximumPoolSize()) + " queued)");
-        }
-        return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionally(this::describeFailure);
+    private CompletableFuture<Boolean> extraTurn() {
+        return scheduler.retryTurn().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((ok, error) -> error == null || !(unwrap(error) instanceof TimeoutException));
     }
 
-    private Verdict callBlocking(String slice, ModerationContext context) {
-        try {
-            CommonRequest request = new CommonRequest(TmsRequest.json(slice, bizType, context));
-            String body = client.commonRequest(request, TmsRequest.ACTION);
-            return TmsResponse.parse(body);
-        } catch (Exception e) {
-            // Includes the NullPointerException the SDK throws on a reply without "Response".
-            return describeFailure(e);
-        }
+    private static Throwable unwrap(Throwable t) {
+        return t.getCause() != null && t instanceof java.util.concurrent.CompletionException ? t.getCause() : t;
     }
 
-    private Verdict describeFailure(Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        String reason;
-        if (t instanceof TimeoutException) {
-            reason = "tencent: no answer within " + timeout.toMillis() + " ms";
-        } else if (t instanceof TencentCloudSDKException sdk) {
-            String code = sdk.getErrorCode() == null || sdk.getErrorCode().isEmpty() ? "error" : sdk.getErrorCode();
-            reason = "tencent " + code + ": " + sdk.getMessage() + TmsResponse.requestIdNote(sdk.getRequestId());
-        } else if (t instanceof NullPointerException) {
-            reason = "tencent: malformed reply (NullPointerException in the SDK; no \"Response\"?)";
-        } else {
-            reason = "tencent: call failed (" + t.getClass().getSimpleName()
-                    + (t.getMessage() == null ? "" : ": " + t.getMessage()) + ")";
-        }
-        return new Verdict.Unavailable(scrubber.scrub(reason), SOURCE);
+    /** A reason may quote the service or the network; neither is trusted not to echo a credential. */
+    private Verdict scrubbed(Verdict verdict) {
+        if (verdict instanceof Verdict.Unavailable u) return new Verdict.Unavailable(scrubber.scrub(u.reason()), u.source());
+        return verdict;
     }
 
     private static CompletableFuture<Verdict> unavailable(String reason) {
@@ -175,15 +146,15 @@ public final class TencentModerator implements Moderator {
         return SOURCE;
     }
 
-    /** Stops taking calls and closes idle connections; calls in flight end by their own timeouts. */
+    /** Stops taking calls; calls in flight end by their own timeouts, the client's threads when idle. */
     @Override
     public void close() {
-        pool.shutdownNow();
-        http.connectionPool().evictAll();
+        closed = true;
+        executor.shutdown();
     }
 
     @Override
     public String toString() {
-        return "TencentModerator(timeout " + timeout.toMillis() + " ms)";
+        return "TencentModerator(timeout " + timeout.toMillis() + " ms, " + scheduler + ")";
     }
 }

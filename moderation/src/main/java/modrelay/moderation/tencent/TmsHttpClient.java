@@ -1,32 +1,35 @@
 package modrelay.moderation.tencent;
 
+import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import okhttp3.ConnectionPool;
-import okhttp3.OkHttpClient;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The OkHttp client the SDK uses for TMS, handed over through {@code HttpProfile.setHttpClient}
- * (okhttp 3 comes with the SDK). Two things the SDK's own client lacks:
- * <ul>
- *   <li>a connection pool as large as the call pool: the default keeps 5 idle connections, so at
- *       higher concurrency most calls would open (and TLS-handshake) a fresh connection;
- *   <li>millisecond timeouts and a whole-call timeout, so a thread blocked on a silent service is
- *       freed at the configured timeout, not at the next whole second.
- * </ul>
+ * The JDK's asynchronous HTTP client for TMS: a call waits on a selector, not on a thread, so
+ * thousands of streams need no thread per call. HTTP/1.1 (a pool of kept-alive connections, as many
+ * as calls in flight; no HTTP/2 stream limit to run into), the connect timeout from the settings
+ * (each request carries its own timeout), and two daemon threads for the client's own work.
  */
 final class TmsHttpClient {
     private TmsHttpClient() {}
 
-    static OkHttpClient create(Duration timeout, int maxConcurrency) {
-        long ms = Math.max(1, timeout.toMillis());
-        return new OkHttpClient.Builder()
-                .connectionPool(new ConnectionPool(Math.max(5, maxConcurrency), 5, TimeUnit.MINUTES))
-                .connectTimeout(ms, TimeUnit.MILLISECONDS)
-                .readTimeout(ms, TimeUnit.MILLISECONDS)
-                .writeTimeout(ms, TimeUnit.MILLISECONDS)
-                .callTimeout(ms, TimeUnit.MILLISECONDS)
-                .retryOnConnectionFailure(true) // a pooled connection the server closed is retried once
+    static HttpClient create(Duration connectTimeout, ExecutorService executor) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor)
                 .build();
+    }
+
+    static ExecutorService executor() {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "tencent-tms-http-" + count.incrementAndGet());
+            thread.setDaemon(true); // a forgotten close() does not keep the JVM alive
+            return thread;
+        });
     }
 }

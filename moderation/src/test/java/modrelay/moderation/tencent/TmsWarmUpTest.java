@@ -76,7 +76,7 @@ class TmsWarmUpTest {
 
     private TencentModerator moderator(String endpoint) {
         moderator = new TencentModerator(new TencentSettings(Secret.of(SECRET_ID), Secret.of(SECRET_KEY), "ap-singapore",
-                endpoint, "http://", "", Duration.ofSeconds(2), 4));
+                endpoint, "http://", "", Duration.ofSeconds(2), 4, 1000, 4));
         return moderator;
     }
 

@@ -53,6 +53,12 @@ public final class MeteredModerator implements Moderator {
         return inner.name();
     }
 
+    /** The inner moderator's: streams must wait for the same turns whether or not calls are counted. */
+    @Override
+    public modrelay.moderation.capacity.CallScheduler scheduler() {
+        return inner.scheduler();
+    }
+
     @Override
     public void close() {
         inner.close();
