@@ -129,8 +129,8 @@ class AdminApiEndToEndTest {
     void modelRulesApplyToJsonAndToFormsWhereverTheModelFieldIs() throws Exception {
         // Uploads are in the files group, which a key has only when granted.
         JsonNode k = create("{\"name\":\"models\",\"allowed_models\":[\"gpt-4o*\",\"whisper-1\"],\"denied_models\":[\"gpt-4o-audio*\"],"
-                + "\"allowed_endpoints\":[\"chat\",\"embeddings\",\"files\"]}");
-        assertEquals("[\"chat\",\"embeddings\",\"files\"]", k.get("allowed_endpoints").toString());
+                + "\"allowed_endpoints\":[\"chat\",\"embeddings\",\"files\",\"audio\"]}");
+        assertEquals("[\"chat\",\"embeddings\",\"files\",\"audio\"]", k.get("allowed_endpoints").toString());
         String secret = k.get("key").asText();
         JsonNode denied = Web.error(chat(secret, "gpt-4o-audio-preview"), 403);
         assertEquals("model_not_allowed", denied.get("code").asText());
@@ -147,6 +147,10 @@ class AdminApiEndToEndTest {
         assertEquals(403, late.statusCode(), late.body());
         assertEquals("model_not_allowed", Web.error(late, 403).get("code").asText());
         Web.error(upload(secret, file, "o1", true), 403);
+        // A form that names no model at all, where the endpoint runs one: the key cannot check it, so it is refused.
+        HttpResponse<String> unnamed = uploadTo("/audio/transcriptions", secret, file);
+        assertEquals(403, unnamed.statusCode(), unnamed.body());
+        assertEquals("model_required", Web.error(unnamed, 403).get("code").asText());
         assertEquals(filesBefore, filesUploaded(), "a refused form never reaches the upstream whole");
 
         HttpResponse<String> allowed = upload(secret, file, "whisper-1", false);
@@ -245,10 +249,24 @@ class AdminApiEndToEndTest {
         return (int) upstream.requests().stream().filter(r -> r.path().startsWith("/v1/files")).count();
     }
 
+    /** A form with a file and no model field, streamed (not held whole by the relay). */
+    private static HttpResponse<String> uploadTo(String path, String key, byte[] file) throws Exception {
+        String boundary = "relay-test-boundary-43";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"
+                + "Content-Type: audio/wav\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(file);
+        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return Web.send(Web.request(relay.v1() + path, "Bearer " + key)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())));
+    }
+
     private static HttpResponse<String> upload(String key, byte[] file, String model, boolean modelFirst) throws Exception {
         String boundary = "relay-test-boundary-42";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String modelPart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\n" + model + "\r\n";
+        String modelPart = model == null ? ""
+                : "--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\n" + model + "\r\n";
         if (modelFirst) out.writeBytes(modelPart.getBytes(StandardCharsets.UTF_8));
         out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nassistants\r\n")
                 .getBytes(StandardCharsets.UTF_8));

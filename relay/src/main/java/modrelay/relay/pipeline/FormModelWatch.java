@@ -30,18 +30,36 @@ final class FormModelWatch {
     static Flow<ByteString, ByteString, NotUsed> watch(String boundary, Admission admission, Endpoint endpoint,
             CompletableFuture<OpenAiError> refused) {
         return Flow.<ByteString>create().statefulMap(
-                () -> new MultipartScanner(boundary),
-                (scanner, chunk) -> {
-                    for (String model : scanner.feed(chunk.toArray())) {
-                        Optional<OpenAiError> err = admission.modelRefusal(endpoint, modelOf(model), Optional.empty());
-                        if (err.isPresent()) {
-                            refused.complete(err.get());
-                            throw new ModelRefused();
-                        }
+                () -> new Watched(new MultipartScanner(boundary)),
+                (watched, chunk) -> {
+                    for (String model : watched.scanner.feed(chunk.toArray())) {
+                        watched.sawModel = true;
+                        refuseIf(admission.modelRefusal(endpoint, modelOf(model), Optional.empty()), refused);
                     }
-                    return Pair.create(scanner, chunk);
+                    return Pair.create(watched, chunk);
                 },
-                scanner -> Optional.empty());
+                watched -> {
+                    // The whole form went by without a model field: refused where the endpoint needs one named.
+                    if (!watched.sawModel) refuseIf(admission.modelRefusal(endpoint, RequestModel.MISSING, Optional.empty()), refused);
+                    return Optional.empty();
+                });
+    }
+
+    /** The scanner of one form, and whether it found a model field yet. */
+    private static final class Watched {
+        final MultipartScanner scanner;
+        boolean sawModel;
+
+        Watched(MultipartScanner scanner) {
+            this.scanner = scanner;
+        }
+    }
+
+    private static void refuseIf(Optional<OpenAiError> err, CompletableFuture<OpenAiError> refused) {
+        if (err.isPresent()) {
+            refused.complete(err.get());
+            throw new ModelRefused();
+        }
     }
 
     /** The first model field of a form the relay holds whole; Missing when there is none. */
