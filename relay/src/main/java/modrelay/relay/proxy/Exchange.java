@@ -15,6 +15,8 @@ import modrelay.moderation.text.Dialect;
  * @param startNanos  System.nanoTime() when the request arrived
  * @param requestJson the JSON body as sent upstream, kept for the chat log only when it is on; else empty
  * @param bodyEnd     what runs once the response body has been sent (shared by every copy of this exchange)
+ * @param stream      the JSON body asked for a stream ({@code "stream": true}): how an unreadable moderated answer is
+ *                    refused when its own content type does not say
  */
 public record Exchange(
         String requestId,
@@ -27,7 +29,13 @@ public record Exchange(
         Optional<String> model,
         long startNanos,
         akka.util.ByteString requestJson,
-        BodyEnd bodyEnd) {
+        BodyEnd bodyEnd,
+        boolean stream) {
+
+    public Exchange(String requestId, String client, String clientIp, String method, String path, Optional<Dialect> dialect,
+            ModerationLevel level, Optional<String> model, long startNanos, akka.util.ByteString requestJson, BodyEnd bodyEnd) {
+        this(requestId, client, clientIp, method, path, dialect, level, model, startNanos, requestJson, bodyEnd, false);
+    }
 
     public Exchange(String requestId, String client, String clientIp, String method, String path, Optional<Dialect> dialect,
             ModerationLevel level, Optional<String> model, long startNanos) {
@@ -46,10 +54,14 @@ public record Exchange(
     }
 
     public Exchange withModeration(Optional<Dialect> d, ModerationLevel l, Optional<String> m) {
-        return new Exchange(requestId, client, clientIp, method, path, d, l, m, startNanos, requestJson, bodyEnd);
+        return new Exchange(requestId, client, clientIp, method, path, d, l, m, startNanos, requestJson, bodyEnd, stream);
     }
 
     public Exchange withRequestJson(akka.util.ByteString json) {
-        return new Exchange(requestId, client, clientIp, method, path, dialect, level, model, startNanos, json, bodyEnd);
+        return new Exchange(requestId, client, clientIp, method, path, dialect, level, model, startNanos, json, bodyEnd, stream);
+    }
+
+    public Exchange withStream(boolean s) {
+        return new Exchange(requestId, client, clientIp, method, path, dialect, level, model, startNanos, requestJson, bodyEnd, s);
     }
 }

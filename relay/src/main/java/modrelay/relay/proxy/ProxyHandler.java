@@ -168,9 +168,10 @@ public final class ProxyHandler {
                     // For the logs: on an Azure path, the deployment's model. It moves no request: the router's /openai/
                     // branch goes by the path, and a lone catch-all upstream renames nothing.
                     Optional<String> model = deploymentModel.or(json::model);
+                    Exchange judged = ex.withModeration(dialect, level, model).withStream(json.stream());
                     Exchange moderated = observability.chatLog().enabled()
-                            ? ex.withModeration(dialect, level, model).withRequestJson(((UpstreamBody.Bytes) body).bytes())
-                            : ex.withModeration(dialect, level, model);
+                            ? judged.withRequestJson(((UpstreamBody.Bytes) body).bytes())
+                            : judged;
                     return admission.spend(() -> forward(request, moderated, body, credentials, Optional.empty()),
                             r -> reject(moderated, r));
                 })
