@@ -1,0 +1,91 @@
+package modrelay.loadtests.fakes;
+
+import akka.NotUsed;
+import akka.http.javadsl.model.ContentType;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.model.headers.RawHeader;
+import akka.stream.javadsl.Compression;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The ways an upstream's answer can be odd, chosen per request with the {@code x-odd-answer} header: compressed
+ * without being asked (gzip, deflate, or an encoding nobody decodes), labelled with a wrong or no content type,
+ * written with CRLF line ends (legal SSE), or cut off by a connection that dies halfway.
+ */
+public enum OddAnswer {
+    NONE,
+    GZIP,
+    DEFLATE,
+    /** labelled {@code Content-Encoding: br} (the bytes are plain: whoever ignores the label reads them) */
+    BR,
+    /** labelled {@code Content-Encoding: x-zzz}, an encoding that does not exist */
+    X_ZZZ,
+    TEXT_PLAIN,
+    /** no Content-Type header at all */
+    NO_TYPE,
+    OCTET_STREAM,
+    /** an SSE body labelled application/json */
+    LABEL_JSON,
+    /** a whole JSON body labelled text/event-stream */
+    LABEL_SSE,
+    /** every line ended by CR LF */
+    CRLF,
+    /** the connection is closed halfway through the body (no terminating chunk, or fewer bytes than declared) */
+    DIE;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static OddAnswer fromWire(String name) {
+        return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    /** @param eventStream whether the answer is an SSE stream (else one whole JSON or file body in {@code steps}) */
+    HttpResponse answer(List<LenientStep> steps, boolean eventStream, ContentType natural) {
+        ContentType type = switch (this) {
+            case TEXT_PLAIN -> ContentTypes.TEXT_PLAIN_UTF8;
+            case NO_TYPE -> ContentTypes.NO_CONTENT_TYPE;
+            case OCTET_STREAM -> ContentTypes.APPLICATION_OCTET_STREAM;
+            case LABEL_JSON -> ContentTypes.APPLICATION_JSON;
+            case LABEL_SSE -> ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM);
+            default -> natural;
+        };
+        List<LenientStep> written = this == CRLF
+                ? steps.stream().map(s -> new LenientStep(s.text().replace("\n", "\r\n"), s.pauseBefore())).toList()
+                : steps;
+        Source<ByteString, NotUsed> body = LenientStep.source(written);
+        HttpResponse response = HttpResponse.create();
+        switch (this) {
+            case GZIP -> {
+                body = body.via(Compression.gzip());
+                response = response.addHeader(RawHeader.create("Content-Encoding", "gzip"));
+            }
+            case DEFLATE -> {
+                body = body.via(Compression.deflate());
+                response = response.addHeader(RawHeader.create("Content-Encoding", "deflate"));
+            }
+            case BR -> response = response.addHeader(RawHeader.create("Content-Encoding", "br"));
+            case X_ZZZ -> response = response.addHeader(RawHeader.create("Content-Encoding", "x-zzz"));
+            case DIE -> {
+                ByteString all = LenientStep.whole(written);
+                int half = Math.max(1, written.size() / 2);
+                Source<ByteString, NotUsed> firstHalf = LenientStep.source(written.subList(0, half))
+                        .concat(Source.failed(new IllegalStateException("the fake upstream's connection died")));
+                if (eventStream) return response.withEntity(HttpEntities.createChunked(type, firstHalf));
+                // a whole body declared at its full length, of which only the first half is ever written
+                ByteString front = all.take(all.size() / 2);
+                return response.withEntity(HttpEntities.create(type, all.size(),
+                        Source.single(front).concat(Source.failed(new IllegalStateException("the fake upstream's connection died")))));
+            }
+            default -> { }
+        }
+        return response.withEntity(HttpEntities.createChunked(type, body));
+    }
+}
