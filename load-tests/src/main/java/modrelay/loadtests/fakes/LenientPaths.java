@@ -20,6 +20,9 @@ public final class LenientPaths {
     /** @param rawTarget the request target as sent (path and optional query), e.g. {@code /V1//Chat/Completions;x=1?a=b} */
     public static String canonical(String rawTarget) {
         String path = rawTarget;
+        // absolute-form (what a client sends to a proxy): http://host:port/path
+        java.util.regex.Matcher absolute = java.util.regex.Pattern.compile("(?i)^[a-z][a-z0-9+.-]*://[^/?#]*").matcher(path);
+        if (absolute.find()) path = path.substring(absolute.end());
         int hash = path.indexOf('#');
         if (hash >= 0) path = path.substring(0, hash);
         int query = path.indexOf('?');

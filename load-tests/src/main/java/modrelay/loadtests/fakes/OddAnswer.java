@@ -39,6 +39,8 @@ public enum OddAnswer {
     /** the connection is closed halfway through the body (no terminating chunk, or fewer bytes than declared) */
     DIE;
 
+    private static final java.time.Duration DEATH_AFTER = java.time.Duration.ofMillis(200);
+
     public String wireName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -74,15 +76,18 @@ public enum OddAnswer {
             case BR -> response = response.addHeader(RawHeader.create("Content-Encoding", "br"));
             case X_ZZZ -> response = response.addHeader(RawHeader.create("Content-Encoding", "x-zzz"));
             case DIE -> {
+                // Everything but the end, then the connection is aborted a moment later (a timer, so that what was
+                // written has left the socket before the reset).
+                Source<ByteString, NotUsed> death = Source.single(0).initialDelay(DEATH_AFTER)
+                        .flatMapConcat(x -> Source.failed(new IllegalStateException("the fake upstream's connection died")));
+                if (eventStream) {
+                    List<LenientStep> front = written.subList(0, Math.max(1, written.size() - 3));
+                    return response.withEntity(HttpEntities.createChunked(type, LenientStep.source(front).concat(death)));
+                }
+                // a whole body declared at its full length, of which the last bytes are never written
                 ByteString all = LenientStep.whole(written);
-                int half = Math.max(1, written.size() / 2);
-                Source<ByteString, NotUsed> firstHalf = LenientStep.source(written.subList(0, half))
-                        .concat(Source.failed(new IllegalStateException("the fake upstream's connection died")));
-                if (eventStream) return response.withEntity(HttpEntities.createChunked(type, firstHalf));
-                // a whole body declared at its full length, of which only the first half is ever written
-                ByteString front = all.take(all.size() / 2);
                 return response.withEntity(HttpEntities.create(type, all.size(),
-                        Source.single(front).concat(Source.failed(new IllegalStateException("the fake upstream's connection died")))));
+                        Source.single(all.take(Math.max(1, all.size() - 12))).concat(death)));
             }
             default -> { }
         }

@@ -16,7 +16,8 @@ class LenientPathsTest {
             "/v1/chat/completions%09", "/v1/chat/completions~", "/v1/chat/completions.json", "/v1/chat/completions%00",
             "/v1/x/../chat/completions", "/v1/chat/./completions", "/v1/chat/completions/x/..", "/v1/%2e%2e/v1/chat/completions",
             "/v1\\chat\\completions", "/chat/completions", "/openai/deployments/d/Chat/Completions", "/openai/v1/chat/completions",
-            "/v1/engines/gpt/chat/completions", "/v1/chat/completions?stream=true", "/v1/chat/completions%E2%80%8B"})
+            "/v1/engines/gpt/chat/completions", "/v1/chat/completions?stream=true", "/v1/chat/completions%E2%80%8B",
+            "http://127.0.0.1:8080/v1/Chat/Completions"})
     void everySpellingIsTheChatPath(String raw) {
         assertEquals("/v1/chat/completions", LenientPaths.canonical(raw), raw);
     }
