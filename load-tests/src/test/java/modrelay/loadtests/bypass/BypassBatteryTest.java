@@ -14,6 +14,7 @@ import java.util.zip.GZIPOutputStream;
 import modrelay.loadtests.fakes.LenientUpstream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * decoding the answer every way it can ({@link ClientView}), cannot read the term: the relay moderated and cut
  * it, or refused the request in OpenAI's error shape.
  */
+@Tag("bypass-battery")
 class BypassBatteryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
