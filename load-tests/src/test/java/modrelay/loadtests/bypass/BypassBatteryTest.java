@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * decoding the answer every way it can ({@link ClientView}), cannot read the term: the relay moderated and cut
  * it, or refused the request in OpenAI's error shape.
  */
-@Tag("bypass-battery")
+@Tag("awaits-issue-11")
 class BypassBatteryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
