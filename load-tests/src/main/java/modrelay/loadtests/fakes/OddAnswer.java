@@ -36,9 +36,12 @@ public enum OddAnswer {
     LABEL_SSE,
     /** every line ended by CR LF */
     CRLF,
+    /** a stream with one event of 5 MB (more than a relay should hold to judge) after its first event */
+    HUGE_EVENT,
     /** the connection is closed halfway through the body (no terminating chunk, or fewer bytes than declared) */
     DIE;
 
+    private static final int HUGE_EVENT_CHARS = 5 * 1024 * 1024;
     private static final java.time.Duration DEATH_AFTER = java.time.Duration.ofMillis(200);
 
     public String wireName() {
@@ -62,6 +65,13 @@ public enum OddAnswer {
         List<LenientStep> written = this == CRLF
                 ? steps.stream().map(s -> new LenientStep(s.text().replace("\n", "\r\n"), s.pauseBefore())).toList()
                 : steps;
+        if (this == HUGE_EVENT && eventStream) {
+            List<LenientStep> bigger = new java.util.ArrayList<>(written);
+            String huge = "la ".repeat(HUGE_EVENT_CHARS / 3);
+            bigger.add(Math.min(1, bigger.size()), LenientStep.raw(
+                    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + huge + "\"},\"finish_reason\":null}]}\n\n"));
+            written = bigger;
+        }
         Source<ByteString, NotUsed> body = LenientStep.source(written);
         HttpResponse response = HttpResponse.create();
         switch (this) {

@@ -110,7 +110,7 @@ class OddAnswersTest {
     // --- what the relay cannot read is not released, even when clean ---------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"br", "x-zzz", "text-plain", "no-type", "octet-stream"})
+    @ValueSource(strings = {"br", "x-zzz", "text-plain", "no-type", "octet-stream", "huge-event"})
     void anUnreadableStreamEndsWithTheUnavailableNotice(String odd) throws Exception {
         for (BatteryRelay r : new BatteryRelay[] {relay, failOpenRelay}) {
             RawHttp.Answer a = chat(r, true, true, odd, CLEAN);
