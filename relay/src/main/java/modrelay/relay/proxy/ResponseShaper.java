@@ -27,6 +27,7 @@ import modrelay.config.Settings;
 import modrelay.moderation.ModerationContext;
 import modrelay.moderation.ModerationListener;
 import modrelay.moderation.Moderator;
+import modrelay.moderation.Verdict;
 import modrelay.moderation.sse.SseEventTooLargeException;
 import modrelay.moderation.sse.SseHeartbeat;
 import modrelay.moderation.stage.ModerationFlow;
@@ -39,8 +40,6 @@ import modrelay.relay.logging.ExchangeObserver;
 import modrelay.relay.logging.Observability;
 import modrelay.relay.upstream.BodyDeadlines;
 import modrelay.relay.upstream.HeaderFilter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns the upstream's response into the client's: status and headers kept (hop-by-hop dropped),
@@ -49,7 +48,6 @@ import org.slf4j.LoggerFactory;
  * 2xx answer is read whole by the gate ({@link AnswerReading}) or not released.
  */
 final class ResponseShaper {
-    private static final Logger LOG = LoggerFactory.getLogger(ResponseShaper.class);
     /** Largest non-streaming answer the relay buffers to moderate whole. */
     private static final long MAX_MODERATED_BODY = 64L * 1024 * 1024;
 
@@ -180,7 +178,9 @@ final class ResponseShaper {
      * unavailable notice and the dialect's end of a cut stream), any other client a 502 in OpenAI's shape.
      */
     private HttpResponse refused(HttpResponse upstream, Exchange ex, ExchangeObserver observer, String reason, boolean asStream) {
-        LOG.warn("request_id={} moderated answer not released: {}", ex.requestId(), reason);
+        // Counted, audited and logged as a cut for want of moderation (moderation_outcome=unavailable), like an outage.
+        observer.onFrame("", new Verdict.Unavailable("unreadable answer: " + reason, "relay"),
+                ModerationListener.FrameOutcome.CUT_UNAVAILABLE);
         observer.onEnd(new ModerationListener.Summary("", true, "content_filter", ""));
         if (asStream) {
             ByteString tail = unavailableTail(ex.dialect().get());
