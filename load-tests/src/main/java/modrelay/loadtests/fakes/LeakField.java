@@ -21,6 +21,12 @@ public enum LeakField {
     REASONING_TEXT,
     /** Responses reasoning {@code summary_text} */
     REASONING_SUMMARY,
+    /** chat {@code content} as an array of parts ({@code [{"type":"text","text":…}]}), as some compatible servers send it */
+    CONTENT_PARTS,
+    /** the legacy {@code function_call.arguments} of chat (before tool calls) */
+    FUNCTION_CALL,
+    /** chat {@code content} with {@code logprobs.content[].token} spelling the same text */
+    LOGPROBS,
     /** an SSE comment line ({@code : text}) between events: no JSON at all */
     SSE_COMMENT,
     /** an SSE field no client reads ({@code note: text}) inside an event */

@@ -40,7 +40,7 @@ final class LenientChatAnswers {
         }
         List<String> texts = new ArrayList<>();
         List<java.time.Duration> pauses = new ArrayList<>();
-        if (field == LeakField.TOOL_ARGUMENTS) {
+        if (field == LeakField.TOOL_ARGUMENTS || field == LeakField.FUNCTION_CALL) {
             // the arguments are JSON of their own: the phrase is inside an escaped string, in pieces
             String args = FakeUpstreamJson.MAPPER.createObjectNode().put("query", join(pieces)).toString();
             for (int i = 0; i < args.length(); i += 4) {
@@ -70,6 +70,21 @@ final class LenientChatAnswers {
                     d.putObject("audio").put("transcript", t);
                     yield LenientStep.data(chunk(leakChoice, d, null));
                 }
+                case CONTENT_PARTS -> {
+                    ObjectNode d = delta();
+                    d.putArray("content").addObject().put("type", "text").put("text", t);
+                    yield LenientStep.data(chunk(leakChoice, d, null));
+                }
+                case FUNCTION_CALL -> {
+                    ObjectNode d = delta();
+                    d.putObject("function_call").put("name", i == 0 ? "lookup" : "").put("arguments", t);
+                    yield LenientStep.data(chunk(leakChoice, d, null));
+                }
+                case LOGPROBS -> {
+                    ObjectNode c = chunk(leakChoice, delta().put("content", t), null);
+                    ((ObjectNode) c.get("choices").get(0)).set("logprobs", logprobs(t));
+                    yield LenientStep.data(c);
+                }
                 case SSE_COMMENT -> LenientStep.raw(comment(t));
                 case SSE_UNKNOWN_FIELD -> LenientStep.raw("note: " + t.replace("\n", "\nnote: ") + "\ndata: "
                         + chunk(leakChoice, delta().put("content", ""), null) + "\n\n");
@@ -77,7 +92,7 @@ final class LenientChatAnswers {
             out.add(step.after(pauses.get(i)));
         }
         if (field == LeakField.REASONING_CONTENT) out.add(LenientStep.data(chunk(leakChoice, delta().put("content", "Done."), null)));
-        String finish = field == LeakField.TOOL_ARGUMENTS ? "tool_calls" : "stop";
+        String finish = field == LeakField.TOOL_ARGUMENTS ? "tool_calls" : field == LeakField.FUNCTION_CALL ? "function_call" : "stop";
         for (int c = 0; c <= leakChoice; c++) out.add(LenientStep.data(chunk(c, delta(), finish)));
         out.add(LenientStep.data(usageChunk()));
         out.add(LenientStep.raw("data: [DONE]\n\n"));
@@ -113,9 +128,20 @@ final class LenientChatAnswers {
                 message.putObject("audio").put("id", "audio_" + id).put("data", "").put("expires_at", created + 3600)
                         .put("transcript", text);
             }
+            case CONTENT_PARTS -> {
+                message.putArray("content").addObject().put("type", "text").put("text", text);
+                message.putNull("refusal");
+            }
+            case FUNCTION_CALL -> {
+                message.putNull("content").putNull("refusal");
+                message.putObject("function_call").put("name", "lookup")
+                        .put("arguments", FakeUpstreamJson.MAPPER.createObjectNode().put("query", text).toString());
+                finish = "function_call";
+            }
             default -> message.put("content", text).putNull("refusal");
         }
-        choice.putNull("logprobs");
+        if (field == LeakField.LOGPROBS) choice.set("logprobs", logprobs(text));
+        else choice.putNull("logprobs");
         choice.put("finish_reason", finish);
         root.set("usage", usage());
         return root;
@@ -165,6 +191,21 @@ final class LenientChatAnswers {
 
     private static ObjectNode usage() {
         return FakeUpstreamJson.MAPPER.createObjectNode().put("prompt_tokens", 5).put("completion_tokens", 20).put("total_tokens", 25);
+    }
+
+    /** logprobs whose tokens spell {@code text}, three characters a token, with their UTF-8 bytes as real ones carry */
+    private static ObjectNode logprobs(String text) {
+        ObjectNode lp = FakeUpstreamJson.MAPPER.createObjectNode();
+        ArrayNode content = lp.putArray("content");
+        for (int i = 0; i < text.length(); i += 3) {
+            String token = text.substring(i, Math.min(text.length(), i + 3));
+            ObjectNode t = content.addObject().put("token", token).put("logprob", -0.1);
+            ArrayNode bytes = t.putArray("bytes");
+            for (byte b : token.getBytes(java.nio.charset.StandardCharsets.UTF_8)) bytes.add(b & 0xff);
+            t.putArray("top_logprobs");
+        }
+        lp.putNull("refusal");
+        return lp;
     }
 
     private static ObjectNode delta() {

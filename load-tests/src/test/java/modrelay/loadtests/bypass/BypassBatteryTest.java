@@ -168,7 +168,8 @@ class BypassBatteryTest {
 
     /** Every text field, streamed and whole, and in a later choice. */
     private static void fields(List<Probe> p) {
-        for (String field : new String[] {"content", "reasoning_content", "refusal", "tool_arguments", "audio_transcript"}) {
+        for (String field : new String[] {"content", "reasoning_content", "refusal", "tool_arguments", "audio_transcript",
+                "content_parts", "function_call", "logprobs"}) {
             for (boolean stream : BOTH) {
                 p.add(Probe.post("/v1/chat/completions", chat(stream)).field(field).named("chat " + field + " " + mode(stream)));
                 p.add(Probe.post("/v1/chat/completions", chat(stream)).field(field).header("x-leak-choice", "1")
