@@ -67,6 +67,14 @@ public record Exchange(
         return q < 0 ? path : path.substring(0, q);
     }
 
+    /**
+     * The JSON body asked for a stream ({@code "stream": true}): how an unreadable moderated answer is refused
+     * when its own content type does not say.
+     */
+    public boolean stream() {
+        return inbound != null && inbound.json().map(modrelay.relay.request.JsonBody::stream).orElse(false);
+    }
+
     public boolean moderated() {
         return level != ModerationLevel.OFF && dialect.isPresent();
     }
