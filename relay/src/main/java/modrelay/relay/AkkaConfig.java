@@ -42,6 +42,8 @@ final class AkkaConfig {
                 "akka.http.server.parsing.illegal-header-warnings = off",
                 "akka.http.client.parsing.illegal-header-warnings = off",
                 "akka.http.server.server-header = \"\"",
+                // What Akka cannot parse at all is refused in OpenAI's error shape too.
+                "akka.http.server.parsing.error-handler = \"modrelay.relay.http.OpenAiParsingErrors\"",
                 // Body limits are the relay's (413 in OpenAI shape); streamed bodies get withSizeLimit.
                 "akka.http.server.parsing.max-content-length = infinite",
                 "akka.http.client.parsing.max-content-length = infinite",

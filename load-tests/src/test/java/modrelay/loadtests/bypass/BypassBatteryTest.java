@@ -14,7 +14,6 @@ import java.util.zip.GZIPOutputStream;
 import modrelay.loadtests.fakes.LenientUpstream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,7 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * decoding the answer every way it can ({@link ClientView}), cannot read the term: the relay moderated and cut
  * it, or refused the request in OpenAI's error shape.
  */
-@Tag("awaits-issue-11")
 class BypassBatteryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

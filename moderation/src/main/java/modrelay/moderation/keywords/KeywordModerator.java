@@ -22,7 +22,7 @@ import modrelay.moderation.Verdict;
  * <p>Plain words match case-insensitively after NFKC normalisation (so full-width letters match),
  * across spaces inserted between Chinese/Japanese characters, and on word edges for
  * space-separated scripts, and also with single letters written apart joined into words ("b\nl\no\nc\nk"
- * hits "block"). Regexes ({@code re:} lines) match case-insensitively against the NFKC form.
+ * hits "block") and with line breaks taken out ("blo\nck" hits "block": a model can break a word where it likes). Regexes ({@code re:} lines) match case-insensitively against the NFKC form.
  * A hit is {@code Judged(BLOCK, "Keyword", <the list entry>, 100, "keywords")}.
  */
 public final class KeywordModerator implements Moderator {
@@ -69,6 +69,8 @@ public final class KeywordModerator implements Moderator {
         Verdict verdict;
         try {
             String hit = firstHit(text);
+            // Tool-call arguments are JSON text: "z\\no\\nr…" is what a client shows as letters on lines.
+            if (hit == null && text != null && text.indexOf('\\') >= 0) hit = firstHit(TextFolding.jsonUnescaped(text));
             verdict = hit == null
                     ? Verdict.Judged.pass(SOURCE)
                     : new Verdict.Judged(Suggestion.BLOCK, LABEL, hit, 100, SOURCE, "");
@@ -92,12 +94,18 @@ public final class KeywordModerator implements Moderator {
                 w = wordMatcher.firstMatch(spelled, false);
                 if (w >= 0) break;
             }
+            // a word broken across lines ("zor\nblax"): read with the line breaks taken out as well
+            // (before folding: folding turns line breaks into spaces)
+            String unbroken = w < 0 ? TextFolding.foldNfkc(TextFolding.withoutLineBreaks(nfkc)) : folded;
+            if (w < 0 && !unbroken.equals(folded)) w = wordMatcher.firstMatch(unbroken);
             if (w >= 0) return words.get(w).source();
         }
         String joined = regexes.isEmpty() ? nfkc : TextFolding.joinSpacedLetters(nfkc);
+        String unbroken = regexes.isEmpty() ? nfkc : TextFolding.withoutLineBreaks(nfkc);
         for (KeywordEntry.Regex regex : regexes) {
             if (regex.pattern().matcher(nfkc).find()) return regex.source();
             if (joined != nfkc && regex.pattern().matcher(joined).find()) return regex.source();
+            if (!unbroken.equals(nfkc) && regex.pattern().matcher(unbroken).find()) return regex.source();
         }
         return null;
     }

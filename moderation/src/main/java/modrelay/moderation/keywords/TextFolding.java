@@ -60,6 +60,48 @@ final class TextFolding {
         return Character.isLetterOrDigit(codePoint) && !isSpaceless(codePoint);
     }
 
+    private static final java.util.regex.Pattern LINE_BREAK =
+            java.util.regex.Pattern.compile("[ \\t]*[\\r\\n\\u000b\\f\\u0085\\u2028\\u2029]+[ \\t]*");
+
+    /**
+     * JSON string escapes decoded ({@code \\n}, {@code \\t}, {@code \\u0041}, …) as a client that parses the
+     * arguments of a tool call would read them; anything that is no valid escape stays as it is.
+     */
+    static String jsonUnescaped(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\' || i + 1 >= s.length()) {
+                out.append(c);
+                continue;
+            }
+            char n = s.charAt(i + 1);
+            switch (n) {
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'b', 'f' -> out.append(' ');
+                case '"', '\\', '/' -> out.append(n);
+                case 'u' -> {
+                    if (i + 5 < s.length() + 0 && i + 6 <= s.length() && s.substring(i + 2, i + 6).matches("[0-9a-fA-F]{4}")) {
+                        out.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+                        i += 4;
+                    } else {
+                        out.append(c).append(n);
+                    }
+                }
+                default -> out.append(c).append(n);
+            }
+            i++;
+        }
+        return out.toString();
+    }
+
+    /** The text with its line breaks (and the blanks around them) taken out: "zor\nblax" is read as "zorblax". */
+    static String withoutLineBreaks(String s) {
+        return LINE_BREAK.matcher(s).replaceAll("");
+    }
+
     /** Fewest single letters in a row that are read as one word spelled out (two is too common in prose). */
     static final int MIN_SPELLED_LETTERS = 3;
     /** Longest gap between spelled-out letters ("b - l" has three characters between them). */

@@ -93,10 +93,16 @@ final class SseDecoder {
         if (eventEnd - start > maxEventBytes) throw new SseEventTooLargeException(maxEventBytes);
         String eventType = "";
         StringBuilder data = null;
+        boolean foreign = false;
+        boolean comments = false;
         for (int[] line : lines) {
             String text = new String(buf, start + line[0], line[1] - line[0], StandardCharsets.UTF_8);
             if (firstEvent && !text.isEmpty() && text.charAt(0) == '\uFEFF') text = text.substring(1);
-            if (text.isEmpty() || text.charAt(0) == ':') continue; // comment
+            if (text.isEmpty()) continue;
+            if (text.charAt(0) == ':') { // comment
+                comments |= text.length() > 1;
+                continue;
+            }
             int colon = text.indexOf(':');
             String field = colon < 0 ? text : text.substring(0, colon);
             String value = colon < 0 ? "" : text.substring(colon + 1);
@@ -107,11 +113,13 @@ final class SseDecoder {
                 data.append(value);
             } else if (field.equals("event")) {
                 eventType = value;
+            } else if (!field.isEmpty() && !field.equals("id") && !field.equals("retry")) {
+                foreign = true;
             }
             // id and retry are kept in raw; the relay has no use for them.
         }
         SseEvent event = new SseEvent(eventType, data == null ? null : data.toString(),
-                ByteString.fromArray(buf, start, eventEnd - start));
+                ByteString.fromArray(buf, start, eventEnd - start), foreign, comments);
         firstEvent = false;
         lines.clear();
         start = eventEnd;

@@ -57,7 +57,9 @@ public final class ModerationFlow {
                                                         int maxBufferedEvents, long maxBufferedBytes, BufferGauge gauge) {
         ModerationListener safeListener = listener == null ? ModerationListener.NONE : listener;
         // each step named on its own (a Flow's .named covers everything before it)
-        Flow<SseEvent, DialectEvent, NotUsed> read = Flow.of(SseEvent.class).map(dialect::read).named("moderationRead");
+        Flow<SseEvent, DialectEvent, NotUsed> read = Flow.of(SseEvent.class)
+                // a line that is no SSE field is text some client may show: not judged, so not released
+                .map(e -> e.foreign() ? DialectEvent.unreadable(e) : dialect.read(e.withoutComments())).named("moderationRead");
         // The gate pulls the next frame only once the shared scheduler grants a call: meanwhile the framer merges.
         Flow<ReleaseUnit, Moderated, NotUsed> judge = Flow.of(ReleaseUnit.class)
                 .via(new CallGate(options.level() == ModerationLevel.OFF ? CallScheduler.unlimited() : moderator.scheduler(),

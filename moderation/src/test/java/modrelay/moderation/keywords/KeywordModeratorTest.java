@@ -167,4 +167,25 @@ class KeywordModeratorTest {
         ConfigException e = assertThrows(ConfigException.class, () -> KeywordModerator.fromFile(file));
         assertTrue(e.getMessage().contains("not UTF-8"), e.getMessage());
     }
+
+    @Test
+    void aWordBrokenAcrossLinesIsStillTheWord() {
+        KeywordModerator m = KeywordModerator.of(java.util.List.of("zorblax", "re:forbid+en"));
+        org.junit.jupiter.api.Assertions.assertEquals("zorblax", m.firstHit("The word starts here zor\nblax and that is all."));
+        org.junit.jupiter.api.Assertions.assertEquals("zorblax", m.firstHit("zorb \r\n lax"));
+        org.junit.jupiter.api.Assertions.assertEquals("re:forbid+en", m.firstHit("it is forbi\ndden"));
+        org.junit.jupiter.api.Assertions.assertNull(m.firstHit("zor blax, on one line, is two words"));
+    }
+
+    @Test
+    void escapedLettersInToolArgumentsAreReadAsAClientReadsThem() throws Exception {
+        KeywordModerator m = KeywordModerator.of(java.util.List.of("zorblax"));
+        String args = "{\"q\":\"z\\no\\nr\\nb\\nl\\na\\nx\"}";
+        org.junit.jupiter.api.Assertions.assertFalse(m.moderate(args, modrelay.moderation.ModerationContext.NONE)
+                .toCompletableFuture().get().isPass());
+        org.junit.jupiter.api.Assertions.assertFalse(m.moderate("{\"q\":\"\\u007aorblax\"}", modrelay.moderation.ModerationContext.NONE)
+                .toCompletableFuture().get().isPass());
+        org.junit.jupiter.api.Assertions.assertTrue(m.moderate("{\"q\":\"zor\\tb\"}", modrelay.moderation.ModerationContext.NONE)
+                .toCompletableFuture().get().isPass());
+    }
 }
