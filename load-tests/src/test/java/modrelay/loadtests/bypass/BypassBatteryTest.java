@@ -1,5 +1,6 @@
 package modrelay.loadtests.bypass;
 
+import modrelay.relay.response.ResponseShaper;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package modrelay.relay.exchange;
 
+import modrelay.relay.response.ClientBody;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -17,10 +17,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import modrelay.relay.access.IpGate;
 import modrelay.relay.errors.OpenAiError;
-import modrelay.relay.logging.AccessLog;
-import modrelay.relay.logging.Observability;
-import modrelay.relay.proxy.ProxyHandler;
-import modrelay.relay.proxy.RequestIds;
+import modrelay.relay.observability.AccessLog;
+import modrelay.relay.observability.Observability;
+import modrelay.relay.pipeline.ProxyHandler;
+import modrelay.relay.http.RequestIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

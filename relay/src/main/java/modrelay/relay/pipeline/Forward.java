@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.exchange.Exchange;
-import modrelay.relay.proxy.ResponseShaper;
+import modrelay.relay.response.ResponseShaper;
 import modrelay.relay.routing.Routed;
 import modrelay.relay.routing.UpstreamRouter;
 import modrelay.relay.upstream.HeaderFilter;

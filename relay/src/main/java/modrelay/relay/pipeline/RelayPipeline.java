@@ -15,9 +15,9 @@ import modrelay.moderation.Policy;
 import modrelay.relay.access.ProxyKeyGuard;
 import modrelay.relay.endpoint.UnmoderatedEndpoints;
 import modrelay.relay.exchange.Exchange;
-import modrelay.relay.logging.AccessLog;
-import modrelay.relay.logging.Observability;
-import modrelay.relay.proxy.ResponseShaper;
+import modrelay.relay.observability.AccessLog;
+import modrelay.relay.observability.Observability;
+import modrelay.relay.response.ResponseShaper;
 import modrelay.relay.routing.UpstreamRouter;
 import modrelay.relay.upstream.HeaderFilter;
 

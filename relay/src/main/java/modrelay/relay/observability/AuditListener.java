@@ -1,0 +1,46 @@
+package modrelay.relay.observability;
+
+import java.util.Locale;
+import modrelay.moderation.ModerationListener;
+import modrelay.moderation.Verdict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit trail of moderation: every verdict that cut a stream, failed, or let text through
+ * unmoderated, with the request id, suggestion, label and score (in the message and as key-value
+ * pairs for JSON logs). The text itself is not logged here (that is the chat log's job, and only
+ * when the operator turned it on).
+ */
+public final class AuditListener implements ModerationListener {
+    private static final Logger AUDIT = LoggerFactory.getLogger("modrelay.audit");
+
+    private final String requestId;
+    private final String client;
+
+    public AuditListener(String requestId, String client) {
+        this.requestId = requestId;
+        this.client = client;
+    }
+
+    @Override
+    public void onFrame(String text, Verdict verdict, FrameOutcome outcome) {
+        if (outcome == FrameOutcome.RELEASED) return;
+        String what = outcome.name().toLowerCase(Locale.ROOT);
+        if (verdict instanceof Verdict.Judged j) {
+            AUDIT.atWarn()
+                    .addKeyValue("moderation", what).addKeyValue("request_id", requestId).addKeyValue("client", client)
+                    .addKeyValue("source", j.source()).addKeyValue("suggestion", j.suggestion())
+                    .addKeyValue("label", j.label()).addKeyValue("sub_label", j.subLabel()).addKeyValue("score", j.score())
+                    .addKeyValue("tms_request_id", j.requestId())
+                    .log("moderation {} request_id={} client={} source={} suggestion={} label={} sub_label={} score={} tms_request_id={}",
+                            outcome, requestId, client, j.source(), j.suggestion(), j.label(), j.subLabel(), j.score(), j.requestId());
+        } else if (verdict instanceof Verdict.Unavailable u) {
+            AUDIT.atWarn()
+                    .addKeyValue("moderation", what).addKeyValue("request_id", requestId).addKeyValue("client", client)
+                    .addKeyValue("source", u.source()).addKeyValue("reason", u.reason())
+                    .log("moderation {} request_id={} client={} source={} reason={}", outcome, requestId, client, u.source(),
+                            u.reason());
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package modrelay.relay.response;
+
+import modrelay.relay.exchange.BodyListener;
+import modrelay.relay.pipeline.ProxyHandler;
+import modrelay.relay.exchange.Exchange;
+import modrelay.relay.exchange.BodyEnd;
+import modrelay.relay.exchange.UpstreamBody;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.ActorSystem;
+import akka.stream.javadsl.Keep;
+import akka.stream.testkit.TestPublisher;
+import akka.stream.testkit.TestSubscriber;
+import akka.stream.testkit.javadsl.TestSink;
+import akka.stream.testkit.javadsl.TestSource;
+import akka.testkit.javadsl.TestKit;
+import akka.util.ByteString;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ClientBodyTest {
+    static ActorSystem system;
+
+    @BeforeAll
+    static void start() {
+        system = ActorSystem.create("ClientBodyTest");
+    }
+
+    @AfterAll
+    static void stop() {
+        TestKit.shutdownActorSystem(system);
+    }
+
+    /** Records what the stage reports, in order, and counts the exchange's end hooks. */
+    static final class Recorder implements BodyListener {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        final LinkedBlockingQueue<String> ends = new LinkedBlockingQueue<>();
+        final AtomicInteger hooks = new AtomicInteger();
+        final BodyEnd end = new BodyEnd();
+
+        Recorder() {
+            end.add(() -> {
+                hooks.incrementAndGet();
+                ends.add("hooks");
+            });
+        }
+
+        @Override
+        public void started() {
+            calls.add("started");
+        }
+
+        @Override
+        public void ended(long bytes, String outcome) {
+            calls.add("ended " + bytes + " " + outcome);
+        }
+
+        String awaitEnd() throws InterruptedException {
+            return ends.poll(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static final Function<Throwable, ByteString> ERROR_EVENT = t -> ByteString.fromString("data: {\"error\":{}}\n\n");
+
+    private record Run(TestPublisher.Probe<ByteString> upstream, TestSubscriber.Probe<ByteString> client) {}
+
+    private static Run run(Recorder r, Optional<Function<Throwable, ByteString>> errorEvent) {
+        var mat = TestSource.<ByteString>create(system)
+                .via(ClientBody.flow(r, r.end, errorEvent))
+                .toMat(TestSink.create(system), Keep.both()).run(system);
+        return new Run(mat.first(), mat.second());
+    }
+
+    @Test
+    void aBodySentToItsEndCountsItsBytesAndRunsTheHooksOnce() throws Exception {
+        Recorder r = new Recorder();
+        Run run = run(r, Optional.empty());
+        assertTrue(r.end.attached(), "ProxyHandler must know the stage runs the hooks");
+        run.client().request(5);
+        run.upstream().sendNext(ByteString.fromString("hello "));
+        run.upstream().sendNext(ByteString.fromString("world"));
+        run.upstream().sendComplete();
+        assertEquals(ByteString.fromString("hello "), run.client().expectNext());
+        assertEquals(ByteString.fromString("world"), run.client().expectNext());
+        run.client().expectComplete();
+        assertEquals("hooks", r.awaitEnd());
+        assertEquals(List.of("started", "ended 11 ok"), r.calls);
+        r.end.run();
+        assertEquals(1, r.hooks.get(), "hooks run once");
+    }
+
+    @Test
+    void anEventStreamWhoseUpstreamFailsEndsWithTheErrorEvent() throws Exception {
+        Recorder r = new Recorder();
+        Run run = run(r, Optional.of(ERROR_EVENT));
+        run.client().request(5);
+        run.upstream().sendNext(ByteString.fromString("data: {}\n\n"));
+        assertEquals(ByteString.fromString("data: {}\n\n"), run.client().expectNext());
+        run.upstream().sendError(new RuntimeException("connection reset"));
+        assertEquals(ERROR_EVENT.apply(null), run.client().expectNext());
+        run.client().expectComplete();
+        assertEquals("hooks", r.awaitEnd());
+        assertEquals("ended " + (10 + ERROR_EVENT.apply(null).size()) + " upstream_error", r.calls.get(1));
+    }
+
+    @Test
+    void otherBodiesFailWhenTheUpstreamFails() throws Exception {
+        Recorder r = new Recorder();
+        Run run = run(r, Optional.empty());
+        run.client().request(5);
+        RuntimeException boom = new RuntimeException("connection reset");
+        run.upstream().sendError(boom);
+        assertSame(boom, run.client().expectError());
+        assertEquals("hooks", r.awaitEnd());
+        assertEquals(List.of("started", "ended 0 aborted"), r.calls);
+    }
+
+    @Test
+    void aClientThatGoesAwayCancelsTheUpstreamAndEndsTheExchange() throws Exception {
+        Recorder r = new Recorder();
+        Run run = run(r, Optional.of(ERROR_EVENT));
+        run.client().request(1);
+        run.upstream().sendNext(ByteString.fromString("data: a\n\n"));
+        run.client().expectNext();
+        run.client().cancel();
+        run.upstream().expectCancellation();
+        assertEquals("hooks", r.awaitEnd());
+        assertEquals(List.of("started", "ended 9 aborted"), r.calls);
+    }
+
+    @Test
+    void aHookAddedAfterTheEndRunsAtOnce() {
+        BodyEnd end = new BodyEnd();
+        end.run();
+        AtomicInteger ran = new AtomicInteger();
+        end.add(ran::incrementAndGet);
+        assertEquals(1, ran.get());
+    }
+}
