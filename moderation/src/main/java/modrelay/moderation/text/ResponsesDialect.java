@@ -42,7 +42,9 @@ public final class ResponsesDialect implements Dialect {
 
     @Override
     public DialectEvent read(SseEvent event) {
-        if (event.data() == null) return DialectEvent.plain(event, null, false);
+        if (event.data() == null || event.data().isBlank()) return DialectEvent.plain(event, null, false);
+        // not in OpenAI's Responses API, but some compatible servers end with it as in chat
+        if (ChoiceEvents.isDone(event.data())) return DialectEvent.plain(event, null, true);
         JsonNode json = Json.parseOrNull(event.data());
         if (json == null || !json.isObject()) return DialectEvent.unreadable(event);
         try {
