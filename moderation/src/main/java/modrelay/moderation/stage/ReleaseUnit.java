@@ -2,6 +2,7 @@ package modrelay.moderation.stage;
 
 import modrelay.moderation.text.DialectEvent;
 import modrelay.moderation.text.SentenceFramer.FrameText;
+import modrelay.moderation.text.TextPiece;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,11 +50,12 @@ sealed interface ReleaseUnit {
             return sb.toString();
         }
 
-        /** What the client gets to see when the frame passes. */
+        /** The answer's text the client gets to see when the frame passes (logprob tokens not included). */
         String releasedText() {
-            if (texts.size() == 1) return texts.values().iterator().next().fresh();
             StringBuilder sb = new StringBuilder();
-            for (FrameText t : texts.values()) sb.append(t.fresh());
+            texts.forEach((channel, t) -> {
+                if (!channel.startsWith(TextPiece.TOKENS_PREFIX)) sb.append(t.fresh());
+            });
             return sb.toString();
         }
 

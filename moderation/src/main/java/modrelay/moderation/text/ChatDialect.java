@@ -14,7 +14,8 @@ import java.util.List;
  * either), {@code refusal}, each tool call's {@code function.arguments} (per tool index), the legacy
  * {@code function_call.arguments}, {@code audio.transcript}. Streamed in {@code delta}; a chunk's
  * {@code message} (some servers repeat the whole message at the end) is read as whole texts to check.
- * Tool and function names are not text: OpenAI only returns names the client itself declared.
+ * The tokens of {@code logprobs} (with their alternatives, words the model did not say) are a text
+ * stream of their own too. Tool and function names are not text: OpenAI only returns names the client itself declared.
  * The stream ends with {@code data: [DONE]}.
  */
 public final class ChatDialect implements Dialect {
@@ -23,8 +24,17 @@ public final class ChatDialect implements Dialect {
 
     private static final ChoiceEvents.TextFields FIELDS = (choice, index, texts, repeats) -> {
         messageTexts(Json.object(choice, "delta"), index, texts);
+        logprobTexts(choice, index, texts);
         messageTexts(Json.object(choice, "message"), index, repeats);
     };
+
+    /** {@code logprobs.content} / {@code logprobs.refusal}: tokens and their alternatives, a text stream each. */
+    static void logprobTexts(JsonNode choice, int i, List<TextPiece> into) {
+        JsonNode logprobs = Json.object(choice, "logprobs");
+        if (logprobs == null) return;
+        ChoiceEvents.add(into, "~lc" + i, Json.logprobTokens(logprobs.get("content")));
+        ChoiceEvents.add(into, "~lr" + i, Json.logprobTokens(logprobs.get("refusal")));
+    }
 
     private ChatDialect() {}
 
@@ -70,7 +80,9 @@ public final class ChatDialect implements Dialect {
             List<TextPiece> pieces = new ArrayList<>();
             int position = 0;
             for (JsonNode choice : Json.array(body, "choices")) {
-                messageTexts(Json.object(choice, "message"), choice.path("index").asInt(position++), pieces);
+                int index = choice.path("index").asInt(position++);
+                messageTexts(Json.object(choice, "message"), index, pieces);
+                logprobTexts(choice, index, pieces);
             }
             return new WholeAnswer.Texts(pieces.stream().map(TextPiece::text).toList());
         } catch (UnreadableText e) {

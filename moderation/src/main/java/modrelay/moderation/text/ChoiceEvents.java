@@ -22,7 +22,7 @@ final class ChoiceEvents {
 
     static DialectEvent read(SseEvent event, TextFields fields) {
         String data = event.data();
-        if (data == null) return DialectEvent.plain(event, null, false);
+        if (data == null || data.isBlank()) return DialectEvent.plain(event, null, false); // no text can hide in nothing
         if (isDone(data)) return DialectEvent.plain(event, null, true);
         JsonNode json = Json.parseOrNull(data);
         // every data event of these dialects is a JSON object (chunks, usage, errors) or [DONE]

@@ -12,8 +12,28 @@ public final class CompletionsDialect implements Dialect {
 
     public static final CompletionsDialect INSTANCE = new CompletionsDialect();
 
-    private static final ChoiceEvents.TextFields FIELDS = (choice, index, texts, repeats) ->
-            ChoiceEvents.add(texts, "t" + index, Json.text(choice, "text"));
+    private static final ChoiceEvents.TextFields FIELDS = (choice, index, texts, repeats) -> {
+        ChoiceEvents.add(texts, "t" + index, Json.text(choice, "text"));
+        ChoiceEvents.add(texts, "~l" + index, logprobTokens(choice));
+    };
+
+    /** {@code logprobs.tokens} and the keys of {@code logprobs.top_logprobs} (alternatives a client may show). */
+    static String logprobTokens(JsonNode choice) {
+        JsonNode logprobs = Json.object(choice, "logprobs");
+        if (logprobs == null) return null;
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode token : Json.array(logprobs, "tokens")) {
+            if (!token.isTextual()) throw new UnreadableText("logprobs token is " + token.getNodeType());
+            if (sb.length() > 0) sb.append(' ');
+            sb.append(token.textValue());
+        }
+        for (JsonNode alternatives : Json.array(logprobs, "top_logprobs")) {
+            if (alternatives == null || alternatives.isNull()) continue;
+            if (!alternatives.isObject()) throw new UnreadableText("top_logprobs entry is " + alternatives.getNodeType());
+            alternatives.fieldNames().forEachRemaining(t -> sb.append(sb.length() > 0 ? " " : "").append(t));
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
 
     private CompletionsDialect() {}
 
@@ -44,6 +64,8 @@ public final class CompletionsDialect implements Dialect {
             for (JsonNode choice : Json.array(body, "choices")) {
                 String text = Json.text(choice, "text");
                 if (text != null) texts.add(text);
+                String tokens = logprobTokens(choice);
+                if (tokens != null) texts.add(tokens);
             }
             return new WholeAnswer.Texts(texts);
         } catch (UnreadableText e) {

@@ -54,6 +54,27 @@ public final class Json {
         return sb.length() == 0 ? null : sb.toString();
     }
 
+    /**
+     * The tokens of a logprobs list ({@code [{token, top_logprobs:[{token}]}]}), chosen and alternative,
+     * joined by spaces: the alternatives are words the model did not say, yet a client may show them.
+     */
+    static String logprobTokens(JsonNode entries) {
+        if (entries == null || entries.isNull()) return null;
+        if (!entries.isArray()) throw new UnreadableText("logprobs is " + entries.getNodeType());
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode entry : entries) {
+            appendToken(sb, text(entry, "token"));
+            for (JsonNode alternative : array(entry, "top_logprobs")) appendToken(sb, text(alternative, "token"));
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    private static void appendToken(StringBuilder sb, String token) {
+        if (token == null) return;
+        if (sb.length() > 0) sb.append(' ');
+        sb.append(token);
+    }
+
     /** An optional container (object) inside model output: absent/null → null, an object → it, else unreadable. */
     static JsonNode object(JsonNode node, String field) {
         if (node == null || !node.isObject()) return null;

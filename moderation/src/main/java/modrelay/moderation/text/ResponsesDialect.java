@@ -14,7 +14,8 @@ import java.util.List;
  * text stream: {@code output_text}, {@code refusal}, {@code reasoning_text}, {@code reasoning_summary_text},
  * {@code function_call_arguments}, and any other {@code *.delta} with a string {@code delta} (code,
  * MCP arguments, custom tool input, audio transcript; only {@code response.audio.delta}, base64 audio,
- * is not text). Fail closed by default: a new delta type the relay has never heard of is judged.
+ * is not text), and the tokens of a delta's {@code logprobs} with their alternatives (words the model
+ * did not say, that a client may still show) as a text stream of their own. Fail closed by default: a new delta type the relay has never heard of is judged.
  *
  * <p>{@code *.done}, {@code response.content_part.*}, {@code response.output_item.*} and the
  * {@code response.*} lifecycle events repeat whole texts; they are read as {@link DialectEvent#repeats()}
@@ -41,7 +42,9 @@ public final class ResponsesDialect implements Dialect {
 
     @Override
     public DialectEvent read(SseEvent event) {
-        if (event.data() == null) return DialectEvent.plain(event, null, false);
+        if (event.data() == null || event.data().isBlank()) return DialectEvent.plain(event, null, false);
+        // not in OpenAI's Responses API, but some compatible servers end with it as in chat
+        if (ChoiceEvents.isDone(event.data())) return DialectEvent.plain(event, null, true);
         JsonNode json = Json.parseOrNull(event.data());
         if (json == null || !json.isObject()) return DialectEvent.unreadable(event);
         try {
@@ -79,14 +82,16 @@ public final class ResponsesDialect implements Dialect {
             }
             default -> {
                 if (type.endsWith(".delta")) {
-                    String delta = Json.text(json, "delta");
-                    if (delta == null) return DialectEvent.plain(event, json, false);
-                    return new DialectEvent(event, json, List.of(new TextPiece(deltaChannel(type, json), delta)),
-                            List.of(), false, null, null, false);
+                    List<TextPiece> texts = new ArrayList<>(1);
+                    ChoiceEvents.add(texts, deltaChannel(type, json), Json.text(json, "delta"));
+                    ChoiceEvents.add(texts, "~lp" + deltaChannel(type, json), Json.logprobTokens(json.get("logprobs")));
+                    if (texts.isEmpty()) return DialectEvent.plain(event, json, false);
+                    return new DialectEvent(event, json, texts, List.of(), false, null, null, false);
                 }
                 if (type.endsWith(".done")) {
                     String channel = deltaChannel(type.substring(0, type.length() - ".done".length()) + ".delta", json);
                     for (String field : DONE_TEXT_FIELDS) ChoiceEvents.add(repeats, channel, Json.text(json, field));
+                    ChoiceEvents.add(repeats, "~lp" + channel, Json.logprobTokens(json.get("logprobs")));
                     return new DialectEvent(event, json, List.of(), repeats, true, null, null, false);
                 }
             }
@@ -155,7 +160,10 @@ public final class ResponsesDialect implements Dialect {
     private static void partTexts(JsonNode part, String itemKey, int index, List<TextPiece> into) {
         if (part == null) return;
         switch (part.path("type").asText("")) {
-            case "output_text" -> ChoiceEvents.add(into, key("o", itemKey, index), Json.text(part, "text"));
+            case "output_text" -> {
+                ChoiceEvents.add(into, key("o", itemKey, index), Json.text(part, "text"));
+                ChoiceEvents.add(into, "~lp" + key("o", itemKey, index), Json.logprobTokens(part.get("logprobs")));
+            }
             case "refusal" -> ChoiceEvents.add(into, key("x", itemKey, index), Json.text(part, "refusal"));
             case "reasoning_text" -> ChoiceEvents.add(into, key("rt", itemKey, index), Json.text(part, "text"));
             default -> { }

@@ -96,10 +96,28 @@ class EveryTextFieldTest {
                     ScriptedModerator.blocking(BAD), options(), listener);
             String text = got.utf8String();
             assertFalse(text.contains("FORBI") && text.contains("DDEN"), field.getKey() + ": " + text);
+            assertFalse(text.contains(BAD), field.getKey() + ": " + text);
             assertTrue(listener.summary().cut(), field.getKey());
             assertTrue(text.contains(BLOCKED), field.getKey());
             assertTrue(text.endsWith("data: [DONE]\n\n"), field.getKey());
         }
+    }
+
+    @Test
+    void logprobAlternativesAreJudgedButNotCountedAsTheAnswer() throws Exception {
+        String withLogprobs = chunk("{\"content\":\"Fine.\"}").replace("\"finish_reason\":null",
+                "\"logprobs\":{\"content\":[{\"token\":\"Fine.\",\"logprob\":-0.1,\"top_logprobs\":[{\"token\":\"FORBIDDEN\",\"logprob\":-2}]}]},"
+                        + "\"finish_reason\":null");
+        var listener = new RecordingListener();
+        ByteString got = run(ChatDialect.INSTANCE, Sse.data(withLogprobs, Sse.DONE), ScriptedModerator.blocking(BAD), options(), listener);
+        assertFalse(got.utf8String().contains(BAD));
+        assertTrue(listener.summary().cut());
+
+        var clean = new RecordingListener();
+        String fine = withLogprobs.replace("FORBIDDEN", "Good");
+        ByteString passed = run(ChatDialect.INSTANCE, Sse.data(fine, Sse.DONE), ScriptedModerator.blocking(BAD), options(), clean);
+        assertEquals(Sse.data(fine, Sse.DONE).utf8String(), passed.utf8String());
+        assertEquals("Fine.", clean.summary().releasedText(), "logs read the answer, not its tokens");
     }
 
     @Test

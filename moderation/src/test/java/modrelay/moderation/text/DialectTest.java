@@ -91,6 +91,9 @@ class DialectTest {
         assertTrue(ResponsesDialect.INSTANCE.read(event("", "{\"type\":\"response.output_text.delta\",\"delta\":{\"x\":1}}")).unreadable());
         assertFalse(ResponsesDialect.INSTANCE.read(event("", "{\"type\":\"response.audio.delta\",\"delta\":\"AAAA\"}")).hasText(),
                 "base64 audio is not text");
+        assertFalse(ResponsesDialect.INSTANCE.read(event("", "[DONE]")).unreadable(), "some compatible servers end so");
+        assertFalse(ResponsesDialect.INSTANCE.read(event("", "")).unreadable());
+        assertFalse(ChatDialect.INSTANCE.read(event("", " ")).unreadable());
     }
 
     @Test
