@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The real Tencent SDK, through {@link TencentModerator}, against the fake TMS on a local port. */
 class TencentModeratorTest {
+    /** Short, for the tests about giving up; the others get {@link #PATIENT}, so that a busy machine cannot fail them. */
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration PATIENT = Duration.ofSeconds(5);
 
     private static FakeTms tms;
     private final List<TencentModerator> opened = new ArrayList<>();
@@ -59,7 +61,7 @@ class TencentModeratorTest {
     }
 
     private TencentModerator moderator(String secretKey, String bizType) {
-        return moderator(secretKey, bizType, 1000, TIMEOUT);
+        return moderator(secretKey, bizType, 1000, PATIENT);
     }
 
     private TencentModerator moderator() {
@@ -71,7 +73,7 @@ class TencentModeratorTest {
     }
 
     private static Verdict verdict(TencentModerator moderator, String text) throws Exception {
-        return ask(moderator, text).get(TIMEOUT.toMillis() * 5, TimeUnit.MILLISECONDS);
+        return ask(moderator, text).get(PATIENT.toMillis() * 5, TimeUnit.MILLISECONDS);
     }
 
     @Test
@@ -126,7 +128,10 @@ class TencentModeratorTest {
             "MALFORMED, malformed reply",
             "HTTP_500, 500"})
     void serviceTroubleIsUnavailable(FakeTms.FailureMode failure, String reasonPart) throws Exception {
-        TencentModerator moderator = moderator();
+        // A limit answer is retried until the deadline: a shorter one keeps the test short.
+        TencentModerator moderator = failure == FakeTms.FailureMode.RATE_LIMITED
+                ? moderator(FakeTms.SECRET_KEY, "", 1000, Duration.ofSeconds(2))
+                : moderator();
         tms.setFailure(failure);
 
         Verdict.Unavailable u = assertInstanceOf(Verdict.Unavailable.class, verdict(moderator, "forbidden words"));
@@ -138,7 +143,7 @@ class TencentModeratorTest {
 
     @Test
     void aHangingServiceIsUnavailableAfterTheTimeout() throws Exception {
-        TencentModerator moderator = moderator();
+        TencentModerator moderator = moderator(FakeTms.SECRET_KEY, "", 1000, TIMEOUT);
         tms.setFailure(FakeTms.FailureMode.HANG);
 
         Verdict v = verdict(moderator, "hello"); // get() gives up after 5 × the timeout
@@ -175,8 +180,8 @@ class TencentModeratorTest {
 
     @Test
     void callsBeyondTheAccountRateWaitTheirTurnInsteadOfBeingRefused() throws Exception {
-        // 20 calls/s (a bucket of one), 30 calls at once, 3 s to wait: none is refused, all are judged.
-        TencentModerator moderator = moderator(FakeTms.SECRET_KEY, "", 20, Duration.ofSeconds(3));
+        // 20 calls/s (a bucket of one), 30 calls at once, 5 s to wait: none is refused, all are judged.
+        TencentModerator moderator = moderator(FakeTms.SECRET_KEY, "", 20, PATIENT);
         int before = tms.calls();
 
         List<CompletableFuture<Verdict>> calls = new ArrayList<>();
@@ -198,13 +203,11 @@ class TencentModeratorTest {
         for (int i = 0; i < 10; i++) calls.add(ask(moderator, "text " + i));
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 
-        long judged = calls.stream().filter(c -> c.join().isPass()).count();
-        List<Verdict.Unavailable> waitedTooLong = calls.stream().map(CompletableFuture::join)
-                .filter(v -> v instanceof Verdict.Unavailable).map(v -> (Verdict.Unavailable) v).toList();
-        assertTrue(judged >= 1 && judged <= 4, judged + " judged");
-        assertEquals(10 - judged, waitedTooLong.size());
-        waitedTooLong.forEach(u -> assertTrue(u.reason().contains("no call slot within 1000 ms"), u.reason()));
-        assertEquals(judged, tms.calls() - before, "a call that gave up waiting is never sent (nor billed)");
+        long waitedTooLong = calls.stream().map(CompletableFuture::join)
+                .filter(v -> v instanceof Verdict.Unavailable u && u.reason().contains("no call slot within 1000 ms")).count();
+        long sent = calls.size() - waitedTooLong; // judged, or (on a busy machine) sent and not answered in time
+        assertTrue(sent >= 1 && sent <= 4, sent + " got a turn within 1 s at 2 calls/s");
+        assertEquals(sent, tms.calls() - before, "a call that gave up waiting is never sent (nor billed)");
     }
 
     @Test
