@@ -97,9 +97,8 @@ public final class Edge {
         }
         try {
             ConnectionExchanges exchanges = new ConnectionExchanges();
-            BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> guard = BidiFlow.fromFlows(
-                    Flow.of(ByteString.class),
-                    Flow.fromGraph(new HeaderReadTimeout(headerTimeout, exchanges, () -> warnings.slowHeaders(remote))));
+            BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> guard = BidiFlow.fromGraph(
+                    new HeaderReadTimeout(headerTimeout, exchanges, () -> warnings.slowHeaders(remote)));
             Flow<ByteString, ByteString, CompletionStage<Done>> stack = handlerFlow(handler, exchanges, draining, mat)
                     .join(Http.get(system).serverLayer(serverSettings, Optional.of(remote), system.classicSystem().log())
                             .atop(placebo())
