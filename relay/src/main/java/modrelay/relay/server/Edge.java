@@ -109,8 +109,10 @@ public final class Edge {
                     .handle((done, error) -> Done.getInstance())
                     .whenComplete((done, error) -> counts.closed(remote.getAddress()));
         } catch (RuntimeException e) {
+            // Never fail the accept stream: that would stop the relay accepting anyone.
             counts.closed(remote.getAddress());
-            throw e;
+            LOG.error("could not serve a connection from {}: {}", remote.getAddress().getHostAddress(), e.toString());
+            return CompletableFuture.completedFuture(Done.getInstance());
         }
     }
 
