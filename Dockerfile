@@ -14,4 +14,7 @@ ENV PORT=9000
 EXPOSE 9000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["java", "-cp", "/app/modrelay.jar", "modrelay.relay.HealthCheck"]
+# SIGTERM starts the graceful stop (see docs/operations.md, "Stopping the relay"). Docker waits only 10 s
+# before it kills: run with --stop-timeout (compose: stop_grace_period) above SHUTDOWN_DEADLINE + 15 s.
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/modrelay.jar"]

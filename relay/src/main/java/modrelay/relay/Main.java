@@ -26,9 +26,9 @@ public final class Main {
         try {
             RelayServer server = RelayServer.start(settings).toCompletableFuture().join();
             log.info("modrelay listening on {}:{}{} → {} (proxy keys: {}, server-side upstream keys: {}, moderation default={} min={})",
-                    settings.server().host(), server.port(), settings.server().routePrefix(), settings.upstream().baseUrl(),
-                    settings.access().proxyKeys().size(),
-                    settings.upstream().keys().size(), settings.moderation().defaultLevel(), settings.moderation().minLevel());
+                    settings.server().host(), server.port(), settings.server().routePrefix(), upstreamsOf(settings),
+                    settings.access().proxyKeys().size(), serverKeys(settings), settings.moderation().defaultLevel(),
+                    settings.moderation().minLevel());
         } catch (ConfigException e) {
             System.err.println("modrelay: " + e.getMessage());
             System.exit(2);
@@ -37,6 +37,20 @@ public final class Main {
             System.err.println("modrelay: could not start: " + cause.getMessage());
             System.exit(1);
         }
+    }
+
+    /** Where requests go: UPSTREAM_URL, or the declared upstreams by name (UPSTREAMS replaces UPSTREAM_URL). */
+    static String upstreamsOf(Settings settings) {
+        if (!settings.routing().declared()) return settings.upstream().baseUrl().toString();
+        return settings.routing().upstreams().stream()
+                .map(u -> u.name() + " " + (u.kind() == modrelay.config.UpstreamKind.AZURE ? u.origin() : u.apiRoot()))
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+    }
+
+    /** Keys the relay holds: OPENAI_KEY's, or every declared upstream's. */
+    static int serverKeys(Settings settings) {
+        if (!settings.routing().declared()) return settings.upstream().keys().size();
+        return settings.routing().upstreams().stream().mapToInt(u -> u.keys().size()).sum();
     }
 
     /**

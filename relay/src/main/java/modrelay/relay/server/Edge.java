@@ -97,9 +97,8 @@ public final class Edge {
         }
         try {
             ConnectionExchanges exchanges = new ConnectionExchanges();
-            BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> guard = BidiFlow.fromFlows(
-                    Flow.of(ByteString.class),
-                    Flow.fromGraph(new HeaderReadTimeout(headerTimeout, exchanges, () -> warnings.slowHeaders(remote))));
+            BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> guard = BidiFlow.fromGraph(
+                    new HeaderReadTimeout(headerTimeout, exchanges, () -> warnings.slowHeaders(remote)));
             Flow<ByteString, ByteString, CompletionStage<Done>> stack = handlerFlow(handler, exchanges, draining, mat)
                     .join(Http.get(system).serverLayer(serverSettings, Optional.of(remote), system.classicSystem().log())
                             .atop(placebo())
@@ -110,8 +109,10 @@ public final class Edge {
                     .handle((done, error) -> Done.getInstance())
                     .whenComplete((done, error) -> counts.closed(remote.getAddress()));
         } catch (RuntimeException e) {
+            // Never fail the accept stream: that would stop the relay accepting anyone.
             counts.closed(remote.getAddress());
-            throw e;
+            LOG.error("could not serve a connection from {}: {}", remote.getAddress().getHostAddress(), e.toString());
+            return CompletableFuture.completedFuture(Done.getInstance());
         }
     }
 

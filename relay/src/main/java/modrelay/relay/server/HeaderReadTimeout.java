@@ -1,7 +1,7 @@
 package modrelay.relay.server;
 
 import akka.stream.Attributes;
-import akka.stream.FlowShape;
+import akka.stream.BidiShape;
 import akka.stream.Inlet;
 import akka.stream.Outlet;
 import akka.stream.stage.AbstractInHandler;
@@ -25,12 +25,17 @@ import java.time.Duration;
  * first byte like any other, which can only cut a client that pipelines behind a long stream; the
  * common HTTP/1.1 clients do not pipeline.
  */
-final class HeaderReadTimeout extends GraphStage<FlowShape<ByteString, ByteString>> {
+final class HeaderReadTimeout extends GraphStage<BidiShape<ByteString, ByteString, ByteString, ByteString>> {
     private static final String TIMER = "headers";
 
-    private final Inlet<ByteString> in = Inlet.create("HeaderReadTimeout.in");
-    private final Outlet<ByteString> out = Outlet.create("HeaderReadTimeout.out");
-    private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
+    /** Bytes from the relay (Akka's renderer) to the client. */
+    private final Inlet<ByteString> fromRelay = Inlet.create("HeaderReadTimeout.fromRelay");
+    private final Outlet<ByteString> toClient = Outlet.create("HeaderReadTimeout.toClient");
+    /** Bytes from the client to the relay (Akka's parser). */
+    private final Inlet<ByteString> fromClient = Inlet.create("HeaderReadTimeout.fromClient");
+    private final Outlet<ByteString> toRelay = Outlet.create("HeaderReadTimeout.toRelay");
+    private final BidiShape<ByteString, ByteString, ByteString, ByteString> shape =
+            BidiShape.of(fromRelay, toClient, fromClient, toRelay);
     private final Duration timeout;
     private final ConnectionExchanges exchanges;
     private final Runnable onTimeout;
@@ -42,7 +47,7 @@ final class HeaderReadTimeout extends GraphStage<FlowShape<ByteString, ByteStrin
     }
 
     @Override
-    public FlowShape<ByteString, ByteString> shape() {
+    public BidiShape<ByteString, ByteString, ByteString, ByteString> shape() {
         return shape;
     }
 
@@ -53,17 +58,29 @@ final class HeaderReadTimeout extends GraphStage<FlowShape<ByteString, ByteStrin
             private long armedAt;
 
             {
-                setHandler(in, new AbstractInHandler() {
+                setHandler(fromClient, new AbstractInHandler() {
                     @Override
                     public void onPush() {
                         if (!armed && exchanges.between()) arm();
-                        push(out, grab(in));
+                        push(toRelay, grab(fromClient));
                     }
                 });
-                setHandler(out, new AbstractOutHandler() {
+                setHandler(toRelay, new AbstractOutHandler() {
                     @Override
                     public void onPull() {
-                        pull(in);
+                        pull(fromClient);
+                    }
+                });
+                setHandler(fromRelay, new AbstractInHandler() {
+                    @Override
+                    public void onPush() {
+                        push(toClient, grab(fromRelay));
+                    }
+                });
+                setHandler(toClient, new AbstractOutHandler() {
+                    @Override
+                    public void onPull() {
+                        pull(fromRelay);
                     }
                 });
             }
@@ -84,7 +101,7 @@ final class HeaderReadTimeout extends GraphStage<FlowShape<ByteString, ByteStrin
                 armed = false;
                 if (exchanges.requests() != armedAt) return; // the headers arrived in time
                 onTimeout.run();
-                // Ends the bytes the parser reads and stops reading the socket: the connection closes.
+                // Completing the bytes towards the client closes the socket (no half-close); the parser's input ends too.
                 completeStage();
             }
         };
