@@ -182,9 +182,11 @@ public final class ResponseShaper {
      */
     private HttpResponse refused(HttpResponse upstream, Exchange ex, ExchangeObserver observer, String reason, boolean asStream) {
         // Counted, audited and logged as a cut for want of moderation (moderation_outcome=unavailable), like an outage.
-        observer.onFrame("", new Verdict.Unavailable("unreadable answer: " + reason, "relay"),
+        // (through moderationListener(): the chat log then waits for this reply as for a moderated one)
+        ModerationListener listener = observer.moderationListener();
+        listener.onFrame("", new Verdict.Unavailable("unreadable answer: " + reason, "relay"),
                 ModerationListener.FrameOutcome.CUT_UNAVAILABLE);
-        observer.onEnd(new ModerationListener.Summary("", true, "content_filter", ""));
+        listener.onEnd(new ModerationListener.Summary("", true, "content_filter", ""));
         if (asStream) {
             ByteString tail = unavailableTail(ex.dialect().get());
             observer.ended(tail.size(), "unreadable_answer");
