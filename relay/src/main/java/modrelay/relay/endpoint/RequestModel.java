@@ -37,11 +37,22 @@ public sealed interface RequestModel {
 
     /**
      * The model of a parsed JSON body: {@code root} is the whole body (null when it was empty).
-     * A body that is not an object is {@link Unreadable}: there is no field to read.
+     * A body that is not an object is {@link Unreadable}: there is no field to read; so is one with
+     * a second spelling of {@code model} in another case. (Duplicate keys must be refused by the parse
+     * itself: Jackson keeps the last, other parsers the first.)
      */
     static RequestModel ofJson(JsonNode root) {
         if (root == null || root.isMissingNode()) return MISSING;
         if (!root.isObject()) return new Unreadable("the body is a JSON " + type(root) + ", not an object");
+        // Go's encoding/json (behind many OpenAI-compatible upstreams and relays) matches field names
+        // ignoring case, the last one winning: {"model":"allowed","MODEL":"denied"} runs "denied" there.
+        java.util.Iterator<String> names = root.fieldNames();
+        while (names.hasNext()) {
+            String n = names.next();
+            if (!n.equals("model") && n.equalsIgnoreCase("model")) {
+                return new Unreadable("a field '" + n + "' that an upstream may read as 'model'");
+            }
+        }
         JsonNode model = root.get("model");
         if (model == null) return MISSING;
         if (model.isTextual()) return new Named(model.textValue());

@@ -27,4 +27,15 @@ class RequestModelTest {
         assertInstanceOf(RequestModel.Unreadable.class, of("\"gpt-4o\""));
         assertEquals(RequestModel.MISSING, RequestModel.ofJson(null));
     }
+
+    /** Upstreams built on Go's encoding/json read "MODEL" or "Model" as model, the last one winning. */
+    @Test
+    void aModelFieldInAnotherCaseIsUnreadable() throws Exception {
+        for (String body : java.util.List.of("{\"model\":\"gpt-4o-mini\",\"MODEL\":\"gpt-4\"}",
+                "{\"Model\":\"gpt-4\",\"messages\":[]}", "{\"mOdEl\":\"gpt-4\",\"model\":\"gpt-4o-mini\"}")) {
+            RequestModel m = of(body);
+            assertInstanceOf(RequestModel.Unreadable.class, m, body);
+        }
+        assertEquals(RequestModel.named("gpt-4o-mini"), of("{\"model\":\"gpt-4o-mini\",\"models\":[\"gpt-4\"]}"));
+    }
 }
