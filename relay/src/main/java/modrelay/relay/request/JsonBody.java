@@ -184,6 +184,7 @@ public final class JsonBody {
         Optional<Boolean> input = Optional.empty();
         boolean hadFlags = false;
         List<String> userText = List.of();
+        boolean modelTwin = false;
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             int start = (int) p.currentTokenLocation().getByteOffset();
@@ -216,13 +217,18 @@ public final class JsonBody {
                 case "messages" -> userText = UserTurns.newestOf(p, v);
                 case "input" -> userText = UserTurns.newestOf(p, v);
                 case "prompt" -> userText = UserTurns.strings(p, v);
-                default -> p.skipChildren();
+                default -> {
+                    // Go's encoding/json reads "MODEL" as model (the last one wins): such a twin makes the model unreadable.
+                    if (name.equalsIgnoreCase("model")) modelTwin = true;
+                    p.skipChildren();
+                }
             }
             if (v == JsonToken.VALUE_STRING) p.finishToken();
             spans.add(new Span(name, start, (int) p.currentLocation().getByteOffset()));
         }
         if (t != JsonToken.END_OBJECT) throw new Invalid("the body is not a complete JSON object", false);
         if (p.nextToken() != null) throw new Invalid("the body has content after its JSON object", false);
+        if (modelTwin) model = new RequestModel.Unreadable("the body names 'model' twice, in different case");
         return new JsonBody(bytes, List.copyOf(spans), hadFlags, model, stream, includeUsage, moderation, level, input, userText);
     }
 

@@ -4,6 +4,7 @@ import modrelay.relay.endpoint.RequestModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,9 @@ class JsonBodyTest {
         assertEquals(new RequestModel.NotAString("array"), parse("{\"model\":[\"gpt-4o\"]}").model());
         assertEquals(new RequestModel.NotAString("object"), parse("{\"model\":{\"name\":\"gpt-4o\"},\"n\":1}").model());
         assertEquals(new RequestModel.Named("gpt-4o"), parse("{\"mod\\u0065l\":\"gpt-4o\"}").model());
+        // Some servers fold the case of keys: a twin in another case is a model the relay cannot name.
+        assertInstanceOf(RequestModel.Unreadable.class, parse("{\"model\":\"gpt-4o-mini\",\"MODEL\":\"gpt-4o\"}").model());
+        assertInstanceOf(RequestModel.Unreadable.class, parse("{\"Model\":\"gpt-4o\",\"model\":\"gpt-4o-mini\"}").model());
     }
 
     @ParameterizedTest
