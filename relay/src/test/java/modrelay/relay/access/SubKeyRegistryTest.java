@@ -73,7 +73,9 @@ class SubKeyRegistryTest {
         assertInstanceOf(AdminResult.Ok.class, join(subKeys.create(k)));
         assertEquals(Optional.of(k), subKeys.find(secret));
         assertEquals(Optional.empty(), subKeys.find(SubKeySecrets.newSecret()));
-        assertEquals(Optional.empty(), subKeys.find(secret.substring(0, 42) + "x"));
+        // one character off (not always "x": a random secret can end in "x")
+        String last = secret.substring(secret.length() - 1);
+        assertEquals(Optional.empty(), subKeys.find(secret.substring(0, secret.length() - 1) + (last.equals("x") ? "y" : "x")));
 
         ProxyKeyGuard guard = new ProxyKeyGuard(new AccessSettings(List.of()), Optional.of(subKeys));
         assertTrue(guard.requiresKey(), "a relay with sub-keys is never open");
