@@ -111,9 +111,11 @@ class AzurePathModelRulesTest {
         assertModelDenied(azureChat("legacy-35", Web.chat("gpt-4o", "Hi."), "azure-refused-2"), "gpt-35");
         // A deployment the configuration does not map counts as its own name.
         assertModelDenied(azureChat("other", noModel("Hi."), "azure-refused-3"), "other");
-        // Any method: a GET of a refused deployment is refused as well.
-        assertModelDenied(Web.send(Web.request(relay.baseUrl + "/openai/deployments/legacy-35" + VERSION, null, "api-key", secret)
-                .GET()), "gpt-35");
+        // Any method: a GET of a refused deployment is refused as well (no such endpoint exists: the key may not use it).
+        HttpResponse<String> get = Web.send(Web.request(relay.baseUrl + "/openai/deployments/legacy-35" + VERSION, null, "api-key",
+                secret).GET());
+        assertEquals(403, get.statusCode(), get.body());
+        assertEquals("endpoint_not_allowed", Web.body(get).at("/error/code").asText(), get.body());
 
         assertEquals(before, azure.requests().size(), "the fake Azure received none of them: " + azure.requests());
         assertTrue(logged.get(10, TimeUnit.SECONDS).contains(" status=403 "));

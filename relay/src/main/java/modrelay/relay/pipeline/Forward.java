@@ -101,6 +101,8 @@ final class Forward implements Function<Exchange, CompletionStage<HttpResponse>>
             err = OpenAiError.tooLarge(maxRequestBytes);
         } else if (e instanceof StreamTcpException || e instanceof java.net.ConnectException) {
             err = OpenAiError.upstreamUnreachable("the connection to the upstream failed");
+        } else if (e instanceof UpstreamFailure.Exception f) {
+            err = OpenAiError.upstreamUnreachable(f.failure().describe());
         } else if (e instanceof java.util.concurrent.TimeoutException) {
             err = OpenAiError.upstreamTimeout("reading the request or response took too long");
         } else {
