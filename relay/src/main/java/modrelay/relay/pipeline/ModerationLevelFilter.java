@@ -48,6 +48,12 @@ final class ModerationLevelFilter implements RequestFilter {
         if (unmoderated.decide(endpoint) instanceof UnmoderatedEndpoints.Decision.Refuse) {
             return Step.refuse(ex, EndpointErrors.moderationUnsupported(endpoint));
         }
+        // Spoken output is base64 audio no moderator reads (its transcript may come after the sound): refused.
+        if (json.map(JsonBody::audioOutput).orElse(false)) {
+            return Step.refuse(ex, new OpenAiError(akka.http.javadsl.model.StatusCodes.FORBIDDEN, "This relay moderates model "
+                    + "output and cannot moderate audio: ask for text output (no 'audio' in 'modalities') while moderation is on.",
+                    "invalid_request_error", "moderation_unsupported_output"));
+        }
         return Step.next(ex.withModeration(dialect, level, ex.model()));
     }
 }

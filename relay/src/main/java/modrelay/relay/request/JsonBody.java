@@ -64,10 +64,11 @@ public final class JsonBody {
     private final Optional<String> moderationLevel;
     private final Optional<Boolean> moderationInput;
     private final List<String> newestUserText;
+    private final boolean audioOutput;
 
     private JsonBody(byte[] bytes, List<Span> spans, boolean hadFlags, RequestModel model, boolean stream,
             Optional<Boolean> includeUsage, Optional<Boolean> moderation, Optional<String> moderationLevel,
-            Optional<Boolean> moderationInput, List<String> newestUserText) {
+            Optional<Boolean> moderationInput, List<String> newestUserText, boolean audioOutput) {
         this.bytes = bytes;
         this.spans = spans;
         this.hadFlags = hadFlags;
@@ -78,6 +79,12 @@ public final class JsonBody {
         this.moderationLevel = moderationLevel;
         this.moderationInput = moderationInput;
         this.newestUserText = newestUserText;
+        this.audioOutput = audioOutput;
+    }
+
+    /** The request asks for spoken output ({@code "modalities": ["audio"]} or chat's {@code audio} settings). */
+    public boolean audioOutput() {
+        return audioOutput;
     }
 
     public RequestModel model() {
@@ -185,6 +192,7 @@ public final class JsonBody {
         boolean hadFlags = false;
         List<String> userText = List.of();
         boolean modelTwin = false;
+        boolean audioOut = false;
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             int start = (int) p.currentTokenLocation().getByteOffset();
@@ -214,6 +222,11 @@ public final class JsonBody {
                     if (v == JsonToken.VALUE_STRING) level = Optional.of(p.getText());
                     else if (v != JsonToken.VALUE_NULL) throw new Invalid("'moderation_level' must be \"high\" or \"low\"", true);
                 }
+                case "modalities" -> audioOut |= UserTurns.strings(p, v).stream().anyMatch(m -> m.equalsIgnoreCase("audio"));
+                case "audio" -> {
+                    audioOut |= v == JsonToken.START_OBJECT; // chat's audio output settings
+                    p.skipChildren();
+                }
                 case "messages" -> userText = UserTurns.newestOf(p, v);
                 case "input" -> userText = UserTurns.newestOf(p, v);
                 case "prompt" -> userText = UserTurns.strings(p, v);
@@ -229,7 +242,8 @@ public final class JsonBody {
         if (t != JsonToken.END_OBJECT) throw new Invalid("the body is not a complete JSON object", false);
         if (p.nextToken() != null) throw new Invalid("the body has content after its JSON object", false);
         if (modelTwin) model = new RequestModel.Unreadable("the body names 'model' twice, in different case");
-        return new JsonBody(bytes, List.copyOf(spans), hadFlags, model, stream, includeUsage, moderation, level, input, userText);
+        return new JsonBody(bytes, List.copyOf(spans), hadFlags, model, stream, includeUsage, moderation, level, input, userText,
+                audioOut);
     }
 
     private static String jsonType(JsonToken v) {

@@ -187,6 +187,25 @@ class RequestPipelineTest {
     }
 
     @Test
+    void spokenOutputIsRefusedUnderModerationAndServedWithout() throws Exception {
+        RequestPipeline moderated = pipeline(new Policy(ModerationLevel.HIGH, ModerationLevel.HIGH), false, FailMode.CLOSED);
+        for (String audio : new String[] {"{\"model\":\"m\",\"modalities\":[\"text\",\"AUDIO\"],\"messages\":[]}",
+                "{\"model\":\"m\",\"audio\":{\"voice\":\"alloy\",\"format\":\"wav\"},\"messages\":[]}"}) {
+            HttpResponse r = run(moderated, post("/relay/v1/chat/completions", "application/json", audio));
+            assertEquals(403, r.status().intValue());
+            assertEquals("moderation_unsupported_output", error(r).get("code").asText());
+            assertNull(sentUpstream.get());
+        }
+        HttpResponse text = run(moderated, post("/relay/v1/chat/completions", "application/json",
+                "{\"model\":\"m\",\"modalities\":[\"text\"],\"messages\":[]}"));
+        assertEquals(200, text.status().intValue());
+        sentUpstream.set(null);
+        HttpResponse unmoderated = run(pipeline(), post("/relay/v1/chat/completions", "application/json",
+                "{\"model\":\"m\",\"modalities\":[\"audio\"],\"messages\":[]}"));
+        assertEquals(200, unmoderated.status().intValue());
+    }
+
+    @Test
     void theBodysFlagsSetTheLevelAndNeverGoUpstream() throws Exception {
         HttpResponse r = run(pipeline(), post("/relay/v1/completions", "application/json",
                 "{\"model\":\"m\",\"moderation_level\":\"low\",\"prompt\":\"p\"}"));
