@@ -250,17 +250,22 @@ class ModerationFlowChatTest {
     @Test
     void maxHoldReleasesARunOnSentence() {
         var options = new ModerationOptions(ModerationLevel.HIGH, FailMode.CLOSED, BLOCKED, UNAVAILABLE, 500,
-                Duration.ofMillis(50), 4, ModerationContext.NONE);
+                Duration.ofMillis(300), 4, ModerationContext.NONE);
+        var moderator = ScriptedModerator.passingAll();
         var mat = TestSource.<ByteString>create(system)
-                .via(flow(ScriptedModerator.passingAll(), options, new RecordingListener()))
+                .via(flow(moderator, options, new RecordingListener()))
                 .toMat(TestSink.create(system), Keep.both()).run(system);
         TestPublisher.Probe<ByteString> upstream = mat.first();
         TestSubscriber.Probe<ByteString> client = mat.second();
         client.request(10);
         ByteString runOn = Sse.data(Sse.chatChunk("and it goes on"), Sse.chatChunk(" and on without an end"));
         upstream.sendNext(runOn);
-        // upstream stays open and sends nothing more: only the hold timer can release this
+        // Held first: a timer never fires early, so nothing can be released within less than the hold.
+        client.expectNoMessage(Duration.ofMillis(200));
+        assertTrue(moderator.calls.isEmpty(), "not judged (nor released) before the hold ran out: " + moderator.calls);
+        // upstream stays open and sends nothing more: only the hold timer can release this, once judged
         assertEquals(runOn, client.expectNext(FiniteDuration.create(5, TimeUnit.SECONDS)));
+        assertEquals(1, moderator.calls.size(), moderator.calls.toString());
         upstream.sendComplete();
         client.expectComplete();
     }
