@@ -44,7 +44,8 @@ public final class RelayPipeline {
             Materializer materializer, Observability observability) {
         HeaderFilter headers = new HeaderFilter(settings.server().hopHeaderPrefix());
         ResponseShaper shaper = new ResponseShaper(settings, headers, moderator, materializer, observability);
-        RequestPipeline.Refusals refusals = RelayPipeline::refused;
+        long maxRequestBytes = settings.server().maxRequestBytes();
+        RequestPipeline.Refusals refusals = (ex, response, outcome) -> refused(ex, response, outcome, maxRequestBytes, materializer);
         FailMode failMode = settings.moderation().failMode().equalsIgnoreCase("open") ? FailMode.OPEN : FailMode.CLOSED;
         List<RequestFilter> filters = List.of(
                 new CanonicalPathFilter(settings.server().routePrefix()),
@@ -64,11 +65,30 @@ public final class RelayPipeline {
         this.pipeline = new RequestPipeline(filters, quotaThenForward, refusals);
     }
 
+    /**
+     * A body the relay refused before reading it is read and dropped (bounded by MAX_REQUEST_BYTES, never held):
+     * a client still uploading then reads the refusal instead of a connection reset. A body declared larger
+     * than the relay takes is not read: that connection closes after the answer.
+     */
+    private static void discardUnreadBody(Exchange ex, long maxRequestBytes, Materializer materializer) {
+        akka.http.javadsl.model.RequestEntity entity = ex.inbound().http().entity();
+        if (entity.isStrict() || ex.inbound().body() instanceof modrelay.relay.exchange.UpstreamBody.Json) return;
+        java.util.OptionalLong declared = entity.getContentLengthOption();
+        if (declared.isPresent() && declared.getAsLong() > maxRequestBytes) return;
+        try {
+            entity.withSizeLimit(maxRequestBytes).getDataBytes().runWith(akka.stream.javadsl.Sink.ignore(), materializer);
+        } catch (RuntimeException alreadyRead) {
+            // the body was read (a form watched as it streamed): nothing to drop
+        }
+    }
+
     public CompletionStage<HttpResponse> run(Exchange arriving) {
         return pipeline.run(arriving);
     }
 
-    private static HttpResponse refused(Exchange ex, HttpResponse response, String outcome) {
+    private static HttpResponse refused(Exchange ex, HttpResponse response, String outcome, long maxRequestBytes,
+            Materializer materializer) {
+        discardUnreadBody(ex, maxRequestBytes, materializer);
         AccessLog.log(ex, response.status().intValue(), 0, outcome, "-");
         return response.addHeader(RawHeader.create("X-Request-Id", ex.requestId()));
     }
