@@ -79,9 +79,11 @@ public final class ResponseShaper {
         ContentType contentType = entity.getContentType();
         Duration remaining = remaining(ex);
         if (isEventStream(contentType)) {
-            Source<ByteString, NotUsed> body = observer.tapStream(bytesOf(entity)
-                    .via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining)));
-            return done(upstream.withHeaders(headers).withEntity(HttpEntities.createChunked(contentType, sseToClient(body, ex, observer))));
+            Source<ByteString, NotUsed> body = bytesOf(entity).via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining));
+            // The chat log reads what the client was sent, after the body's last stage: a client that leaves mid-stream
+            // is logged with what reached its connection, not with what the relay had read ahead from the upstream.
+            Source<ByteString, NotUsed> sent = observer.tapStream(sseToClient(body, ex, observer));
+            return done(upstream.withHeaders(headers).withEntity(HttpEntities.createChunked(contentType, sent)));
         }
         if (entity instanceof akka.http.javadsl.model.HttpEntity.Strict strictEntity) {
             if (isJson(contentType)) observer.strictJson(strictEntity.getData());
