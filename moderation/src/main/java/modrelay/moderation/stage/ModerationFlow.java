@@ -91,7 +91,7 @@ public final class ModerationFlow {
             return CompletableFuture.completedFuture(new Moderated.Judged(frame, verdict));
         }
         ModerationContext context = permit == null ? options.context() : options.context().withPermit(permit);
-        return SafeModeration.moderate(moderator, frame.moderatedText(), context)
+        return SafeModeration.call(moderator, frame.moderatedText(), context)
                 .whenComplete((verdict, error) -> {
                     if (permit != null) permit.release();
                 })

@@ -6,7 +6,6 @@ import modrelay.moderation.ModerationContext;
 import modrelay.moderation.ModerationLevel;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -44,7 +43,7 @@ public record ModerationOptions(ModerationLevel level, FailMode failMode, String
 
     /** Options from the operator's settings, for a request at the given (already floored) level. */
     public static ModerationOptions of(ModerationSettings settings, ModerationLevel level, ModerationContext context) {
-        FailMode failMode = settings.failMode().toLowerCase(Locale.ROOT).equals("open") ? FailMode.OPEN : FailMode.CLOSED;
+        FailMode failMode = FailMode.of(settings.failMode());
         return new ModerationOptions(level, failMode, settings.blockMessage(), settings.unavailableMessage(),
                 settings.maxFrameChars(), settings.maxHold(), settings.parallelism(), context, settings.contextChars());
     }

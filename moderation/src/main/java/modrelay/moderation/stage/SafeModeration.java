@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionStage;
  * all become {@link Verdict.Unavailable}, and the fail mode decides. The whole text goes to the
  * moderator: a moderator with a length limit per call (TMS) splits it itself.
  */
-final class SafeModeration {
+public final class SafeModeration {
 
     /**
      * Whole answers are reported to the listener in parts of at most this size (WholeResponseModeration);
@@ -25,11 +25,8 @@ final class SafeModeration {
 
     private SafeModeration() {}
 
-    static CompletionStage<Verdict> moderate(Moderator moderator, String text, ModerationContext context) {
-        return once(moderator, text, context);
-    }
-
-    static CompletionStage<Verdict> once(Moderator moderator, String text, ModerationContext context) {
+    /** One call of {@code moderator}; whatever goes wrong comes back as {@link Verdict.Unavailable}, never as a failure. */
+    public static CompletionStage<Verdict> call(Moderator moderator, String text, ModerationContext context) {
         CompletionStage<Verdict> call;
         try {
             call = moderator.moderate(text, context);

@@ -92,7 +92,7 @@ public final class WholeResponseModeration {
         List<String> parts = new ArrayList<>();
         for (String text : texts) parts.addAll(SentenceFramer.split(text, SafeModeration.MAX_CALL_CHARS));
         List<CompletableFuture<Verdict>> verdicts = parts.stream()
-                .map(part -> SafeModeration.once(moderator, part, options.context()).toCompletableFuture())
+                .map(part -> SafeModeration.call(moderator, part, options.context()).toCompletableFuture())
                 .toList();
 
         return CompletableFuture.allOf(verdicts.toArray(CompletableFuture[]::new)).thenApply(done -> {

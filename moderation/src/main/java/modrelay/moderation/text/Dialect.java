@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import modrelay.moderation.sse.SseEvent;
 
 import java.util.List;
-import java.util.Optional;
 
 /** An OpenAI API shape: where its text is, what ends it, how to cut it. Stateless; shared by all streams. */
 public sealed interface Dialect permits ChatDialect, CompletionsDialect, ResponsesDialect {
@@ -16,22 +15,6 @@ public sealed interface Dialect permits ChatDialect, CompletionsDialect, Respons
         DATA_ERROR_OBJECT,
         /** {@code event: error} with {@code {"type":"error","code","message","param"}} (Responses API). */
         TYPED_ERROR_EVENT
-    }
-
-    /**
-     * The dialect of an API path ({@code /v1/chat/completions}, {@code /v1/completions}, {@code /v1/responses}).
-     * Matched by the path's ending on purpose: clients speaking Azure paths
-     * ({@code /openai/deployments/<name>/chat/completions}) are moderated too.
-     */
-    static Optional<Dialect> forPath(String path) {
-        if (path == null) return Optional.empty();
-        int query = path.indexOf('?');
-        String p = query >= 0 ? path.substring(0, query) : path;
-        while (p.endsWith("/")) p = p.substring(0, p.length() - 1);
-        if (p.endsWith("/chat/completions")) return Optional.of(ChatDialect.INSTANCE);
-        if (p.endsWith("/completions")) return Optional.of(CompletionsDialect.INSTANCE);
-        if (p.endsWith("/responses")) return Optional.of(ResponsesDialect.INSTANCE);
-        return Optional.empty();
     }
 
     /** "chat", "completions" or "responses": for logs and metrics only; decide by type or by the methods here. */

@@ -1,7 +1,6 @@
 package modrelay.relay.pipeline;
 
 import akka.http.javadsl.model.HttpHeader;
-import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.scaladsl.model.EntityStreamSizeException;

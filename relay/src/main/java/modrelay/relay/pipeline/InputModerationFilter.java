@@ -9,6 +9,7 @@ import modrelay.moderation.ModerationContext;
 import modrelay.moderation.ModerationLevel;
 import modrelay.moderation.Moderator;
 import modrelay.moderation.Verdict;
+import modrelay.moderation.stage.SafeModeration;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.exchange.Exchange;
 import modrelay.relay.request.JsonBody;
@@ -49,7 +50,7 @@ final class InputModerationFilter implements RequestFilter {
         String text = String.join("\n", texts).strip();
         if (text.isEmpty()) return Step.next(ex);
         ModerationLevel level = ex.level() == ModerationLevel.OFF ? ModerationLevel.LOW : ex.level();
-        CompletionStage<Step> judged = call(moderator.get(), text, new ModerationContext(ex.requestId(), ex.client()))
+        CompletionStage<Step> judged = SafeModeration.call(moderator.get(), text, new ModerationContext(ex.requestId(), ex.client()))
                 .thenApply(verdict -> decide(ex, verdict, level));
         return Step.later(judged);
     }
@@ -68,19 +69,5 @@ final class InputModerationFilter implements RequestFilter {
         if (failMode == FailMode.OPEN) return Step.next(ex);
         return Step.refuse(ex, new OpenAiError(StatusCodes.SERVICE_UNAVAILABLE, "Content moderation is unavailable; the request "
                 + "was not sent.", "server_error", "moderation_unavailable").response(1));
-    }
-
-    /** A moderator that throws or fails gives Unavailable, never a failed request path. */
-    private static CompletionStage<Verdict> call(Moderator moderator, String text, ModerationContext context) {
-        CompletionStage<Verdict> call;
-        try {
-            call = moderator.moderate(text, context);
-        } catch (RuntimeException e) {
-            return java.util.concurrent.CompletableFuture.completedFuture(
-                    new Verdict.Unavailable(e.getClass().getSimpleName(), moderator.name()));
-        }
-        return call.handle((v, e) -> e != null || v == null
-                ? new Verdict.Unavailable(e == null ? "no verdict" : e.getClass().getSimpleName(), moderator.name())
-                : v);
     }
 }

@@ -46,7 +46,7 @@ public final class RelayPipeline {
         ResponseShaper shaper = new ResponseShaper(settings, headers, moderator, materializer, observability);
         long maxRequestBytes = settings.server().maxRequestBytes();
         RequestPipeline.Refusals refusals = (ex, response, outcome) -> refused(ex, response, outcome, maxRequestBytes, materializer);
-        FailMode failMode = settings.moderation().failMode().equalsIgnoreCase("open") ? FailMode.OPEN : FailMode.CLOSED;
+        FailMode failMode = FailMode.of(settings.moderation().failMode());
         List<RequestFilter> filters = List.of(
                 new CanonicalPathFilter(settings.server().routePrefix()),
                 new AdmissionFilter(guard, router.hasServerKeys()),

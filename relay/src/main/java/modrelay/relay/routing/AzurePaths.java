@@ -54,22 +54,6 @@ public final class AzurePaths {
         return new Result.Path("/openai" + rest + tail);
     }
 
-    /**
-     * Whether a path is one the relay reads the way Azure would. Paths that merely look like Azure's
-     * ({@code /openai//deployments/x}, {@code /OpenAI/deployments/x}, a name with an encoded slash) are
-     * not: the relay would see no deployment in them, yet Azure (or a gateway in front of it) might
-     * normalise them to one, so a key with model rules could pass its check. Other paths are canonical.
-     */
-    public static boolean canonical(String path) {
-        String lower = path.toLowerCase(java.util.Locale.ROOT);
-        if (!lower.startsWith("/openai")) return true;
-        if (!path.startsWith("/openai/") || path.contains("//")) return false;
-        if (!lower.startsWith("/openai/deployments")) return true;
-        if (!path.startsWith("/openai/deployments/")) return false;
-        Optional<String> name = deploymentOf(path);
-        return name.isPresent() && name.get().indexOf('/') < 0 && name.get().indexOf('\\') < 0;
-    }
-
     /** The deployment named by an Azure path ({@code /openai/deployments/<name>/...}), if it is one. */
     public static Optional<String> deploymentOf(String pathAndQuery) {
         String prefix = "/openai/deployments/";
