@@ -63,7 +63,7 @@ cleanup() {
     sleep 0.2
   done
   for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  if [[ $status != 0 ]]; then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
+  if [[ $status != 0 || -n ${KEEP_LOGS:-} ]]; then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
   exit "$status"
 }
 trap cleanup EXIT
@@ -105,7 +105,7 @@ tool() { java $TOOL_JAVA_OPTS -cp "$DEMO_JAR" "$@"; }
 start_bg fake java $FAKE_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.fakes.FakeUpstream "$P_FAKE" 0; PID_FAKE=$BG_PID
 start_bg tms java $FAKE_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.fakes.FakeTms "$P_TMS" "$TMS_LATENCY_MS" "$TMS_QPS"; PID_TMS=$BG_PID
 start_bg relay env HOST=127.0.0.1 PORT="$P_RELAY" UPSTREAM_URL="http://127.0.0.1:$P_FAKE" ACCESS_LOG_LEVEL=OFF \
-  UPSTREAM_MAX_CONNECTIONS=10000 TENCENT_CLOUD_ENDPOINT="http://127.0.0.1:$P_TMS" \
+  UPSTREAM_MAX_CONNECTIONS=10000 MAX_CONNECTIONS_PER_IP=100000 TENCENT_CLOUD_ENDPOINT="http://127.0.0.1:$P_TMS" \
   TENCENT_CLOUD_SID="$(tool modrelay.loadtests.bench.FakeTmsCredentials id)" \
   TENCENT_CLOUD_SKEY="$(tool modrelay.loadtests.bench.FakeTmsCredentials key)" "${EXTRA_ENV[@]}" \
   java $RELAY_JAVA_OPTS -jar "$RELAY_JAR"; PID_RELAY=$BG_PID
