@@ -1,6 +1,6 @@
 package modrelay.loadtests.routing;
 
-import static modrelay.loadtests.routing.RoutedRelay.chat;
+import static modrelay.loadtests.fixture.TestHttp.chat;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.net.http.HttpResponse;
@@ -8,8 +8,12 @@ import java.util.List;
 import java.util.Map;
 import modrelay.loadtests.fakes.FakeKeyErrors;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.RunningRelay;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import java.time.Duration;
 
 /**
  * Server keys change state only on evidence about the key: answers a client can provoke with its own request
@@ -18,17 +22,13 @@ import org.junit.jupiter.api.Test;
  */
 class KeyEvidenceRoutingTest {
     private FakeUpstream upstream;
-    private RoutedRelay relay;
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (upstream != null) upstream.close();
-    }
+    @RegisterExtension
+    final RelayFixture relays = RelayFixture.scope();
+    private RunningRelay relay;
 
     private void start(FakeUpstream.Options options, String keys) {
-        upstream = FakeUpstream.start(options.withTokenInterval(java.time.Duration.ZERO));
-        relay = RoutedRelay.start(Map.of("UPSTREAM_URL", upstream.baseUrl(), "OPENAI_KEY", keys));
+        upstream = relays.own(FakeUpstream.start(options.withTokenInterval(java.time.Duration.ZERO)));
+        relay = relays.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", upstream.baseUrl(), "OPENAI_KEY", keys));
     }
 
     private List<String> keysSeen() {

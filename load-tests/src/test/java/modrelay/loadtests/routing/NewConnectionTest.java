@@ -20,6 +20,7 @@ import modrelay.loadtests.fakes.FakeUpstream;
 import modrelay.relay.upstream.UpstreamClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import modrelay.loadtests.fixture.TestHttp;
 
 /** The one-off connection of a retry: a whole stream arrives over it, and it closes once the body has ended. */
 class NewConnectionTest {
@@ -39,7 +40,7 @@ class NewConnectionTest {
     }
 
     private HttpRequest streamingChat() {
-        String body = RoutedRelay.chat("gpt-4o", "One stream. Over its own connection.", true);
+        String body = TestHttp.chat("gpt-4o", "One stream. Over its own connection.", true);
         return HttpRequest.create(upstream.baseUrl() + "/v1/chat/completions").withMethod(HttpMethods.POST)
                 .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
     }
@@ -56,7 +57,7 @@ class NewConnectionTest {
         StringBuilder text = new StringBuilder();
         for (String line : sse.split("\n")) {
             if (!line.startsWith("data: {")) continue;
-            RoutedRelay.json(line.substring(6)).at("/choices/0/delta/content").asText("").chars().forEach(c -> text.append((char) c));
+            TestHttp.json(line.substring(6)).at("/choices/0/delta/content").asText("").chars().forEach(c -> text.append((char) c));
         }
         assertEquals("One stream. Over its own connection.", text.toString());
         assertTrue(sse.trim().endsWith("data: [DONE]"), sse);
