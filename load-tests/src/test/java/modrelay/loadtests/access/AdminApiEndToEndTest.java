@@ -12,12 +12,12 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.Test;
-import modrelay.relay.testing.MutableClock;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RelaySpec;
 import modrelay.loadtests.fixture.RunningRelay;
 import modrelay.loadtests.fixture.TestHttp;
+import modrelay.relay.testing.MutableClock;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**

@@ -4,30 +4,25 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RelaySpec;
 import modrelay.loadtests.fixture.RunningRelay;
 import modrelay.loadtests.fixture.TestHttp;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import java.time.Duration;
 
 /** IP rules through real sockets: blacklist, whitelist behind trusted proxies, IPv6, no spoofing, reload. */
 class IpRulesEndToEndTest {
     @RegisterExtension
-    static final RelayFixture relays = RelayFixture.scope();
-    private static FakeUpstream upstream;
+    static final RelayFixture relays = RelayFixture.lazy(RelaySpec.withFakeUpstream(
+            FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO)));
 
-    @BeforeAll
-    static void upstream() {
-        upstream = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(java.time.Duration.ZERO)));
-    }
-
+    /** A relay (in front of a fake of its own) that the test closes itself. */
     private static RunningRelay relay(Map<String, String> env) {
-        return relays.start(RelaySpec.inFrontOf(upstream).env(env));
+        return relays.start(s -> s.env(env));
     }
 
     private static HttpResponse<String> chat(RunningRelay r, String... headers) throws Exception {
@@ -37,12 +32,12 @@ class IpRulesEndToEndTest {
     @Test
     void aBlacklistedClientGets403InOpenAiShapeWhileHealthStaysOpen() throws Exception {
         try (RunningRelay r = relay(Map.of("IP_BLACKLIST", "127.0.0.0/8"))) {
-            int before = upstream.requests().size();
+            int before = r.upstream().requests().size();
             JsonNode e = TestHttp.error(chat(r), 403);
             assertEquals("ip_not_allowed", e.get("code").asText());
             assertTrue(e.get("message").asText().contains("IP_BLACKLIST"), e.toString());
             assertTrue(e.get("message").asText().contains("127.0.0.1"), e.toString());
-            assertEquals(before, upstream.requests().size(), "nothing reached the upstream");
+            assertEquals(before, r.upstream().requests().size(), "nothing reached the upstream");
             assertEquals(200, TestHttp.get(r.baseUrl() + "/healthz", null).statusCode());
             assertEquals(200, TestHttp.get(r.baseUrl() + "/readyz", null).statusCode());
             TestHttp.error(TestHttp.get(r.baseUrl() + "/admin/keys", null), 403);

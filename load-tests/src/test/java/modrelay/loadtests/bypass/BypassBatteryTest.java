@@ -1,8 +1,5 @@
 package modrelay.loadtests.bypass;
 
-import modrelay.relay.response.ResponseShaper;
-import static org.junit.jupiter.api.Assertions.*;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -11,12 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import modrelay.loadtests.fakes.LenientUpstream;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RunningRelay;
+import modrelay.relay.response.ResponseShaper;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The bypass battery (issue 11): a relay with {@code MODERATION_MIN=high} and the keyword moderator blocking a

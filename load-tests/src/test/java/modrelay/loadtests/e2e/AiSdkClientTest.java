@@ -12,14 +12,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeUpstream;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import modrelay.loadtests.fixture.RelayFixture;
-import modrelay.loadtests.fixture.RelaySpec;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Vercel AI SDK ({@code ai} + {@code @ai-sdk/openai}, pinned in load-tests/src/test/node: 6.x and 5.x) as a second client

@@ -7,11 +7,11 @@ import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RelaySpec;
 import modrelay.loadtests.fixture.RunningRelay;
 import modrelay.loadtests.fixture.TestHttp;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SIGTERM (coordinated shutdown): stop accepting, let running streams finish up to the deadline, then end them. */

@@ -17,15 +17,15 @@ import com.openai.models.files.FileObject;
 import com.openai.models.files.FilePurpose;
 import com.openai.models.models.Model;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.Test;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RelaySpec;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import java.time.Duration;
 
 /** The official openai-java client, pointed at the relay, against the fake upstream. */
 class OpenAiClientThroughRelayTest {

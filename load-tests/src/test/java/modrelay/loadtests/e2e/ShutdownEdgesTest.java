@@ -3,46 +3,24 @@ package modrelay.loadtests.e2e;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import modrelay.loadtests.fixture.ChatLog;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RelaySpec;
 import modrelay.loadtests.fixture.RunningRelay;
 import modrelay.loadtests.fixture.TestHttp;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** SIGTERM at the edges: streams left at the deadline, kept-alive connections, the chat log's last lines. */
 class ShutdownEdgesTest {
     @RegisterExtension
     final RelayFixture relays = RelayFixture.lazy(RelaySpec.withFakeUpstream());
-
-    private static List<JsonNode> chatLog(Path dir) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("chat-")).flatMap(f -> {
-                try {
-                    return Files.readAllLines(f).stream();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).map(l -> {
-                try {
-                    return json.readTree(l);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList();
-        }
-    }
 
     @Test
     void aStreamStillRunningAtTheDeadlineEndsWithAnErrorEventAndItsChatLogLine(@TempDir Path logs) throws Exception {
@@ -62,8 +40,7 @@ class ShutdownEdgesTest {
         assertFalse(all.substring(error).contains("\"content\":"), "nothing after the error event");
         assertEquals(0, relay.upstream().streamsCompleted(), "the upstream stream was cancelled, not run to its end");
 
-        JsonNode entry = chatLog(logs).stream().filter(e -> e.get("request_id").asText().equals("cut-at-deadline")).findFirst()
-                .orElseThrow(() -> new AssertionError("no chat log line for the stream ended at the deadline"));
+        JsonNode entry = ChatLog.entry(ChatLog.chatEntries(logs), "cut-at-deadline");
         assertEquals("shutdown", entry.get("outcome").asText());
         assertTrue(entry.get("reply").asText().startsWith("word "), entry.toString());
     }

@@ -19,11 +19,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeTms;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RelaySpec;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * LOG_CHAT=true end to end: one JSON line per exchange with the request, the reply the client

@@ -5,31 +5,26 @@ import static modrelay.loadtests.fixture.TestHttp.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RelaySpec;
 import modrelay.loadtests.fixture.RunningRelay;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import java.time.Duration;
 
 /** /metrics is behind the IP rules and its token; what the IP rules refuse is in the access log. */
 class EdgesBehindIpRulesTest {
     private static final String TOKEN = "metrics-token-0123456789";
     @RegisterExtension
-    static final RelayFixture relays = RelayFixture.scope();
-    private static FakeUpstream upstream;
+    static final RelayFixture relays = RelayFixture.lazy(RelaySpec.withFakeUpstream(
+            FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO)));
 
-    @BeforeAll
-    static void start() {
-        upstream = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(java.time.Duration.ZERO)));
-    }
-
+    /** A relay (in front of a fake of its own) that the test closes itself. */
     private static RunningRelay relay(Map<String, String> env) {
-        return relays.start(RelaySpec.inFrontOf(upstream).env(env));
+        return relays.start(s -> s.env(env));
     }
 
     @Test

@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.Map;
 import modrelay.loadtests.fakes.FakeTms;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.Test;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RelaySpec;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /metrics: Prometheus text from Micrometer, bounded labels, optional bearer token. */

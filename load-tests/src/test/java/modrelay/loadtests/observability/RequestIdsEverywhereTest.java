@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RelaySpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every response carries X-Request-Id, and the same id is in the access line and the chat log entry. */
 class RequestIdsEverywhereTest {

@@ -17,12 +17,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import modrelay.loadtests.fakes.FakeTms;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RelaySpec;
 import modrelay.loadtests.fixture.RunningRelay;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs successes, 401s, a 429 rotation, a moderated cut and a Tencent auth failure through relays

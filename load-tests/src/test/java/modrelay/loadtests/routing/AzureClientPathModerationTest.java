@@ -9,12 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import modrelay.loadtests.fakes.FakeAzure;
-import modrelay.loadtests.fakes.FakeUpstream;
 import modrelay.loadtests.fakes.FakeUpstream.RecordedRequest;
-import org.junit.jupiter.api.Test;
+import modrelay.loadtests.fakes.FakeUpstream;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RelaySpec;
 import modrelay.loadtests.fixture.TestHttp;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**

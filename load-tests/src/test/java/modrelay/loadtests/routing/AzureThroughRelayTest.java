@@ -23,11 +23,11 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import modrelay.loadtests.fakes.FakeAzure;
 import modrelay.loadtests.fakes.FakeTms;
-import modrelay.loadtests.fakes.FakeUpstream;
 import modrelay.loadtests.fakes.FakeUpstream.RecordedRequest;
-import org.junit.jupiter.api.Test;
+import modrelay.loadtests.fakes.FakeUpstream;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RelaySpec;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**

@@ -4,16 +4,16 @@ import static modrelay.loadtests.fixture.TestHttp.chat;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import modrelay.loadtests.fakes.FakeKeyErrors;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.Test;
 import modrelay.loadtests.fixture.RelayFixture;
 import modrelay.loadtests.fixture.RelaySpec;
 import modrelay.loadtests.fixture.RunningRelay;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import java.time.Duration;
 
 /**
  * Server keys change state only on evidence about the key: answers a client can provoke with its own request
@@ -21,18 +21,16 @@ import java.time.Duration;
  * key in use; the upstream's own invalid-key 401 takes out that key and no other.
  */
 class KeyEvidenceRoutingTest {
-    private FakeUpstream upstream;
     @RegisterExtension
     final RelayFixture relays = RelayFixture.scope();
     private RunningRelay relay;
 
     private void start(FakeUpstream.Options options, String keys) {
-        upstream = relays.own(FakeUpstream.start(options.withTokenInterval(java.time.Duration.ZERO)));
-        relay = relays.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", upstream.baseUrl(), "OPENAI_KEY", keys));
+        relay = relays.start(RelaySpec.withFakeUpstream(options.withTokenInterval(java.time.Duration.ZERO)).env("OPENAI_KEY", keys));
     }
 
     private List<String> keysSeen() {
-        return upstream.requests().stream().filter(r -> r.method().equals("POST")).map(r -> r.header("authorization")).toList();
+        return relay.upstream().requests().stream().filter(r -> r.method().equals("POST")).map(r -> r.header("authorization")).toList();
     }
 
     private static long count(List<String> keys, String key) {

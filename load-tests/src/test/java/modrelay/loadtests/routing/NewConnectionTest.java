@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import modrelay.config.SettingsLoader;
 import modrelay.loadtests.fakes.FakeUpstream;
+import modrelay.loadtests.fixture.TestHttp;
 import modrelay.relay.upstream.UpstreamClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import modrelay.loadtests.fixture.TestHttp;
 
 /** The one-off connection of a retry: a whole stream arrives over it, and it closes once the body has ended. */
 class NewConnectionTest {
@@ -54,12 +54,7 @@ class NewConnectionTest {
         assertEquals(1, upstream.openConnections(), "the connection stays open while the body streams");
         String sse = response.entity().getDataBytes().runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat),
                 Materializer.matFromSystem(system)).toCompletableFuture().get(10, TimeUnit.SECONDS).utf8String();
-        StringBuilder text = new StringBuilder();
-        for (String line : sse.split("\n")) {
-            if (!line.startsWith("data: {")) continue;
-            TestHttp.json(line.substring(6)).at("/choices/0/delta/content").asText("").chars().forEach(c -> text.append((char) c));
-        }
-        assertEquals("One stream. Over its own connection.", text.toString());
+        assertEquals("One stream. Over its own connection.", TestHttp.sseText(sse));
         assertTrue(sse.trim().endsWith("data: [DONE]"), sse);
         assertEquals(1, upstream.streamsCompleted(), "the upstream finished its stream: it was not cut by a half-close");
         upstream.whenOpenConnectionsAtMost(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
