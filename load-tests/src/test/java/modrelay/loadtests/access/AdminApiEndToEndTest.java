@@ -7,19 +7,18 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.RunningRelay;
+import modrelay.loadtests.fixture.TestHttp;
 import modrelay.relay.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admin API and sub-keys end to end, on the embedded SQLite store: create → use → usage →
@@ -29,56 +28,39 @@ class AdminApiEndToEndTest {
     static final String TOKEN = "admin-token-0123456789abcdef";
     static final String ADMIN = "Bearer " + TOKEN;
 
-    @TempDir
-    static Path data;
-    private static FakeUpstream upstream;
-    private static MutableClock clock;
-    private static AccessRelay relay;
-    private static Path keywords;
-
-    @BeforeAll
-    static void start() throws Exception {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO));
-        clock = new MutableClock(Instant.parse("2030-06-01T12:00:00Z"));
-        keywords = data.resolve("keywords.txt");
-        Files.writeString(keywords, "forbiddenword\n");
-        relay = AccessRelay.start(upstream.baseUrl(), Map.of("ADMIN_TOKEN", TOKEN, "DATA_DIR", data.resolve("db").toString(),
-                "OPENAI_KEY", "sk-server-side", "PROXY_KEY", "pk-operator", "MODERATION_KEYWORDS_FILE", keywords.toString(),
-                "SUBKEY_REFRESH", "0"), clock);
-    }
-
-    @AfterAll
-    static void stop() {
-        relay.close();
-        upstream.close();
-    }
+    private static final MutableClock clock = new MutableClock(Instant.parse("2030-06-01T12:00:00Z"));
+    @RegisterExtension
+    static final RelayFixture relay = RelayFixture.of(RelaySpec.withFakeUpstream(
+                    FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO))
+            .withKeywords("forbiddenword").clock(clock)
+            .env("ADMIN_TOKEN", TOKEN, "OPENAI_KEY", "sk-server-side", "PROXY_KEY", "pk-operator", "SUBKEY_REFRESH", "0"));
 
     static JsonNode create(String json) throws Exception {
-        HttpResponse<String> r = Web.json("POST", relay.baseUrl + "/admin/keys", ADMIN, json);
+        HttpResponse<String> r = TestHttp.call("POST", relay.baseUrl() + "/admin/keys", ADMIN, json);
         assertEquals(201, r.statusCode(), r.body());
-        return Web.body(r);
+        return TestHttp.body(r);
     }
 
     static HttpResponse<String> chat(String key, String model) throws Exception {
-        return Web.json("POST", relay.v1() + "/chat/completions", "Bearer " + key, Web.chat(model, "all good."));
+        return TestHttp.call("POST", relay.v1() + "/chat/completions", "Bearer " + key, TestHttp.chat(model, "all good."));
     }
 
     static JsonNode show(String id) throws Exception {
-        HttpResponse<String> r = Web.get(relay.baseUrl + "/admin/keys/" + id, ADMIN);
+        HttpResponse<String> r = TestHttp.get(relay.baseUrl() + "/admin/keys/" + id, ADMIN);
         assertEquals(200, r.statusCode(), r.body());
-        return Web.body(r);
+        return TestHttp.body(r);
     }
 
     @Test
     void withoutTheAdminTokenTheAdminTreeIsNotThere() throws Exception {
-        Web.error(Web.get(relay.baseUrl + "/admin/keys", null), 401);
-        assertEquals("invalid_admin_token", Web.error(Web.get(relay.baseUrl + "/admin/keys", "Bearer wrong-token-0123456789"),
+        TestHttp.error(TestHttp.get(relay.baseUrl() + "/admin/keys", null), 401);
+        assertEquals("invalid_admin_token", TestHttp.error(TestHttp.get(relay.baseUrl() + "/admin/keys", "Bearer wrong-token-0123456789"),
                 401).get("code").asText());
-        try (AccessRelay noAdmin = AccessRelay.start(upstream.baseUrl(), Map.of("PROXY_KEY", "pk"), clock)) {
-            int before = upstream.requests().size();
-            Web.error(Web.get(noAdmin.baseUrl + "/admin/keys", ADMIN), 404);
-            Web.error(Web.json("POST", noAdmin.baseUrl + "/admin/reload", ADMIN, "{}"), 404);
-            assertEquals(before, upstream.requests().size(), "/admin is never relayed upstream");
+        try (RunningRelay noAdmin = relay.start(RelaySpec.inFrontOf(relay.upstream()).env("PROXY_KEY", "pk").clock(clock))) {
+            int before = relay.upstream().requests().size();
+            TestHttp.error(TestHttp.get(noAdmin.baseUrl() + "/admin/keys", ADMIN), 404);
+            TestHttp.error(TestHttp.call("POST", noAdmin.baseUrl() + "/admin/reload", ADMIN, "{}"), 404);
+            assertEquals(before, relay.upstream().requests().size(), "/admin is never relayed upstream");
         }
     }
 
@@ -95,7 +77,7 @@ class AdminApiEndToEndTest {
         // The sub-key alone (the relay holds the upstream key), and in the sk-…:<key> form.
         HttpResponse<String> first = chat(secret, "gpt-4o-mini");
         assertEquals(200, first.statusCode(), first.body());
-        FakeUpstream.RecordedRequest seen = upstream.requests().get(upstream.requests().size() - 1);
+        FakeUpstream.RecordedRequest seen = relay.upstream().requests().get(relay.upstream().requests().size() - 1);
         assertEquals("Bearer sk-server-side", seen.header("authorization"), "the upstream sees the server's key only");
         clock.advance(Duration.ofSeconds(7));
         assertEquals(200, chat("sk-anything:" + secret, "gpt-4o").statusCode());
@@ -106,23 +88,23 @@ class AdminApiEndToEndTest {
         assertEquals(clock.instant().toString(), usage.get("last_used_at").asText());
         assertFalse(usage.has("key"));
 
-        HttpResponse<String> list = Web.get(relay.baseUrl + "/admin/keys", ADMIN);
+        HttpResponse<String> list = TestHttp.get(relay.baseUrl() + "/admin/keys", ADMIN);
         assertEquals(200, list.statusCode());
         assertFalse(list.body().contains(secret), "the secret is shown once, at creation");
         assertFalse(list.body().contains(secret.substring(3, 30)));
         assertTrue(list.body().contains(id));
 
         // The proxy key keeps working next to sub-keys.
-        assertEquals(200, Web.json("POST", relay.v1() + "/chat/completions", "Bearer pk-operator",
-                Web.chat("o1", "hi.")).statusCode());
+        assertEquals(200, TestHttp.call("POST", relay.v1() + "/chat/completions", "Bearer pk-operator",
+                TestHttp.chat("o1", "hi.")).statusCode());
 
-        HttpResponse<String> revoked = Web.json("DELETE", relay.baseUrl + "/admin/keys/" + id, ADMIN, null);
+        HttpResponse<String> revoked = TestHttp.call("DELETE", relay.baseUrl() + "/admin/keys/" + id, ADMIN, null);
         assertEquals(200, revoked.statusCode(), revoked.body());
-        assertEquals("revoked", Web.body(revoked).get("status").asText());
-        JsonNode e = Web.error(chat(secret, "gpt-4o"), 401);
+        assertEquals("revoked", TestHttp.body(revoked).get("status").asText());
+        JsonNode e = TestHttp.error(chat(secret, "gpt-4o"), 401);
         assertEquals("subkey_revoked", e.get("code").asText());
         assertEquals(2, show(id).get("requests_used").asInt());
-        Web.error(chat("mr-" + "x".repeat(40), "gpt-4o"), 401);
+        TestHttp.error(chat("mr-" + "x".repeat(40), "gpt-4o"), 401);
     }
 
     @Test
@@ -132,11 +114,11 @@ class AdminApiEndToEndTest {
                 + "\"allowed_endpoints\":[\"chat\",\"embeddings\",\"files\",\"audio\"]}");
         assertEquals("[\"chat\",\"embeddings\",\"files\",\"audio\"]", k.get("allowed_endpoints").toString());
         String secret = k.get("key").asText();
-        JsonNode denied = Web.error(chat(secret, "gpt-4o-audio-preview"), 403);
+        JsonNode denied = TestHttp.error(chat(secret, "gpt-4o-audio-preview"), 403);
         assertEquals("model_not_allowed", denied.get("code").asText());
         assertTrue(denied.get("message").asText().contains("denied_models: gpt-4o-audio*"), denied.toString());
-        assertTrue(Web.error(chat(secret, "o1"), 403).get("message").asText().contains("allowed_models"));
-        Web.error(Web.json("POST", relay.v1() + "/embeddings", "Bearer " + secret,
+        assertTrue(TestHttp.error(chat(secret, "o1"), 403).get("message").asText().contains("allowed_models"));
+        TestHttp.error(TestHttp.call("POST", relay.v1() + "/embeddings", "Bearer " + secret,
                 "{\"model\":\"text-embedding-3-small\",\"input\":\"hi\"}"), 403);
         assertEquals(0, show(k.get("id").asText()).get("requests_used").asInt(), "refused requests use nothing");
 
@@ -145,17 +127,17 @@ class AdminApiEndToEndTest {
         int filesBefore = filesUploaded();
         HttpResponse<String> late = upload(secret, file, "gpt-4o-audio-preview", false);
         assertEquals(403, late.statusCode(), late.body());
-        assertEquals("model_not_allowed", Web.error(late, 403).get("code").asText());
-        Web.error(upload(secret, file, "o1", true), 403);
+        assertEquals("model_not_allowed", TestHttp.error(late, 403).get("code").asText());
+        TestHttp.error(upload(secret, file, "o1", true), 403);
         // A form that names no model at all, where the endpoint runs one: the key cannot check it, so it is refused.
         HttpResponse<String> unnamed = uploadTo("/audio/transcriptions", secret, file);
         assertEquals(403, unnamed.statusCode(), unnamed.body());
-        assertEquals("model_required", Web.error(unnamed, 403).get("code").asText());
+        assertEquals("model_required", TestHttp.error(unnamed, 403).get("code").asText());
         assertEquals(filesBefore, filesUploaded(), "a refused form never reaches the upstream whole");
 
         HttpResponse<String> allowed = upload(secret, file, "whisper-1", false);
         assertEquals(200, allowed.statusCode(), allowed.body());
-        assertEquals(file.length, Web.body(allowed).get("bytes").asInt());
+        assertEquals(file.length, TestHttp.body(allowed).get("bytes").asInt());
         assertEquals(1, show(k.get("id").asText()).get("requests_used").asInt());
     }
 
@@ -163,21 +145,21 @@ class AdminApiEndToEndTest {
     void quotaRunsOutWith429AndFailedUpstreamRequestsAreGivenBack() throws Exception {
         JsonNode k = create("{\"name\":\"quota\",\"remaining_requests\":2}");
         String secret = k.get("key").asText();
-        HttpResponse<String> failed = Web.json("POST", relay.v1() + "/chat/completions", "Bearer " + secret,
-                Web.chat("gpt-4o", "x."), "x-fake-status", "500");
+        HttpResponse<String> failed = TestHttp.call("POST", relay.v1() + "/chat/completions", "Bearer " + secret,
+                TestHttp.chat("gpt-4o", "x."), "x-fake-status", "500");
         assertTrue(failed.statusCode() >= 500, failed.body());
         assertEquals(2, show(k.get("id").asText()).get("remaining_requests").asInt(), "an upstream 5xx uses nothing");
         assertEquals(200, chat(secret, "gpt-4o").statusCode());
         assertEquals(200, chat(secret, "gpt-4o").statusCode());
-        JsonNode e = Web.error(chat(secret, "gpt-4o"), 429);
+        JsonNode e = TestHttp.error(chat(secret, "gpt-4o"), 429);
         assertEquals("insufficient_quota", e.get("code").asText());
         assertTrue(e.get("message").asText().contains("remaining_requests"));
 
-        HttpResponse<String> more = Web.json("PATCH", relay.baseUrl + "/admin/keys/" + k.get("id").asText(), ADMIN,
+        HttpResponse<String> more = TestHttp.call("PATCH", relay.baseUrl() + "/admin/keys/" + k.get("id").asText(), ADMIN,
                 "{\"remaining_requests\":1}");
         assertEquals(200, more.statusCode(), more.body());
         assertEquals(200, chat(secret, "gpt-4o").statusCode());
-        Web.error(chat(secret, "gpt-4o"), 429);
+        TestHttp.error(chat(secret, "gpt-4o"), 429);
         assertEquals(3, show(k.get("id").asText()).get("requests_used").asInt());
     }
 
@@ -188,11 +170,11 @@ class AdminApiEndToEndTest {
         String secret = k.get("key").asText();
         assertEquals(200, chat(secret, "gpt-4o").statusCode());
         clock.advance(Duration.ofHours(2));
-        JsonNode e = Web.error(chat(secret, "gpt-4o"), 401);
+        JsonNode e = TestHttp.error(chat(secret, "gpt-4o"), 401);
         assertEquals("subkey_expired", e.get("code").asText());
         assertEquals("expired", show(k.get("id").asText()).get("status").asText());
         // Moving the expiry out brings the key back.
-        HttpResponse<String> patched = Web.json("PATCH", relay.baseUrl + "/admin/keys/" + k.get("id").asText(), ADMIN,
+        HttpResponse<String> patched = TestHttp.call("PATCH", relay.baseUrl() + "/admin/keys/" + k.get("id").asText(), ADMIN,
                 "{\"expires_at\":null}");
         assertEquals(200, patched.statusCode(), patched.body());
         assertEquals(200, chat(secret, "gpt-4o").statusCode());
@@ -204,12 +186,12 @@ class AdminApiEndToEndTest {
         assertEquals(200, chat(secret, "gpt-4o").statusCode());
         assertEquals(200, chat(secret, "gpt-4o").statusCode());
         HttpResponse<String> limited = chat(secret, "gpt-4o");
-        JsonNode e = Web.error(limited, 429);
+        JsonNode e = TestHttp.error(limited, 429);
         assertEquals("rate_limit_exceeded", e.get("code").asText());
         assertEquals("30", limited.headers().firstValue("retry-after").orElse(""));
         clock.advance(Duration.ofSeconds(30));
         assertEquals(200, chat(secret, "gpt-4o").statusCode());
-        Web.error(chat(secret, "gpt-4o"), 429);
+        TestHttp.error(chat(secret, "gpt-4o"), 429);
     }
 
     @Test
@@ -217,10 +199,10 @@ class AdminApiEndToEndTest {
         String secret = create("{\"name\":\"kids\",\"moderation_floor\":\"high\"}").get("key").asText();
         String body = "{\"model\":\"gpt-4o\",\"moderation\":false,\"messages\":[{\"role\":\"user\",\"content\":"
                 + "\"say:the forbiddenword is here.\"}]}";
-        HttpResponse<String> floored = Web.json("POST", relay.v1() + "/chat/completions", "Bearer " + secret, body);
+        HttpResponse<String> floored = TestHttp.call("POST", relay.v1() + "/chat/completions", "Bearer " + secret, body);
         assertEquals(200, floored.statusCode(), floored.body());
         assertFalse(floored.body().contains("forbiddenword"), floored.body());
-        HttpResponse<String> operator = Web.json("POST", relay.v1() + "/chat/completions", "Bearer pk-operator", body);
+        HttpResponse<String> operator = TestHttp.call("POST", relay.v1() + "/chat/completions", "Bearer pk-operator", body);
         assertTrue(operator.body().contains("forbiddenword"), operator.body());
     }
 
@@ -235,18 +217,18 @@ class AdminApiEndToEndTest {
                 new String[] {"{\"name\":\"x\",\"allowed_models\":\"gpt-4o\"}", "allowed_models"},
                 new String[] {"{\"name\":\"x\",\"moderation_floor\":\"max\"}", "moderation_floor"},
                 new String[] {"{\"name\":\"x\",\"colour\":\"red\"}", "colour"})) {
-            JsonNode e = Web.error(Web.json("POST", relay.baseUrl + "/admin/keys", ADMIN, c[0]), 400);
+            JsonNode e = TestHttp.error(TestHttp.call("POST", relay.baseUrl() + "/admin/keys", ADMIN, c[0]), 400);
             assertEquals(c[1], e.get("param").asText(), c[0]);
             assertTrue(e.get("message").asText().contains(c[1]), e.toString());
         }
-        Web.error(Web.json("POST", relay.baseUrl + "/admin/keys", ADMIN, "not json"), 400);
-        Web.error(Web.json("PATCH", relay.baseUrl + "/admin/keys/key_nope", ADMIN, "{\"name\":\"y\"}"), 404);
-        Web.error(Web.get(relay.baseUrl + "/admin/keys/key_nope", ADMIN), 404);
-        Web.error(Web.json("DELETE", relay.baseUrl + "/admin/keys/key_nope", ADMIN, null), 404);
+        TestHttp.error(TestHttp.call("POST", relay.baseUrl() + "/admin/keys", ADMIN, "not json"), 400);
+        TestHttp.error(TestHttp.call("PATCH", relay.baseUrl() + "/admin/keys/key_nope", ADMIN, "{\"name\":\"y\"}"), 404);
+        TestHttp.error(TestHttp.get(relay.baseUrl() + "/admin/keys/key_nope", ADMIN), 404);
+        TestHttp.error(TestHttp.call("DELETE", relay.baseUrl() + "/admin/keys/key_nope", ADMIN, null), 404);
     }
 
     private static int filesUploaded() {
-        return (int) upstream.requests().stream().filter(r -> r.path().startsWith("/v1/files")).count();
+        return (int) relay.upstream().requests().stream().filter(r -> r.path().startsWith("/v1/files")).count();
     }
 
     /** A form with a file and no model field, streamed (not held whole by the relay). */
@@ -257,7 +239,7 @@ class AdminApiEndToEndTest {
                 + "Content-Type: audio/wav\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         out.writeBytes(file);
         out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return Web.send(Web.request(relay.v1() + path, "Bearer " + key)
+        return TestHttp.send(TestHttp.request(relay.v1() + path, "Bearer " + key)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())));
     }
@@ -276,7 +258,7 @@ class AdminApiEndToEndTest {
         out.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         if (!modelFirst) out.writeBytes(modelPart.getBytes(StandardCharsets.UTF_8));
         out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return Web.send(Web.request(relay.v1() + "/files", "Bearer " + key)
+        return TestHttp.send(TestHttp.request(relay.v1() + "/files", "Bearer " + key)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())));
     }

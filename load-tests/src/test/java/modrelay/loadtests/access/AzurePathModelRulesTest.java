@@ -11,8 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeAzure;
 import modrelay.loadtests.fakes.FakeUpstream;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.TestHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -36,50 +37,45 @@ class AzurePathModelRulesTest {
     private static final String TOKEN = "admin-token-0123456789abcdef";
     private static final String VERSION = "?api-version=2024-10-21";
 
-    @TempDir
-    static Path data;
-    private static FakeUpstream azure;
-    private static AccessRelay relay;
+    // The fake serves every deployment asked for below: a request the relay let through would succeed there.
+    @RegisterExtension
+    static final RelayFixture relay = RelayFixture.of(RelaySpec.withFakeUpstream(FakeUpstream.Options.defaults()
+                    .withTokenInterval(Duration.ZERO)
+                    .withAzure(FakeAzure.of("az-key", Map.of("prod-gpt4o", "gpt-4o-2024-08-06", "legacy-35", "gpt-35-turbo",
+                            "other", "gpt-35-turbo"))))
+            .envWithUpstreamUrl("UPSTREAMS", url -> """
+                    [{"name":"azure","kind":"azure","url":"%s","keys":["az-key"],"api-version":"2024-10-21",
+                      "models":{"gpt-4o":"prod-gpt4o","gpt-35":"legacy-35"}}]""".formatted(url))
+            .env("ADMIN_TOKEN", TOKEN, "SUBKEY_REFRESH", "0"));
     private static String secret;
     private static final AccessLines ACCESS = new AccessLines();
 
     @BeforeAll
     static void start() throws Exception {
-        // The fake serves every deployment asked for below: a request the relay let through would succeed there.
-        azure = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO)
-                .withAzure(FakeAzure.of("az-key", Map.of("prod-gpt4o", "gpt-4o-2024-08-06", "legacy-35", "gpt-35-turbo",
-                        "other", "gpt-35-turbo"))));
-        relay = AccessRelay.start(azure.baseUrl(), Map.of(
-                "UPSTREAMS", """
-                        [{"name":"azure","kind":"azure","url":"%s","keys":["az-key"],"api-version":"2024-10-21",
-                          "models":{"gpt-4o":"prod-gpt4o","gpt-35":"legacy-35"}}]""".formatted(azure.baseUrl()),
-                "ADMIN_TOKEN", TOKEN, "DATA_DIR", data.resolve("db").toString(), "SUBKEY_REFRESH", "0"), Clock.systemUTC());
-        HttpResponse<String> created = Web.json("POST", relay.baseUrl + "/admin/keys", "Bearer " + TOKEN,
+        HttpResponse<String> created = TestHttp.call("POST", relay.baseUrl() + "/admin/keys", "Bearer " + TOKEN,
                 "{\"name\":\"azure-4o\",\"allowed_models\":[\"gpt-4o*\"]}");
         assertEquals(201, created.statusCode(), created.body());
-        secret = Web.body(created).get("key").asText();
+        secret = TestHttp.body(created).get("key").asText();
         ACCESS.start();
     }
 
     @AfterAll
     static void stop() {
         ACCESS.stop();
-        if (relay != null) relay.close();
-        if (azure != null) azure.close();
     }
 
     /** A chat completion as an Azure client sends it: the sub-key in {@code api-key}, the deployment in the path. */
     private static HttpResponse<String> azureChat(String deployment, String body, String requestId) throws Exception {
-        return Web.json("POST", relay.baseUrl + "/openai/deployments/" + deployment + "/chat/completions" + VERSION, null, body,
+        return TestHttp.call("POST", relay.baseUrl() + "/openai/deployments/" + deployment + "/chat/completions" + VERSION, null, body,
                 "api-key", secret, "X-Request-Id", requestId);
     }
 
     private static String noModel(String reply) {
-        return "{\"messages\":[{\"role\":\"user\",\"content\":" + Web.JSON.valueToTree("say:" + reply) + "}]}";
+        return "{\"messages\":[{\"role\":\"user\",\"content\":" + TestHttp.JSON.valueToTree("say:" + reply) + "}]}";
     }
 
     private static void assertModelDenied(HttpResponse<String> r, String model) throws Exception {
-        JsonNode e = Web.error(r, 403);
+        JsonNode e = TestHttp.error(r, 403);
         assertEquals("model_not_allowed", e.get("code").asText(), r.body());
         assertTrue(e.get("message").asText().contains("'" + model + "'"), "names the model the deployment counts as: " + r.body());
         assertTrue(e.get("message").asText().contains("allowed_models"), r.body());
@@ -90,12 +86,12 @@ class AzurePathModelRulesTest {
         CompletableFuture<String> logged = ACCESS.lineFor("azure-allowed-1");
         HttpResponse<String> ok = azureChat("prod-gpt4o", noModel("Hello there."), "azure-allowed-1");
         assertEquals(200, ok.statusCode(), ok.body());
-        assertEquals("Hello there.", Web.body(ok).at("/choices/0/message/content").asText());
+        assertEquals("Hello there.", TestHttp.body(ok).at("/choices/0/message/content").asText());
 
         FakeUpstream.RecordedRequest sent = last();
         assertEquals("/openai/deployments/prod-gpt4o/chat/completions" + VERSION, sent.path(), "the path goes to Azure as it is");
         assertEquals("az-key", sent.header("api-key"), "Azure sees the server's key, never the sub-key");
-        assertFalse(Web.JSON.readTree(sent.bodyText()).has("model"), "the body goes as the client sent it: " + sent.bodyText());
+        assertFalse(TestHttp.JSON.readTree(sent.bodyText()).has("model"), "the body goes as the client sent it: " + sent.bodyText());
         // The access log names the model the deployment counts as (logs only: routing follows the path).
         String line = logged.get(10, TimeUnit.SECONDS);
         assertTrue(line.contains(" model=gpt-4o ") && line.contains(" status=200 "), line);
@@ -104,54 +100,54 @@ class AzurePathModelRulesTest {
 
     @Test
     void theDeploymentOfAnotherModelIsRefusedBeforeAnythingIsSent() throws Exception {
-        int before = azure.requests().size();
+        int before = relay.upstream().requests().size();
         CompletableFuture<String> logged = ACCESS.lineFor("azure-refused-1");
         assertModelDenied(azureChat("legacy-35", noModel("Hi."), "azure-refused-1"), "gpt-35");
         // A model in the body does not launder the path: Azure runs the deployment, whatever the body says.
-        assertModelDenied(azureChat("legacy-35", Web.chat("gpt-4o", "Hi."), "azure-refused-2"), "gpt-35");
+        assertModelDenied(azureChat("legacy-35", TestHttp.chat("gpt-4o", "Hi."), "azure-refused-2"), "gpt-35");
         // A deployment the configuration does not map counts as its own name.
         assertModelDenied(azureChat("other", noModel("Hi."), "azure-refused-3"), "other");
         // Any method: a GET of a refused deployment is refused as well (no such endpoint exists: the key may not use it).
-        HttpResponse<String> get = Web.send(Web.request(relay.baseUrl + "/openai/deployments/legacy-35" + VERSION, null, "api-key",
+        HttpResponse<String> get = TestHttp.send(TestHttp.request(relay.baseUrl() + "/openai/deployments/legacy-35" + VERSION, null, "api-key",
                 secret).GET());
         assertEquals(403, get.statusCode(), get.body());
-        assertEquals("endpoint_not_allowed", Web.body(get).at("/error/code").asText(), get.body());
+        assertEquals("endpoint_not_allowed", TestHttp.body(get).at("/error/code").asText(), get.body());
 
-        assertEquals(before, azure.requests().size(), "the fake Azure received none of them: " + azure.requests());
+        assertEquals(before, relay.upstream().requests().size(), "the fake Azure received none of them: " + relay.upstream().requests());
         assertTrue(logged.get(10, TimeUnit.SECONDS).contains(" status=403 "));
     }
 
     @Test
     void otherSpellingsOfAnAzurePathAreReadAsTheirDeploymentOrRefused() throws Exception {
-        int before = azure.requests().size();
+        int before = relay.upstream().requests().size();
         // Doubled slashes and case are one canonical path: the deployment in it is checked like any other.
         for (String odd : new String[] {"/openai//deployments/legacy-35", "/OpenAI/Deployments/legacy-35",
                 "//openai/deployments//legacy-35/"}) {
-            HttpResponse<String> r = Web.json("POST", relay.baseUrl + odd + "/chat/completions" + VERSION, null, noModel("Hi."),
+            HttpResponse<String> r = TestHttp.call("POST", relay.baseUrl() + odd + "/chat/completions" + VERSION, null, noModel("Hi."),
                     "api-key", secret);
             assertEquals(403, r.statusCode(), odd + " -> " + r.body());
-            assertEquals("model_not_allowed", Web.body(r).at("/error/code").asText(), r.body());
+            assertEquals("model_not_allowed", TestHttp.body(r).at("/error/code").asText(), r.body());
         }
         // An encoded slash could hide a deployment from one reader and not another: no one gets that path.
-        HttpResponse<String> hidden = Web.json("POST", relay.baseUrl + "/openai/deployments/gpt-4o%2F..%2Flegacy-35/chat/completions"
+        HttpResponse<String> hidden = TestHttp.call("POST", relay.baseUrl() + "/openai/deployments/gpt-4o%2F..%2Flegacy-35/chat/completions"
                 + VERSION, null, noModel("Hi."), "api-key", secret);
         assertEquals(400, hidden.statusCode(), hidden.body());
-        assertEquals("invalid_path", Web.body(hidden).at("/error/code").asText(), hidden.body());
-        assertEquals(before, azure.requests().size(), "the fake Azure received none of them: " + azure.requests());
+        assertEquals("invalid_path", TestHttp.body(hidden).at("/error/code").asText(), hidden.body());
+        assertEquals(before, relay.upstream().requests().size(), "the fake Azure received none of them: " + relay.upstream().requests());
     }
 
     @Test
     void aFormOnARefusedDeploymentIsRefusedWithoutReachingAzure() throws Exception {
-        int before = azure.requests().size();
+        int before = relay.upstream().requests().size();
         byte[] audio = new byte[100_000];
         // Its own 'model' field names an allowed model: the deployment in the path decides all the same.
         HttpResponse<String> r = upload("legacy-35", audio, "gpt-4o");
         assertModelDenied(r, "gpt-35");
-        assertEquals(before, azure.requests().size(), "the fake Azure received no part of the form: " + azure.requests());
+        assertEquals(before, relay.upstream().requests().size(), "the fake Azure received no part of the form: " + relay.upstream().requests());
     }
 
     private static FakeUpstream.RecordedRequest last() {
-        List<FakeUpstream.RecordedRequest> all = azure.requests();
+        List<FakeUpstream.RecordedRequest> all = relay.upstream().requests();
         assertFalse(all.isEmpty(), "nothing reached the fake Azure");
         return all.get(all.size() - 1);
     }
@@ -165,7 +161,7 @@ class AzurePathModelRulesTest {
                 + "Content-Type: audio/wav\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         out.writeBytes(file);
         out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return Web.send(Web.request(relay.baseUrl + "/openai/deployments/" + deployment + "/audio/transcriptions" + VERSION,
+        return TestHttp.send(TestHttp.request(relay.baseUrl() + "/openai/deployments/" + deployment + "/audio/transcriptions" + VERSION,
                 null, "api-key", secret, "Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())));
     }

@@ -1,23 +1,21 @@
 package modrelay.loadtests.bypass;
 
-import modrelay.relay.response.ResponseShaper;
-import static org.junit.jupiter.api.Assertions.*;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import modrelay.loadtests.fakes.LenientUpstream;
-import org.junit.jupiter.api.AfterAll;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RunningRelay;
+import modrelay.relay.response.ResponseShaper;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The bypass battery (issue 11): a relay with {@code MODERATION_MIN=high} and the keyword moderator blocking a
@@ -35,21 +33,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BypassBatteryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final RelayFixture relays = RelayFixture.scope();
     private static LenientUpstream upstream;
-    private static BatteryRelay relay;
+    private static RunningRelay relay;
 
     @BeforeAll
-    static void start() throws Exception {
-        upstream = LenientUpstream.start(BatteryRelay.TERM);
-        relay = BatteryRelay.start(upstream.baseUrl(), dir, Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (upstream != null) upstream.close();
+    static void start() {
+        upstream = relays.own(LenientUpstream.start(Battery.TERM));
+        relay = relays.start(Battery.relayInFrontOf(upstream.baseUrl()));
     }
 
     @ParameterizedTest(name = "{0}")

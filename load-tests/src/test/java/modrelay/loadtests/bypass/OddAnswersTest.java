@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Map;
 import modrelay.loadtests.fakes.LenientUpstream;
-import org.junit.jupiter.api.AfterAll;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RunningRelay;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,35 +26,27 @@ class OddAnswersTest {
     private static final String CLEAN = "sunshine";
     private static final String BLOCK_NOTICE = "这个话题不适合讨论，换个话题吧。";
 
-    @TempDir
-    static Path dir;
-    private static LenientUpstream upstream;
+    @RegisterExtension
+    static final RelayFixture relays = RelayFixture.scope();
     /** moderation off by default, asked for per request with "moderation": true */
-    private static BatteryRelay relay;
-    private static BatteryRelay failOpenRelay;
+    private static RunningRelay relay;
+    private static RunningRelay failOpenRelay;
 
     @BeforeAll
-    static void start() throws Exception {
-        upstream = LenientUpstream.start(CLEAN);
-        relay = BatteryRelay.start(upstream.baseUrl(), dir, Map.of("MODERATION_MIN", "off"));
-        failOpenRelay = BatteryRelay.start(upstream.baseUrl(), dir, Map.of("MODERATION_FAIL", "open"));
+    static void start() {
+        String upstream = relays.own(LenientUpstream.start(CLEAN)).baseUrl();
+        relay = relays.start(Battery.relayInFrontOf(upstream).env("MODERATION_MIN", "off"));
+        failOpenRelay = relays.start(Battery.relayInFrontOf(upstream).env("MODERATION_FAIL", "open"));
     }
 
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (failOpenRelay != null) failOpenRelay.close();
-        if (upstream != null) upstream.close();
-    }
-
-    private static RawHttp.Answer chat(BatteryRelay to, boolean moderated, boolean stream, String odd, String phrase) throws Exception {
+    private static RawHttp.Answer chat(RunningRelay to, boolean moderated, boolean stream, String odd, String phrase) throws Exception {
         String body = "{\"model\":\"gpt-4o-mini\",\"stream\":" + stream + (moderated ? ",\"moderation\":true" : "")
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         return RawHttp.send(to.port(), "POST", "/v1/chat/completions", body.getBytes(StandardCharsets.UTF_8),
                 "Content-Type", "application/json", "x-odd-answer", odd, "x-leak-phrase", phrase);
     }
 
-    private static RawHttp.Answer responses(BatteryRelay to, String odd, String phrase) throws Exception {
+    private static RawHttp.Answer responses(RunningRelay to, String odd, String phrase) throws Exception {
         String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"moderation\":true,\"input\":\"hi\"}";
         return RawHttp.send(to.port(), "POST", "/v1/responses", body.getBytes(StandardCharsets.UTF_8),
                 "Content-Type", "application/json", "x-odd-answer", odd, "x-leak-phrase", phrase);
@@ -82,9 +73,9 @@ class OddAnswersTest {
     @ParameterizedTest
     @ValueSource(strings = {"gzip", "deflate"})
     void aCompressedBlockedStreamIsCut(String encoding) throws Exception {
-        RawHttp.Answer a = chat(relay, true, true, encoding, BatteryRelay.TERM);
+        RawHttp.Answer a = chat(relay, true, true, encoding, Battery.TERM);
         SeenStream s = SeenStream.of(a);
-        assertFalse(ClientView.of(a).leaks(BatteryRelay.TERM), a.toString());
+        assertFalse(ClientView.of(a).leaks(Battery.TERM), a.toString());
         assertTrue(s.text().endsWith(BLOCK_NOTICE), s.text());
         assertEquals("content_filter", s.finishReasons().get(s.finishReasons().size() - 1));
         assertTrue(s.done());
@@ -98,13 +89,13 @@ class OddAnswersTest {
         assertNull(clean.header("content-encoding"), clean.toString());
         assertEquals(expectedText(CLEAN), JSON.readTree(clean.body()).at("/choices/0/message/content").asText());
 
-        RawHttp.Answer blocked = chat(relay, true, false, encoding, BatteryRelay.TERM);
+        RawHttp.Answer blocked = chat(relay, true, false, encoding, Battery.TERM);
         assertEquals(200, blocked.status(), blocked.toString());
         assertNull(blocked.header("content-encoding"), blocked.toString());
         JsonNode choice = JSON.readTree(blocked.body()).at("/choices/0");
         assertEquals(BLOCK_NOTICE, choice.at("/message/content").asText());
         assertEquals("content_filter", choice.path("finish_reason").asText());
-        assertFalse(ClientView.of(blocked).leaks(BatteryRelay.TERM));
+        assertFalse(ClientView.of(blocked).leaks(Battery.TERM));
     }
 
     // --- what the relay cannot read is not released, even when clean ---------------------------------------
@@ -112,7 +103,7 @@ class OddAnswersTest {
     @ParameterizedTest
     @ValueSource(strings = {"br", "x-zzz", "text-plain", "no-type", "octet-stream", "huge-event"})
     void anUnreadableStreamEndsWithTheUnavailableNotice(String odd) throws Exception {
-        for (BatteryRelay r : new BatteryRelay[] {relay, failOpenRelay}) {
+        for (RunningRelay r : new RunningRelay[] {relay, failOpenRelay}) {
             RawHttp.Answer a = chat(r, true, true, odd, CLEAN);
             assertUnavailableStream(a, odd);
         }
@@ -123,7 +114,7 @@ class OddAnswersTest {
     void anUnreadableWholeAnswerIsA502(String odd) throws Exception {
         // label-json: a stream labelled JSON is read as a whole answer, and it is no JSON object
         boolean stream = odd.equals("label-json");
-        for (BatteryRelay r : new BatteryRelay[] {relay, failOpenRelay}) {
+        for (RunningRelay r : new RunningRelay[] {relay, failOpenRelay}) {
             RawHttp.Answer a = chat(r, true, stream, odd, CLEAN);
             assertEquals(502, a.status(), odd + ": " + a);
             assertEquals("application/json", a.header("content-type"), a.toString());
@@ -139,7 +130,7 @@ class OddAnswersTest {
         RawHttp.Answer a = responses(relay, "x-zzz", CLEAN);
         assertEquals(200, a.status(), a.toString());
         SeenStream s = SeenStream.of(a);
-        assertEquals(BatteryRelay.UNAVAILABLE, s.text());
+        assertEquals(Battery.UNAVAILABLE, s.text());
         assertEquals("response.incomplete", s.lastType());
         assertFalse(a.bodyText().contains(CLEAN), a.toString());
     }
@@ -149,7 +140,7 @@ class OddAnswersTest {
         assertEquals("text/event-stream", a.header("content-type"), a.toString());
         assertNull(a.header("content-encoding"), a.toString());
         SeenStream s = SeenStream.of(a);
-        assertEquals(BatteryRelay.UNAVAILABLE, s.text(), odd + ": nothing of the upstream's text, only the notice: " + a);
+        assertEquals(Battery.UNAVAILABLE, s.text(), odd + ": nothing of the upstream's text, only the notice: " + a);
         assertEquals(java.util.List.of("content_filter"), s.finishReasons());
         assertTrue(s.done(), a.toString());
     }
@@ -180,9 +171,9 @@ class OddAnswersTest {
         assertEquals(java.util.List.of("stop"), clean.finishReasons());
         assertTrue(clean.done());
 
-        RawHttp.Answer blocked = chat(relay, true, true, "crlf", BatteryRelay.TERM);
+        RawHttp.Answer blocked = chat(relay, true, true, "crlf", Battery.TERM);
         SeenStream cut = SeenStream.of(blocked);
-        assertFalse(ClientView.of(blocked).leaks(BatteryRelay.TERM), blocked.toString());
+        assertFalse(ClientView.of(blocked).leaks(Battery.TERM), blocked.toString());
         assertTrue(cut.text().startsWith("Here is what you asked for."), "the clean sentence before it is released: " + cut.text());
         assertTrue(cut.text().endsWith(BLOCK_NOTICE), cut.text());
         assertTrue(cut.finishReasons().contains("content_filter"));

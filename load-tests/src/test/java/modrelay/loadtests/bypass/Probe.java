@@ -33,7 +33,7 @@ record Probe(String name, String method, String target, String[] headers, byte[]
         private byte[] body;
         private String contentType = "application/json";
         private final java.util.List<String> headers = new java.util.ArrayList<>();
-        private String term = BatteryRelay.TERM;
+        private String term = Battery.TERM;
 
         private Builder(String method, String target, byte[] body) {
             this.method = method;
@@ -71,8 +71,8 @@ record Probe(String name, String method, String target, String[] headers, byte[]
 
         /** The upstream says the Chinese term instead (percent-encoded in the control header). */
         Builder han() {
-            term = BatteryRelay.HAN_TERM;
-            return header("x-leak-phrase", java.net.URLEncoder.encode(BatteryRelay.HAN_TERM, StandardCharsets.UTF_8));
+            term = Battery.HAN_TERM;
+            return header("x-leak-phrase", java.net.URLEncoder.encode(Battery.HAN_TERM, StandardCharsets.UTF_8));
         }
 
         Probe named(String name) {

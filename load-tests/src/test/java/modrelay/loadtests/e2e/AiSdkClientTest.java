@@ -10,12 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.AfterAll;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,8 +37,10 @@ class AiSdkClientTest {
 
     @TempDir
     static Path dir;
-    private static FakeUpstream upstream;
-    private static RelayUnderTest relay;
+    @RegisterExtension
+    static final RelayFixture relay = RelayFixture.lazy(RelaySpec.withFakeUpstream(
+            FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(2)))
+            .withKeywords("forbidden").env("MODERATION_MIN", "high"));
 
     @BeforeAll
     static void start() throws IOException {
@@ -46,17 +49,7 @@ class AiSdkClientTest {
             assertTrue(installed, "the AI SDK is not installed: run npm ci in load-tests/src/test/node");
         }
         assumeTrue(installed, "AI SDK not installed (npm ci in load-tests/src/test/node); skipped outside CI");
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(2)));
-        Path keywords = dir.resolve("keywords.txt");
-        Files.writeString(keywords, "forbidden\n");
-        relay = RelayUnderTest.start(upstream.baseUrl(), Map.of("MODERATION_MIN", "high",
-                "MODERATION_KEYWORDS_FILE", keywords.toString()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (relay != null) relay.close();
-        if (upstream != null) upstream.close();
+        relay.start();
     }
 
     private record Answer(String text, String finishReason, JsonNode errors) {}

@@ -9,57 +9,53 @@ import com.openai.models.ChatModel;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import java.net.http.HttpResponse;
-import java.util.Iterator;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.RunningRelay;
+import modrelay.loadtests.fixture.TestHttp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Deadlines before and during a stream, and what happens when a client goes away. */
 class DeadlinesAndCancellationTest {
-    private FakeUpstream upstream;
-    private RelayUnderTest relay;
+    @RegisterExtension
+    final RelayFixture relay = RelayFixture.lazy(RelaySpec.withFakeUpstream());
 
     private void start(Map<String, String> env) {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults());
-        relay = RelayUnderTest.start(upstream.baseUrl(), env);
-    }
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (upstream != null) upstream.close();
+        relay.start(s -> s.env(env));
     }
 
     @Test
     void noHeadersWithinTimeoutIs504() throws Exception {
         start(Map.of("TIMEOUT", "300"));
-        HttpResponse<String> r = Http.post(relay.v1() + "/chat/completions", "Bearer sk-a", Http.chatBody("late.", false),
+        HttpResponse<String> r = TestHttp.post(relay.v1() + "/chat/completions", "Bearer sk-a", TestHttp.chatBody("late.", false),
                 "x-fake-delay-headers-ms", "5000");
         assertEquals(504, r.statusCode());
-        assertEquals("upstream_timeout", Http.error(r).get("code").asText());
+        assertEquals("upstream_timeout", TestHttp.error(r).get("code").asText());
     }
 
     @Test
     void unreachableUpstreamIs502() throws Exception {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults());
-        int deadPort = upstream.port();
-        upstream.close();
-        upstream = null;
-        relay = RelayUnderTest.start("http://127.0.0.1:" + deadPort, Map.of());
-        HttpResponse<String> r = Http.post(relay.v1() + "/chat/completions", "Bearer sk-a", Http.chatBody("x.", false));
+        FakeUpstream gone = FakeUpstream.start(FakeUpstream.Options.defaults());
+        int deadPort = gone.port();
+        gone.close();
+        RunningRelay relay = this.relay.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", "http://127.0.0.1:" + deadPort));
+        HttpResponse<String> r = TestHttp.post(relay.v1() + "/chat/completions", "Bearer sk-a", TestHttp.chatBody("x.", false));
         assertEquals(502, r.statusCode());
-        assertEquals("upstream_unreachable", Http.error(r).get("code").asText());
+        assertEquals("upstream_unreachable", TestHttp.error(r).get("code").asText());
     }
 
     @Test
     void silenceMidStreamEndsTheStreamWithAnErrorEvent() throws Exception {
         start(Map.of("IDLE_TIMEOUT", "400ms", "HEARTBEAT_INTERVAL", "10s"));
-        try (RawStream s = new RawStream(relay.server.port(), "/v1/chat/completions", "Bearer sk-a",
-                Http.chatBody("one two three four five", true), "x-fake-stall-after-tokens", "2")) {
+        try (RawStream s = new RawStream(relay.port(), "/v1/chat/completions", "Bearer sk-a",
+                TestHttp.chatBody("one two three four five", true), "x-fake-stall-after-tokens", "2")) {
             String all = s.readToEnd();
             assertTrue(all.contains("\"content\":\"one \""), all);
             assertTrue(all.contains("upstream_idle_timeout"), all);
@@ -77,9 +73,9 @@ class DeadlinesAndCancellationTest {
             Iterator<ChatCompletionChunk> it = stream.stream().iterator();
             it.next();
             it.next();
-            assertEquals(1, upstream.openConnections());
+            assertEquals(1, relay.upstream().openConnections());
         }
-        upstream.whenOpenConnectionsAtMost(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        relay.upstream().whenOpenConnectionsAtMost(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -89,14 +85,14 @@ class DeadlinesAndCancellationTest {
         int n = 12;
         List<RawStream> clients = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            clients.add(new RawStream(relay.server.port(), "/v1/chat/completions", "Bearer sk-a",
-                    Http.chatBody("alpha beta gamma delta epsilon", true), "x-fake-stall-after-tokens", "2"));
+            clients.add(new RawStream(relay.port(), "/v1/chat/completions", "Bearer sk-a",
+                    TestHttp.chatBody("alpha beta gamma delta epsilon", true), "x-fake-stall-after-tokens", "2"));
         }
         for (RawStream c : clients) c.readUntil("\"content\":\"beta \"");
-        upstream.whenStreamsStarted(n).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertEquals(n, upstream.openConnections(), "one upstream connection per live stream");
+        relay.upstream().whenStreamsStarted(n).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(n, relay.upstream().openConnections(), "one upstream connection per live stream");
         for (RawStream c : clients) c.close();
         // The relay notices on its next write (a heartbeat) and cancels the upstream request.
-        upstream.whenOpenConnectionsAtMost(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        relay.upstream().whenOpenConnectionsAtMost(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

@@ -2,41 +2,40 @@ package modrelay.loadtests.e2e;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.ChatModel;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.RunningRelay;
+import modrelay.loadtests.fixture.TestHttp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Server-side upstream keys: rotation, cooldown after 429, quarantine after 401 and the admin API's view of it. */
 class KeyRotationTest {
-    private FakeUpstream upstream;
-    private RelayUnderTest relay;
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (upstream != null) upstream.close();
-    }
+    @RegisterExtension
+    final RelayFixture relays = RelayFixture.scope();
+    private RunningRelay relay;
 
     private List<String> keysSeen() {
-        return upstream.requests().stream().map(r -> r.header("authorization")).toList();
+        return relay.upstream().requests().stream().map(r -> r.header("authorization")).toList();
     }
 
     @Test
     void aKeyAnswered429IsRetriedOnceOnTheNextKeyAndThenRests() {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-limited", 429).withRetryAfterSeconds(60));
-        relay = RelayUnderTest.start(upstream.baseUrl(), Map.of("OPENAI_KEY", "sk-limited,sk-healthy", "PROXY_KEY", "pk"));
+        relay = relays.start(RelaySpec.withFakeUpstream(FakeUpstream.Options.defaults()
+                .withStatusForKey("sk-limited", 429).withRetryAfterSeconds(60))
+                .env("OPENAI_KEY", "sk-limited,sk-healthy", "PROXY_KEY", "pk"));
         OpenAIClient client = OpenAIOkHttpClient.builder().apiKey("ignored:pk").baseUrl(relay.v1()).maxRetries(0).build();
         ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O_MINI)
                 .addUserMessage("say:rotated.").build();
@@ -51,22 +50,22 @@ class KeyRotationTest {
 
     @Test
     void whenEveryKeyIsCoolingTheClientGets429WithRetryAfter() throws Exception {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-only", 429).withRetryAfterSeconds(30));
-        relay = RelayUnderTest.start(upstream.baseUrl(), Map.of("OPENAI_KEY", "sk-only"));
-        HttpResponse<String> first = Http.post(relay.v1() + "/chat/completions", null, Http.chatBody("x.", false));
+        relay = relays.start(RelaySpec.withFakeUpstream(FakeUpstream.Options.defaults()
+                .withStatusForKey("sk-only", 429).withRetryAfterSeconds(30)).env("OPENAI_KEY", "sk-only"));
+        HttpResponse<String> first = TestHttp.post(relay.v1() + "/chat/completions", null, TestHttp.chatBody("x.", false));
         assertEquals(429, first.statusCode()); // the upstream's own 429, relayed
         // The pool learns asynchronously; the key is cooling once the relay says so.
         HttpResponse<String> second = awaitRelay429();
-        assertEquals("rate_limit_exceeded", Http.error(second).get("code").asText());
+        assertEquals("rate_limit_exceeded", TestHttp.error(second).get("code").asText());
         long retryAfter = Long.parseLong(second.headers().firstValue("retry-after").orElseThrow());
         assertTrue(retryAfter >= 1 && retryAfter <= 30, "Retry-After " + retryAfter);
-        assertEquals(1, upstream.requests().size(), "a cooling key is not sent upstream");
+        assertEquals(1, relay.upstream().requests().size(), "a cooling key is not sent upstream");
     }
 
     private HttpResponse<String> awaitRelay429() throws Exception {
         // At most a handful of attempts: the KeyPool actor processes the report within microseconds.
         for (int i = 0; i < 50; i++) {
-            HttpResponse<String> r = Http.post(relay.v1() + "/chat/completions", null, Http.chatBody("x.", false));
+            HttpResponse<String> r = TestHttp.post(relay.v1() + "/chat/completions", null, TestHttp.chatBody("x.", false));
             if (r.statusCode() == 429 && !r.headers().firstValue("retry-after").orElse("").isEmpty()
                     && r.body().contains("Every upstream key")) {
                 return r;
@@ -77,8 +76,8 @@ class KeyRotationTest {
 
     @Test
     void aKeyAnswered401IsQuarantinedTheAdminApiSaysWhyAndCanReenableIt(@TempDir Path data) throws Exception {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-revoked-0000000001", 401));
-        relay = RelayUnderTest.start(upstream.baseUrl(), Map.of("OPENAI_KEY", "sk-revoked-0000000001,sk-good-00000000002",
+        relay = relays.start(RelaySpec.withFakeUpstream(FakeUpstream.Options.defaults()
+                .withStatusForKey("sk-revoked-0000000001", 401)).env("OPENAI_KEY", "sk-revoked-0000000001,sk-good-00000000002",
                 "PROXY_KEY", "pk-0123456789abcdef", "ADMIN_TOKEN", ADMIN, "DATA_DIR", data.toString()));
         OpenAIClient client = OpenAIOkHttpClient.builder().apiKey("unused:pk-0123456789abcdef").baseUrl(relay.v1())
                 .maxRetries(0).build();
@@ -88,9 +87,9 @@ class KeyRotationTest {
         long revokedUses = keysSeen().stream().filter("Bearer sk-revoked-0000000001"::equals).count();
         assertEquals(1, revokedUses, "a rejected key is used once, then kept out: " + keysSeen());
 
-        HttpResponse<String> list = Http.get(relay.baseUrl + "/admin/upstream-keys", "Bearer " + ADMIN);
+        HttpResponse<String> list = TestHttp.get(relay.baseUrl() + "/admin/upstream-keys", "Bearer " + ADMIN);
         assertEquals(200, list.statusCode(), list.body());
-        JsonNode keys = Http.json(list.body()).get("data");
+        JsonNode keys = TestHttp.json(list.body()).get("data");
         assertEquals(2, keys.size(), list.body());
         assertEquals("key-1", keys.get(0).get("key").asText());
         assertEquals("default", keys.get(0).get("upstream").asText());
@@ -102,11 +101,11 @@ class KeyRotationTest {
         assertFalse(list.body().contains("sk-"), "no key, no fingerprint: " + list.body());
         assertFalse(list.body().contains("0001"), list.body());
 
-        assertEquals(401, Http.post(relay.baseUrl + "/admin/upstream-keys/default/key-1/enable", "Bearer wrong-token-0000000", "").statusCode());
-        assertEquals(404, Http.post(relay.baseUrl + "/admin/upstream-keys/default/key-9/enable", "Bearer " + ADMIN, "").statusCode());
-        HttpResponse<String> enabled = Http.post(relay.baseUrl + "/admin/upstream-keys/default/key-1/enable", "Bearer " + ADMIN, "");
+        assertEquals(401, TestHttp.post(relay.baseUrl() + "/admin/upstream-keys/default/key-1/enable", "Bearer wrong-token-0000000", "").statusCode());
+        assertEquals(404, TestHttp.post(relay.baseUrl() + "/admin/upstream-keys/default/key-9/enable", "Bearer " + ADMIN, "").statusCode());
+        HttpResponse<String> enabled = TestHttp.post(relay.baseUrl() + "/admin/upstream-keys/default/key-1/enable", "Bearer " + ADMIN, "");
         assertEquals(200, enabled.statusCode(), enabled.body());
-        assertEquals("active", Http.json(enabled.body()).get("state").asText());
+        assertEquals("active", TestHttp.json(enabled.body()).get("state").asText());
         // Back in rotation: the next requests use it again (the fake still refuses it, so it goes back into quarantine).
         for (int i = 0; i < 2; i++) client.chat().completions().create(params);
         assertEquals(2, keysSeen().stream().filter("Bearer sk-revoked-0000000001"::equals).count(), keysSeen().toString());

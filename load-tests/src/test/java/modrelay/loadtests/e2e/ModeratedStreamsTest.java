@@ -22,8 +22,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeTms;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Moderation end to end: the official client, the relay, the fake upstream and the fake TMS (the
@@ -31,30 +33,16 @@ import org.junit.jupiter.api.Test;
  */
 class ModeratedStreamsTest {
     private static final String NOTICE = "这个话题不适合讨论，换个话题吧。";
-    private FakeUpstream upstream;
-    private FakeTms tms;
-    private RelayUnderTest relay;
+    @RegisterExtension
+    final RelayFixture relay = RelayFixture.lazy(RelaySpec.withFakeUpstream(
+                    FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(2)))
+            .withFakeTms(FakeTms.Options.defaults().withLatency(Duration.ofMillis(20)))
+            .env("MODERATION_TIMEOUT", "2000", "HEARTBEAT_INTERVAL", "200ms"));
     private OpenAIClient client;
 
     private void start(Map<String, String> extraEnv) {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(2)));
-        tms = FakeTms.start(FakeTms.Options.defaults().withLatency(Duration.ofMillis(20)));
-        java.util.HashMap<String, String> env = new java.util.HashMap<>(Map.of(
-                "TENCENT_CLOUD_SID", FakeTms.SECRET_ID,
-                "TENCENT_CLOUD_SKEY", FakeTms.SECRET_KEY,
-                "TENCENT_CLOUD_ENDPOINT", "http://" + tms.endpoint(),
-                "MODERATION_TIMEOUT", "2000",
-                "HEARTBEAT_INTERVAL", "200ms"));
-        env.putAll(extraEnv);
-        relay = RelayUnderTest.start(upstream.baseUrl(), env);
+        relay.start(s -> s.env(extraEnv));
         client = OpenAIOkHttpClient.builder().apiKey("sk-client").baseUrl(relay.v1()).maxRetries(0).build();
-    }
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (upstream != null) upstream.close();
-        if (tms != null) tms.close();
     }
 
     private static ChatCompletionCreateParams chat(String reply, Map<String, Object> flags) {
@@ -85,7 +73,7 @@ class ModeratedStreamsTest {
         Streamed s = stream(chat(reply, Map.of("moderation", true)));
         assertEquals(reply, s.text());
         assertEquals(List.of("stop"), s.finishReasons());
-        String moderated = String.join("|", tms.texts());
+        String moderated = String.join("|", relay.tms().texts());
         assertTrue(moderated.contains("第一句话说完了。"), moderated);
         assertTrue(moderated.contains("The second sentence ends here!"), moderated);
         assertTrue(moderated.contains("last one without a full stop"), "the unterminated tail is moderated too: " + moderated);
@@ -101,7 +89,7 @@ class ModeratedStreamsTest {
         Streamed s = stream(params);
         assertEquals("This part is fine. " + NOTICE, s.text());
         assertEquals(List.of("content_filter"), s.finishReasons());
-        upstream.whenOpenConnectionsAtMost(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        relay.upstream().whenOpenConnectionsAtMost(0).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -117,7 +105,7 @@ class ModeratedStreamsTest {
     @Test
     void moderationDownFailsClosedByDefault() {
         start(Map.of());
-        tms.setFailure(FakeTms.FailureMode.ERROR);
+        relay.tms().setFailure(FakeTms.FailureMode.ERROR);
         Streamed s = stream(chat("Nothing wrong here. At all.", Map.of("moderation", true)));
         assertEquals(List.of("content_filter"), s.finishReasons());
         assertEquals("内容审核暂不可用，回答已中止。", s.text());
@@ -126,7 +114,7 @@ class ModeratedStreamsTest {
     @Test
     void moderationDownFailsOpenWhenTheOperatorSaysSo() {
         start(Map.of("MODERATION_FAIL", "open"));
-        tms.setFailure(FakeTms.FailureMode.HTTP_500);
+        relay.tms().setFailure(FakeTms.FailureMode.HTTP_500);
         Streamed s = stream(chat("Nothing wrong here. At all.", Map.of("moderation", true)));
         assertEquals("Nothing wrong here. At all.", s.text());
         assertEquals(List.of("stop"), s.finishReasons());

@@ -17,34 +17,24 @@ import com.openai.models.files.FileObject;
 import com.openai.models.files.FilePurpose;
 import com.openai.models.models.Model;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The official openai-java client, pointed at the relay, against the fake upstream. */
 class OpenAiClientThroughRelayTest {
-    private static FakeUpstream upstream;
-    private static RelayUnderTest relay;
-
-    @BeforeAll
-    static void start() {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(java.time.Duration.ofMillis(5)));
-        relay = RelayUnderTest.start(upstream.baseUrl(), Map.of("PROXY_KEY", "proxy-secret-1,proxy-secret-2",
-                // A client that goes away is noticed on the next write: heartbeats bound that.
-                "HEARTBEAT_INTERVAL", "250ms"));
-    }
-
-    @AfterAll
-    static void stop() {
-        relay.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    static final RelayFixture relay = RelayFixture.of(RelaySpec.withFakeUpstream(
+            FakeUpstream.Options.defaults().withTokenInterval(java.time.Duration.ofMillis(5)))
+            .env("PROXY_KEY", "proxy-secret-1,proxy-secret-2",
+                    // A client that goes away is noticed on the next write: heartbeats bound that.
+                    "HEARTBEAT_INTERVAL", "250ms"));
 
     private static OpenAIClient client(String apiKey) {
         return OpenAIOkHttpClient.builder().apiKey(apiKey).baseUrl(relay.v1()).maxRetries(0).build();
@@ -68,7 +58,7 @@ class OpenAiClientThroughRelayTest {
 
     @Test
     void streamingChatReachesTheClientBeforeTheUpstreamHasFinished() throws Exception {
-        int completedBefore = upstream.streamsCompleted();
+        int completedBefore = relay.upstream().streamsCompleted();
         // 40 tokens, 300 ms apart: the upstream cannot have finished when the third token reaches the client.
         ChatCompletionCreateParams params = chat("say:one two three " + "more ".repeat(37))
                 .putAdditionalHeader("x-fake-token-interval-ms", "300").build();
@@ -79,7 +69,7 @@ class OpenAiClientThroughRelayTest {
                 ChatCompletionChunk chunk = it.next();
                 chunk.choices().forEach(ch -> ch.delta().content().ifPresent(text::append));
             }
-            assertEquals(completedBefore, upstream.streamsCompleted(), "the upstream stream must still be open");
+            assertEquals(completedBefore, relay.upstream().streamsCompleted(), "the upstream stream must still be open");
         }
         assertEquals("one two three ", text.toString());
     }
@@ -131,7 +121,7 @@ class OpenAiClientThroughRelayTest {
     }
 
     private static FakeUpstream.RecordedRequest last(String pathPrefix) {
-        List<FakeUpstream.RecordedRequest> all = upstream.requests();
+        List<FakeUpstream.RecordedRequest> all = relay.upstream().requests();
         for (int i = all.size() - 1; i >= 0; i--) {
             if (all.get(i).path().startsWith(pathPrefix)) return all.get(i);
         }

@@ -3,58 +3,34 @@ package modrelay.loadtests.e2e;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fixture.ChatLog;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.RunningRelay;
+import modrelay.loadtests.fixture.TestHttp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** SIGTERM at the edges: streams left at the deadline, kept-alive connections, the chat log's last lines. */
 class ShutdownEdgesTest {
-    private FakeUpstream upstream;
-
-    @AfterEach
-    void stop() {
-        if (upstream != null) upstream.close();
-    }
-
-    private static List<JsonNode> chatLog(Path dir) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("chat-")).flatMap(f -> {
-                try {
-                    return Files.readAllLines(f).stream();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).map(l -> {
-                try {
-                    return json.readTree(l);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList();
-        }
-    }
+    @RegisterExtension
+    final RelayFixture relays = RelayFixture.lazy(RelaySpec.withFakeUpstream());
 
     @Test
     void aStreamStillRunningAtTheDeadlineEndsWithAnErrorEventAndItsChatLogLine(@TempDir Path logs) throws Exception {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults());
-        RelayUnderTest relay = RelayUnderTest.start(upstream.baseUrl(), Map.of("SHUTDOWN_DEADLINE", "500ms",
-                "LOG_CHAT", "true", "LOG_DIR", logs.toString()));
+        RunningRelay relay = relays.start(s -> s.env(Map.of("SHUTDOWN_DEADLINE", "500ms",
+                "LOG_CHAT", "true", "LOG_DIR", logs.toString())));
         String all;
-        try (RawStream s = new RawStream(relay.server.port(), "/v1/chat/completions", "Bearer sk-a",
-                Http.chatBody("word ".repeat(300), true), "x-fake-token-interval-ms", "50", "X-Request-Id", "cut-at-deadline")) {
+        try (RawStream s = new RawStream(relay.port(), "/v1/chat/completions", "Bearer sk-a",
+                TestHttp.chatBody("word ".repeat(300), true), "x-fake-token-interval-ms", "50", "X-Request-Id", "cut-at-deadline")) {
             s.readUntil("\"content\":\"word \"");
-            relay.server.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            relay.server().stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
             // Not a reset: the chunked body ends properly, its last event the relay's error.
             all = s.readToEnd();
         }
@@ -62,25 +38,23 @@ class ShutdownEdgesTest {
         assertTrue(all.contains("\"code\":\"shutting_down\""), all);
         int error = all.lastIndexOf("\"code\":\"shutting_down\"");
         assertFalse(all.substring(error).contains("\"content\":"), "nothing after the error event");
-        assertEquals(0, upstream.streamsCompleted(), "the upstream stream was cancelled, not run to its end");
+        assertEquals(0, relay.upstream().streamsCompleted(), "the upstream stream was cancelled, not run to its end");
 
-        JsonNode entry = chatLog(logs).stream().filter(e -> e.get("request_id").asText().equals("cut-at-deadline")).findFirst()
-                .orElseThrow(() -> new AssertionError("no chat log line for the stream ended at the deadline"));
+        JsonNode entry = ChatLog.entry(ChatLog.chatEntries(logs), "cut-at-deadline");
         assertEquals("shutdown", entry.get("outcome").asText());
         assertTrue(entry.get("reply").asText().startsWith("word "), entry.toString());
     }
 
     @Test
     void afterSigtermAKeptAliveConnectionStartsNoNewExchange() throws Exception {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults());
-        RelayUnderTest relay = RelayUnderTest.start(upstream.baseUrl(), Map.of("SHUTDOWN_DEADLINE", "20s"));
-        int port = relay.server.port();
+        RunningRelay relay = relays.start(s -> s.env(Map.of("SHUTDOWN_DEADLINE", "20s")));
+        int port = relay.port();
         try (RawConnection kept = new RawConnection(port);
                 RawStream running = new RawStream(port, "/v1/chat/completions", "Bearer sk-a",
-                        Http.chatBody("one two three four five six", true), "x-fake-token-interval-ms", "300")) {
+                        TestHttp.chatBody("one two three four five six", true), "x-fake-token-interval-ms", "300")) {
             assertTrue(kept.get("/healthz").startsWith("HTTP/1.1 200"));
             running.readUntil("\"content\":\"one \"");
-            CompletableFuture<?> stopped = relay.server.stop().toCompletableFuture();
+            CompletableFuture<?> stopped = relay.server().stop().toCompletableFuture();
             awaitRefusingNewConnections(port);
 
             String answer = kept.get("/v1/models");
@@ -88,7 +62,7 @@ class ShutdownEdgesTest {
             assertTrue(answer.toLowerCase().contains("connection: close"), answer);
             assertTrue(answer.contains("\"code\":\"shutting_down\""), answer);
             assertTrue(kept.awaitClosedByRelay(), "the relay closes the kept-alive connection after saying so");
-            assertEquals(1, upstream.requests().size(), "the refused exchange never reached the upstream");
+            assertEquals(1, relay.upstream().requests().size(), "the refused exchange never reached the upstream");
 
             String rest = running.readUntil("[DONE]");
             assertTrue(rest.contains("\"content\":\"six\""), "the running stream still finishes: " + rest);

@@ -8,31 +8,31 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import modrelay.loadtests.fakes.FakeUpstream;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.TestHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Clients that try to hold the relay's connections: trickled headers, too many connections from one address. */
 class SlowAndGreedyClientsTest {
-    private FakeUpstream upstream;
-    private RelayUnderTest relay;
+    @RegisterExtension
+    final RelayFixture relay = RelayFixture.lazy(RelaySpec.withFakeUpstream());
     private final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
     void stop() {
-        trickle.shutdownNow();
-        if (relay != null) relay.close();
-        if (upstream != null) upstream.close();
+        trickle.shutdownNow(); // before the fixture closes the relay
     }
 
     private void start(Map<String, String> env) {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults());
-        relay = RelayUnderTest.start(upstream.baseUrl(), env);
+        relay.start(s -> s.env(env));
     }
 
     /** Headers a byte every 100 ms, never finished: Akka's idle timeout alone would never fire. */
     private RawConnection trickler() throws Exception {
-        RawConnection slow = new RawConnection(relay.server.port());
+        RawConnection slow = new RawConnection(relay.port());
         slow.send("GET /healthz HTTP/1.1\r\n");
         trickle.scheduleAtFixedRate(() -> {
             try {
@@ -47,7 +47,7 @@ class SlowAndGreedyClientsTest {
     @Test
     void aClientTricklingItsHeadersIsDisconnectedWhileAKeptAliveIdleConnectionIsNot() throws Exception {
         start(Map.of("HEADER_READ_TIMEOUT", "1s"));
-        try (RawConnection kept = new RawConnection(relay.server.port())) {
+        try (RawConnection kept = new RawConnection(relay.port())) {
             assertTrue(kept.get("/healthz").startsWith("HTTP/1.1 200"));
             try (RawConnection slow = trickler()) {
                 assertTrue(slow.awaitClosedByRelay(), "the trickling client was not disconnected");
@@ -62,10 +62,10 @@ class SlowAndGreedyClientsTest {
     @Test
     void aClientThatConnectsAndSendsNothingIsDisconnected() throws Exception {
         start(Map.of("HEADER_READ_TIMEOUT", "1s"));
-        try (RawConnection silent = new RawConnection(relay.server.port())) {
+        try (RawConnection silent = new RawConnection(relay.port())) {
             assertTrue(silent.awaitClosedByRelay());
         }
-        try (RawConnection fresh = new RawConnection(relay.server.port())) {
+        try (RawConnection fresh = new RawConnection(relay.port())) {
             assertTrue(fresh.get("/healthz").startsWith("HTTP/1.1 200"), "the relay keeps serving");
         }
     }
@@ -73,8 +73,8 @@ class SlowAndGreedyClientsTest {
     @Test
     void aLongUploadIsNotMistakenForSlowHeaders() throws Exception {
         start(Map.of("HEADER_READ_TIMEOUT", "1s", "OPENAI_KEY", "sk-any"));
-        try (RawConnection upload = new RawConnection(relay.server.port())) {
-            String body = Http.chatBody("uploaded slowly.", false);
+        try (RawConnection upload = new RawConnection(relay.port())) {
+            String body = TestHttp.chatBody("uploaded slowly.", false);
             upload.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
                     + body.length() + "\r\n\r\n");
             // The body arrives in pieces over more than the header timeout; a trickler beside it marks the time.
@@ -95,11 +95,11 @@ class SlowAndGreedyClientsTest {
         List<RawConnection> open = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
-                RawConnection c = new RawConnection(relay.server.port());
+                RawConnection c = new RawConnection(relay.port());
                 open.add(c);
                 assertTrue(c.get("/healthz").startsWith("HTTP/1.1 200"));
             }
-            try (RawConnection third = new RawConnection(relay.server.port())) {
+            try (RawConnection third = new RawConnection(relay.port())) {
                 third.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertTrue(third.awaitClosedByRelay(), "a third connection from the same address is refused");
             }
@@ -114,7 +114,7 @@ class SlowAndGreedyClientsTest {
 
     private boolean servedWithinAttempts(int attempts) throws Exception {
         for (int i = 0; i < attempts; i++) {
-            try (RawConnection c = new RawConnection(relay.server.port())) {
+            try (RawConnection c = new RawConnection(relay.port())) {
                 if (c.get("/healthz").startsWith("HTTP/1.1 200")) return true;
             } catch (java.io.IOException refused) {
                 // not yet

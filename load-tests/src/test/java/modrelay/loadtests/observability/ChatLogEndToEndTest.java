@@ -1,6 +1,7 @@
 package modrelay.loadtests.observability;
 
-import static modrelay.loadtests.observability.Observed.*;
+import static modrelay.loadtests.fixture.ChatLog.*;
+import static modrelay.loadtests.fixture.TestHttp.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,16 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeTms;
 import modrelay.loadtests.fakes.FakeUpstream;
-import modrelay.relay.RelayServer;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,44 +36,28 @@ class ChatLogEndToEndTest {
 
     @TempDir
     Path logs;
-    private FakeUpstream upstream;
-    private FakeTms tms;
-    private RelayServer relay;
+    @RegisterExtension
+    final RelayFixture relay = RelayFixture.lazy(RelaySpec.withFakeUpstream(
+                    FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(1)))
+            .withFakeTms(FakeTms.Options.defaults())
+            .env("LOG_CHAT", "true", "PROXY_KEY", "pk-chatlog", "MODERATION_TIMEOUT", "2000", "HEARTBEAT_INTERVAL", "200ms")
+            .env("LOG_DIR", () -> logs.toString()));
 
     private void start(Map<String, String> extra) {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(1)));
-        tms = FakeTms.start(FakeTms.Options.defaults());
-        Map<String, String> env = new HashMap<>(Map.of(
-                "LOG_CHAT", "true",
-                "LOG_DIR", logs.toString(),
-                "PROXY_KEY", "pk-chatlog",
-                "TENCENT_CLOUD_SID", FakeTms.SECRET_ID,
-                "TENCENT_CLOUD_SKEY", FakeTms.SECRET_KEY,
-                "TENCENT_CLOUD_ENDPOINT", "http://" + tms.endpoint(),
-                "MODERATION_TIMEOUT", "2000",
-                "HEARTBEAT_INTERVAL", "200ms"));
-        env.putAll(extra);
-        relay = relay(upstream.baseUrl(), env);
-    }
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (upstream != null) upstream.close();
-        if (tms != null) tms.close();
+        relay.start(s -> s.env(extra));
     }
 
     private List<JsonNode> stopAndRead() throws Exception {
-        relay.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        relay.server().stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return chatEntries(logs);
     }
 
     @Test
     void anUnmoderatedStreamIsLoggedWithTheTextTheClientReceived() throws Exception {
         start(Map.of());
-        HttpResponse<String> r = send(post(base(relay) + "/v1/chat/completions", AUTH,
-                chat("Plain words. Nothing to see here.", true, ",\"stream_options\":{\"include_usage\":true}"),
-                "X-Request-Id", "chat-unmoderated-1"));
+        HttpResponse<String> r = post(relay.baseUrl() + "/v1/chat/completions", AUTH,
+                chatBody("Plain words. Nothing to see here.", true, ",\"stream_options\":{\"include_usage\":true}"),
+                "X-Request-Id", "chat-unmoderated-1");
         assertEquals(200, r.statusCode());
         String received = sseText(r.body());
         assertEquals("Plain words. Nothing to see here.", received);
@@ -97,8 +82,8 @@ class ChatLogEndToEndTest {
     void aModeratedStreamIsLoggedAsReleasedWithItsVerdictsAndTheCut() throws Exception {
         start(Map.of());
         String reply = "A calm first sentence. Then something forbidden follows. And more.";
-        HttpResponse<String> r = send(post(base(relay) + "/v1/chat/completions", AUTH,
-                chat(reply, true, ",\"moderation_level\":\"high\""), "X-Request-Id", "chat-cut-1"));
+        HttpResponse<String> r = post(relay.baseUrl() + "/v1/chat/completions", AUTH,
+                chatBody(reply, true, ",\"moderation_level\":\"high\""), "X-Request-Id", "chat-cut-1");
         String received = sseText(r.body());
         assertTrue(received.startsWith("A calm first sentence.") && received.endsWith(NOTICE), received);
 
@@ -120,8 +105,8 @@ class ChatLogEndToEndTest {
     @Test
     void aBlockedWholeAnswerIsLoggedAsTheNoticeTheClientGot() throws Exception {
         start(Map.of());
-        HttpResponse<String> r = send(post(base(relay) + "/v1/chat/completions", AUTH,
-                chat("Then something forbidden follows.", false, ",\"moderation_level\":\"high\""), "X-Request-Id", "whole-cut-1"));
+        HttpResponse<String> r = post(relay.baseUrl() + "/v1/chat/completions", AUTH,
+                chatBody("Then something forbidden follows.", false, ",\"moderation_level\":\"high\""), "X-Request-Id", "whole-cut-1");
         assertEquals(200, r.statusCode());
         String received = json(r.body()).at("/choices/0/message/content").asText();
         assertEquals(NOTICE, received, r.body());
@@ -133,14 +118,14 @@ class ChatLogEndToEndTest {
     @Test
     void nonStreamedAnswersAndTheResponsesApiAreLoggedToo() throws Exception {
         start(Map.of());
-        HttpResponse<String> plain = send(post(base(relay) + "/v1/chat/completions", AUTH,
-                chat("Whole answer here.", false, ""), "X-Request-Id", "whole-1"));
-        HttpResponse<String> moderated = send(post(base(relay) + "/v1/chat/completions", AUTH,
-                chat("Moderated whole answer.", false, ",\"moderation\":true"), "X-Request-Id", "whole-2"));
-        HttpResponse<String> responses = send(post(base(relay) + "/v1/responses", AUTH,
-                "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"input\":\"say:Responses stream text.\"}", "X-Request-Id", "resp-1"));
-        HttpResponse<String> embeddings = send(post(base(relay) + "/v1/embeddings", AUTH,
-                "{\"model\":\"text-embedding-3-small\",\"input\":\"not a chat\"}", "X-Request-Id", "emb-1"));
+        HttpResponse<String> plain = post(relay.baseUrl() + "/v1/chat/completions", AUTH,
+                chatBody("Whole answer here.", false, ""), "X-Request-Id", "whole-1");
+        HttpResponse<String> moderated = post(relay.baseUrl() + "/v1/chat/completions", AUTH,
+                chatBody("Moderated whole answer.", false, ",\"moderation\":true"), "X-Request-Id", "whole-2");
+        HttpResponse<String> responses = post(relay.baseUrl() + "/v1/responses", AUTH,
+                "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"input\":\"say:Responses stream text.\"}", "X-Request-Id", "resp-1");
+        HttpResponse<String> embeddings = post(relay.baseUrl() + "/v1/embeddings", AUTH,
+                "{\"model\":\"text-embedding-3-small\",\"input\":\"not a chat\"}", "X-Request-Id", "emb-1");
         assertEquals(200, plain.statusCode());
         assertEquals(200, moderated.statusCode());
         assertEquals(200, embeddings.statusCode());
@@ -169,7 +154,7 @@ class ChatLogEndToEndTest {
     @Test
     void aClientThatLeavesAnUnmoderatedStreamStillCancelsTheUpstream() throws Exception {
         start(Map.of());
-        String body = chat("One. Two. Three. Four. Five. Six. Seven. Eight.", true, "");
+        String body = chatBody("One. Two. Three. Four. Five. Six. Seven. Eight.", true, "");
         try (Socket socket = new Socket("127.0.0.1", relay.port())) {
             socket.setSoTimeout(20_000);
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -189,7 +174,7 @@ class ChatLogEndToEndTest {
             }
         }
         // The chat log's tap must not keep a stream alive that the client left.
-        upstream.whenStreamsCancelled(1).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        relay.upstream().whenStreamsCancelled(1).toCompletableFuture().get(20, TimeUnit.SECONDS);
         JsonNode e = entry(stopAndRead(), "left-1");
         assertEquals("aborted", e.get("outcome").asText());
         // What the client read is logged, and nothing past what the upstream sent before it stalled (three
@@ -206,14 +191,14 @@ class ChatLogEndToEndTest {
         List<CompletableFuture<HttpResponse<String>>> running = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String extra = i % 2 == 0 ? ",\"moderation_level\":\"high\"" : "";
-            running.add(CLIENT.sendAsync(post(base(relay) + "/v1/chat/completions", AUTH,
-                    chat("Stream number " + i + " says hello. It keeps talking for a while. Then it ends.", true, extra),
+            running.add(CLIENT.sendAsync(postRequest(relay.baseUrl() + "/v1/chat/completions", AUTH,
+                    chatBody("Stream number " + i + " says hello. It keeps talking for a while. Then it ends.", true, extra),
                     "X-Request-Id", "stop-" + i, "x-fake-token-interval-ms", "25").build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
-        upstream.whenStreamsStarted(n).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        relay.upstream().whenStreamsStarted(n).toCompletableFuture().get(20, TimeUnit.SECONDS);
         assertTrue(running.stream().anyMatch(f -> !f.isDone()), "the stop must come while streams are running");
-        relay.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        relay.server().stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
         List<JsonNode> entries = chatEntries(logs);
         int completed = 0;

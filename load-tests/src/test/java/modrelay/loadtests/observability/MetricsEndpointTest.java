@@ -1,58 +1,46 @@
 package modrelay.loadtests.observability;
 
-import static modrelay.loadtests.observability.Observed.*;
+import static modrelay.loadtests.fixture.ChatLog.*;
+import static modrelay.loadtests.fixture.TestHttp.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import modrelay.loadtests.fakes.FakeTms;
 import modrelay.loadtests.fakes.FakeUpstream;
-import modrelay.relay.RelayServer;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /metrics: Prometheus text from Micrometer, bounded labels, optional bearer token. */
 class MetricsEndpointTest {
-    private FakeUpstream upstream;
-    private FakeTms tms;
-    private RelayServer relay;
+    @RegisterExtension
+    final RelayFixture relay = RelayFixture.lazy(RelaySpec.withFakeUpstream(FakeUpstream.Options.defaults()
+                    .withTokenInterval(Duration.ZERO)
+                    .withStatusForKey("sk-metrics-limited-000000000001", 429).withRetryAfterSeconds(60))
+            .withFakeTms(FakeTms.Options.defaults())
+            .env("OPENAI_KEY", "sk-metrics-limited-000000000001,sk-metrics-healthy-000000000002",
+                    "ROUTE_PREFIX", "/openai"));
 
     private void start(Map<String, String> extra) {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO)
-                .withStatusForKey("sk-metrics-limited-000000000001", 429).withRetryAfterSeconds(60));
-        tms = FakeTms.start(FakeTms.Options.defaults());
-        Map<String, String> env = new HashMap<>(Map.of(
-                "OPENAI_KEY", "sk-metrics-limited-000000000001,sk-metrics-healthy-000000000002",
-                "TENCENT_CLOUD_SID", FakeTms.SECRET_ID,
-                "TENCENT_CLOUD_SKEY", FakeTms.SECRET_KEY,
-                "TENCENT_CLOUD_ENDPOINT", "http://" + tms.endpoint(),
-                "ROUTE_PREFIX", "/openai"));
-        env.putAll(extra);
-        relay = relay(upstream.baseUrl(), env);
-    }
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (upstream != null) upstream.close();
-        if (tms != null) tms.close();
+        relay.start(s -> s.env(extra));
     }
 
     @Test
     void trafficShowsUpByRouteStatusKeyAndModerationVerdict() throws Exception {
         start(Map.of());
-        String v1 = base(relay) + "/openai/v1";
-        for (int i = 0; i < 3; i++) assertEquals(200, send(post(v1 + "/chat/completions", null, chat("Fine.", true, ""))).statusCode());
-        send(post(v1 + "/chat/completions", null, chat("Fine. But forbidden now.", true, ",\"moderation_level\":\"high\"")));
-        assertEquals(200, send(post(v1 + "/embeddings", null, "{\"model\":\"m\",\"input\":\"x\"}")).statusCode());
-        assertEquals(200, get(v1 + "/models").statusCode());
-        get(v1 + "/some/secret-looking/path-sk-abc");
-        get(base(relay) + "/healthz");
+        String v1 = relay.baseUrl() + "/openai/v1";
+        for (int i = 0; i < 3; i++) assertEquals(200, post(v1 + "/chat/completions", null, chatBody("Fine.", true, "")).statusCode());
+        post(v1 + "/chat/completions", null, chatBody("Fine. But forbidden now.", true, ",\"moderation_level\":\"high\""));
+        assertEquals(200, post(v1 + "/embeddings", null, "{\"model\":\"m\",\"input\":\"x\"}").statusCode());
+        assertEquals(200, get(v1 + "/models", null).statusCode());
+        get(v1 + "/some/secret-looking/path-sk-abc", null);
+        get(relay.baseUrl() + "/healthz", null);
 
-        HttpResponse<String> r = get(base(relay) + "/metrics");
+        HttpResponse<String> r = get(relay.baseUrl() + "/metrics", null);
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"),
                 r.headers().toString());
@@ -83,9 +71,9 @@ class MetricsEndpointTest {
     @Test
     void aMetricsTokenIsAskedForInConstantTimeAndRefusedInOpenAiShape() throws Exception {
         start(Map.of("METRICS_TOKEN", "metrics-token-for-tests-123"));
-        HttpResponse<String> none = get(base(relay) + "/metrics");
-        HttpResponse<String> wrong = get(base(relay) + "/metrics", "Authorization", "Bearer metrics-token-for-tests-124");
-        HttpResponse<String> right = get(base(relay) + "/metrics", "Authorization", "Bearer metrics-token-for-tests-123");
+        HttpResponse<String> none = get(relay.baseUrl() + "/metrics", null);
+        HttpResponse<String> wrong = get(relay.baseUrl() + "/metrics", "Bearer metrics-token-for-tests-124");
+        HttpResponse<String> right = get(relay.baseUrl() + "/metrics", "Bearer metrics-token-for-tests-123");
         for (HttpResponse<String> refused : new HttpResponse[] {none, wrong}) {
             assertEquals(401, refused.statusCode());
             JsonNode error = JSON.readTree(refused.body()).get("error");
@@ -96,7 +84,7 @@ class MetricsEndpointTest {
         assertEquals(200, right.statusCode());
         assertTrue(right.body().contains("modrelay_active_streams"));
         // Under the route prefix /metrics is just another path relayed upstream, not the relay's own.
-        assertFalse(get(base(relay) + "/openai/metrics", "Authorization", "Bearer metrics-token-for-tests-123").body()
+        assertFalse(get(relay.baseUrl() + "/openai/metrics", "Bearer metrics-token-for-tests-123").body()
                 .contains("modrelay_active_streams"));
     }
 }

@@ -1,6 +1,7 @@
 package modrelay.loadtests.observability;
 
-import static modrelay.loadtests.observability.Observed.*;
+import static modrelay.loadtests.fixture.ChatLog.*;
+import static modrelay.loadtests.fixture.TestHttp.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,36 +12,30 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeUpstream;
-import modrelay.relay.RelayServer;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every response carries X-Request-Id, and the same id is in the access line and the chat log entry. */
 class RequestIdsEverywhereTest {
     @TempDir
     Path logs;
-    private FakeUpstream upstream;
-    private RelayServer relay;
+    @RegisterExtension
+    final RelayFixture relay = RelayFixture.of(RelaySpec.withFakeUpstream(
+                    FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO))
+            .env("ROUTE_PREFIX", "/openai", "PROXY_KEY", "pk-ids", "CORS_ORIGINS", "*", "LOG_CHAT", "true")
+            .env("LOG_DIR", () -> logs.toString()));
     private String prefixed;
 
     @BeforeEach
     void start() {
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO));
-        relay = relay(upstream.baseUrl(), Map.of("ROUTE_PREFIX", "/openai", "PROXY_KEY", "pk-ids", "CORS_ORIGINS", "*",
-                "LOG_CHAT", "true", "LOG_DIR", logs.toString()));
-        prefixed = base(relay) + "/openai/v1";
-    }
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (upstream != null) upstream.close();
+        prefixed = relay.baseUrl() + "/openai/v1";
     }
 
     private static String id(HttpResponse<?> r) {
@@ -55,15 +50,15 @@ class RequestIdsEverywhereTest {
                 .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(204, preflight.statusCode());
         List<HttpResponse<String>> all = List.of(
-                get(base(relay) + "/healthz"),
-                get(base(relay) + "/readyz"),
-                get(base(relay) + "/metrics"),
-                get(base(relay) + "/not-under-the-prefix"),
+                get(relay.baseUrl() + "/healthz", null),
+                get(relay.baseUrl() + "/readyz", null),
+                get(relay.baseUrl() + "/metrics", null),
+                get(relay.baseUrl() + "/not-under-the-prefix", null),
                 preflight,
-                send(post(prefixed + "/chat/completions", null, chat("x.", false, ""))),
-                send(post(prefixed + "/chat/completions", "Bearer sk:pk-ids", "{not json")),
-                send(post(prefixed + "/chat/completions", "Bearer sk:pk-ids", chat("x.", false, ""), "x-fake-status", "500")),
-                get(prefixed + "/models", "Authorization", "Bearer sk:pk-ids"));
+                post(prefixed + "/chat/completions", null, chatBody("x.", false, "")),
+                post(prefixed + "/chat/completions", "Bearer sk:pk-ids", "{not json"),
+                post(prefixed + "/chat/completions", "Bearer sk:pk-ids", chatBody("x.", false, ""), "x-fake-status", "500"),
+                get(prefixed + "/models", "Bearer sk:pk-ids"));
         assertEquals(404, all.get(3).statusCode());
         assertEquals(401, all.get(5).statusCode());
         assertEquals(400, all.get(6).statusCode());
@@ -81,17 +76,17 @@ class RequestIdsEverywhereTest {
     @Test
     void theClientsIdIsEchoedLoggedAndWrittenToTheChatLog() throws Exception {
         try (CapturedOutput out = new CapturedOutput()) {
-            HttpResponse<String> refused = send(post(prefixed + "/chat/completions", "Bearer sk:wrong", chat("x.", false, ""),
-                    "X-Request-Id", "trace-refused-7"));
-            HttpResponse<String> ok = send(post(prefixed + "/chat/completions", "Bearer sk:pk-ids", chat("Hi there.", true, ""),
-                    "X-Request-Id", "trace-ok-8"));
-            HttpResponse<String> health = get(base(relay) + "/healthz", "X-Request-Id", "trace-health-9");
-            HttpResponse<String> insane = get(base(relay) + "/healthz", "X-Request-Id", "x".repeat(300));
+            HttpResponse<String> refused = post(prefixed + "/chat/completions", "Bearer sk:wrong", chatBody("x.", false, ""),
+                    "X-Request-Id", "trace-refused-7");
+            HttpResponse<String> ok = post(prefixed + "/chat/completions", "Bearer sk:pk-ids", chatBody("Hi there.", true, ""),
+                    "X-Request-Id", "trace-ok-8");
+            HttpResponse<String> health = get(relay.baseUrl() + "/healthz", null, "X-Request-Id", "trace-health-9");
+            HttpResponse<String> insane = get(relay.baseUrl() + "/healthz", null, "X-Request-Id", "x".repeat(300));
             assertEquals("trace-refused-7", id(refused));
             assertEquals("trace-ok-8", id(ok));
             assertEquals("trace-health-9", id(health));
             assertTrue(id(insane).startsWith("req_"), "an unusable id is replaced, not echoed");
-            relay.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            relay.server().stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
             List<String> access = out.jsonLines().stream().filter(l -> l.contains("\"modrelay.access\"")).toList();
             assertTrue(access.stream().anyMatch(l -> l.contains("{\"request_id\":\"trace-refused-7\"}") && l.contains("{\"status\":\"401\"}")),

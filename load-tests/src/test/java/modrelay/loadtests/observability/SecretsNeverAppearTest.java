@@ -1,6 +1,7 @@
 package modrelay.loadtests.observability;
 
-import static modrelay.loadtests.observability.Observed.*;
+import static modrelay.loadtests.fixture.ChatLog.*;
+import static modrelay.loadtests.fixture.TestHttp.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,8 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import modrelay.loadtests.fakes.FakeTms;
 import modrelay.loadtests.fakes.FakeUpstream;
-import modrelay.relay.RelayServer;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.RunningRelay;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +41,8 @@ class SecretsNeverAppearTest {
 
     @TempDir
     Path logs;
+    @RegisterExtension
+    final RelayFixture relays = RelayFixture.scope();
 
     @Test
     void noConfiguredSecretLeavesTheRelay() throws Exception {
@@ -60,48 +66,48 @@ class SecretsNeverAppearTest {
             Map<String, String> envA = new HashMap<>(common);
             envA.put("TENCENT_CLOUD_SKEY", FakeTms.SECRET_KEY);
             envA.put("LOG_DIR", chatA.toString());
-            RelayServer a = relay(upstream.baseUrl(), envA);
-            String v1 = base(a) + "/v1";
+            RunningRelay a = relays.start(RelaySpec.inFrontOf(upstream).env(envA));
+            String v1 = a.baseUrl() + "/v1";
             // Successes with both proxy keys, through every upstream key (one answers 429, one 401: rotation).
             int answered = 0;
             for (int i = 0; i < 6; i++) {
                 String proxyKey = i % 2 == 0 ? PROXY_ALPHA : PROXY_BRAVO;
-                HttpResponse<String> r = send(post(v1 + "/chat/completions", "Bearer anything:" + proxyKey,
-                        chat("Hello number " + i + ".", i % 3 == 0, ""), "X-Request-Id", "ok-" + i));
+                HttpResponse<String> r = post(v1 + "/chat/completions", "Bearer anything:" + proxyKey,
+                        chatBody("Hello number " + i + ".", i % 3 == 0, ""), "X-Request-Id", "ok-" + i);
                 seen.add(dump(r));
                 if (r.statusCode() == 200) answered++;
             }
             assertTrue(answered >= 4, "most requests were answered despite the 429 and 401 keys: " + answered);
             // 401s: a wrong proxy key, none at all, and a proxy key sent the wrong way round.
-            seen.add(dump(send(post(v1 + "/chat/completions", "Bearer " + PROXY_ALPHA + ":not-the-proxy-key", chat("x.", false, "")))));
-            seen.add(dump(send(post(v1 + "/chat/completions", null, chat("x.", false, "")))));
-            seen.add(dump(get(v1 + "/models", "Authorization", "Bearer " + UP_HEALTHY + ":wrong-proxy-key")));
+            seen.add(dump(post(v1 + "/chat/completions", "Bearer " + PROXY_ALPHA + ":not-the-proxy-key", chatBody("x.", false, ""))));
+            seen.add(dump(post(v1 + "/chat/completions", null, chatBody("x.", false, ""))));
+            seen.add(dump(get(v1 + "/models", "Bearer " + UP_HEALTHY + ":wrong-proxy-key")));
             // A moderated cut.
-            HttpResponse<String> cut = send(post(v1 + "/chat/completions", "Bearer x:" + PROXY_ALPHA,
-                    chat("Fine start. Something forbidden here.", true, ",\"moderation_level\":\"high\""), "X-Request-Id", "cut-1"));
+            HttpResponse<String> cut = post(v1 + "/chat/completions", "Bearer x:" + PROXY_ALPHA,
+                    chatBody("Fine start. Something forbidden here.", true, ",\"moderation_level\":\"high\""), "X-Request-Id", "cut-1");
             seen.add(dump(cut));
             assertTrue(cut.body().contains("content_filter"));
             // Metrics: refused without the token, served with it.
-            HttpResponse<String> metricsRefused = get(base(a) + "/metrics");
+            HttpResponse<String> metricsRefused = get(a.baseUrl() + "/metrics", null);
             assertEquals(401, metricsRefused.statusCode());
             seen.add(dump(metricsRefused));
-            HttpResponse<String> metrics = get(base(a) + "/metrics", "Authorization", "Bearer " + METRICS_TOKEN);
+            HttpResponse<String> metrics = get(a.baseUrl() + "/metrics", "Bearer " + METRICS_TOKEN);
             assertEquals(200, metrics.statusCode());
             seen.add(dump(metrics));
-            a.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            a.server().stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
             // A relay whose Tencent key is wrong: the fake TMS answers AuthFailure, moderation fails closed.
             Map<String, String> envB = new HashMap<>(common);
             envB.put("TENCENT_CLOUD_SKEY", WRONG_TMS_KEY);
             envB.put("LOG_DIR", chatB.toString());
             envB.put("OPENAI_KEY", UP_HEALTHY);
-            RelayServer b = relay(upstream.baseUrl(), envB);
-            HttpResponse<String> unavailable = send(post(base(b) + "/v1/chat/completions", "Bearer x:" + PROXY_BRAVO,
-                    chat("Anything at all.", true, ",\"moderation\":true"), "X-Request-Id", "tms-auth-1"));
+            RunningRelay b = relays.start(RelaySpec.inFrontOf(upstream).env(envB));
+            HttpResponse<String> unavailable = post(b.baseUrl() + "/v1/chat/completions", "Bearer x:" + PROXY_BRAVO,
+                    chatBody("Anything at all.", true, ",\"moderation\":true"), "X-Request-Id", "tms-auth-1");
             seen.add(dump(unavailable));
             assertTrue(unavailable.body().contains("内容审核暂不可用"), unavailable.body());
-            seen.add(dump(get(base(b) + "/metrics", "Authorization", "Bearer " + METRICS_TOKEN)));
-            b.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            seen.add(dump(get(b.baseUrl() + "/metrics", "Bearer " + METRICS_TOKEN)));
+            b.server().stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
             String logged = out.all();
             // The capture must have seen what it is meant to search, or finding nothing proves nothing.

@@ -4,19 +4,18 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import modrelay.loadtests.fakes.FakeAzure;
-import modrelay.loadtests.fakes.FakeUpstream;
 import modrelay.loadtests.fakes.FakeUpstream.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import modrelay.loadtests.fakes.FakeUpstream;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.TestHttp;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client that speaks Azure paths itself ({@code /openai/deployments/<dep>/chat/completions}) and asks for
@@ -27,29 +26,14 @@ class AzureClientPathModerationTest {
     private static final String NOTICE = "这个话题不适合讨论，换个话题吧。";
     private static final String AZURE_PATH = "/openai/deployments/prod-4o/chat/completions?api-version=2024-10-21";
 
-    @TempDir
-    Path dir;
-    private FakeUpstream azure;
-    private RoutedRelay relay;
-
-    @BeforeEach
-    void start() throws Exception {
-        azure = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(2))
-                .withAzure(FakeAzure.of("az-key", Map.of("prod-4o", "gpt-4o-2024-08-06"))));
-        Path keywords = dir.resolve("keywords.txt");
-        Files.writeString(keywords, "forbidden\n");
-        relay = RoutedRelay.start(Map.of(
-                "UPSTREAMS", """
-                        [{"name":"azure","kind":"azure","url":"%s","keys":["az-key"],"api-version":"2024-10-21",
-                          "models":{"gpt-4o":"prod-4o"}}]""".formatted(azure.baseUrl()),
-                "MODERATION_KEYWORDS_FILE", keywords.toString()));
-    }
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (azure != null) azure.close();
-    }
+    @RegisterExtension
+    final RelayFixture relay = RelayFixture.of(RelaySpec.withFakeUpstream(FakeUpstream.Options.defaults()
+                    .withTokenInterval(Duration.ofMillis(2))
+                    .withAzure(FakeAzure.of("az-key", Map.of("prod-4o", "gpt-4o-2024-08-06"))))
+            .withKeywords("forbidden")
+            .envWithUpstreamUrl("UPSTREAMS", url -> """
+                    [{"name":"azure","kind":"azure","url":"%s","keys":["az-key"],"api-version":"2024-10-21",
+                      "models":{"gpt-4o":"prod-4o"}}]""".formatted(url)));
 
     /** What a user of the stream sees: the concatenated delta texts and every finish reason. */
     private record Seen(String raw, String text, List<String> finishReasons, boolean done) {}
@@ -57,7 +41,7 @@ class AzureClientPathModerationTest {
     /** A streamed chat completion as an Azure client sends it: no {@code model} (the deployment is in the path), {@code api-key}. */
     private Seen stream(String reply, String flags) throws Exception {
         String body = "{\"stream\":true," + flags + ",\"messages\":[{\"role\":\"user\",\"content\":"
-                + RoutedRelay.JSON.valueToTree("say:" + reply) + "}]}";
+                + TestHttp.JSON.valueToTree("say:" + reply) + "}]}";
         HttpResponse<String> r = relay.post(AZURE_PATH, body, "api-key", "client-key");
         assertEquals(200, r.statusCode(), r.body());
         StringBuilder text = new StringBuilder();
@@ -70,7 +54,7 @@ class AzureClientPathModerationTest {
                 done = true;
                 continue;
             }
-            for (JsonNode choice : RoutedRelay.json(data).path("choices")) {
+            for (JsonNode choice : TestHttp.json(data).path("choices")) {
                 JsonNode content = choice.path("delta").path("content");
                 if (content.isTextual()) text.append(content.textValue());
                 if (choice.path("finish_reason").isTextual()) finish.add(choice.path("finish_reason").textValue());
@@ -80,7 +64,7 @@ class AzureClientPathModerationTest {
     }
 
     private RecordedRequest lastPost() {
-        List<RecordedRequest> posts = azure.requests().stream().filter(r -> r.method().equals("POST")).toList();
+        List<RecordedRequest> posts = relay.upstream().requests().stream().filter(r -> r.method().equals("POST")).toList();
         assertFalse(posts.isEmpty(), "nothing reached the Azure fake");
         return posts.get(posts.size() - 1);
     }
@@ -88,7 +72,7 @@ class AzureClientPathModerationTest {
     private void assertFlagsNotForwarded() throws Exception {
         RecordedRequest sent = lastPost();
         assertEquals(AZURE_PATH, sent.path(), "an Azure path goes to Azure as it is");
-        JsonNode upstreamBody = RoutedRelay.json(sent.bodyText());
+        JsonNode upstreamBody = TestHttp.json(sent.bodyText());
         assertFalse(upstreamBody.has("moderation"), sent.bodyText());
         assertFalse(upstreamBody.has("moderation_level"), sent.bodyText());
         assertTrue(upstreamBody.path("stream").asBoolean(), "the rest of the body is kept");

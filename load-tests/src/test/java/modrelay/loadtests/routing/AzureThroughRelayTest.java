@@ -1,8 +1,8 @@
 package modrelay.loadtests.routing;
 
-import static modrelay.loadtests.routing.RoutedRelay.chat;
-import static modrelay.loadtests.routing.RoutedRelay.error;
-import static modrelay.loadtests.routing.RoutedRelay.json;
+import static modrelay.loadtests.fixture.TestHttp.chat;
+import static modrelay.loadtests.fixture.TestHttp.error;
+import static modrelay.loadtests.fixture.TestHttp.json;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,15 +18,17 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import modrelay.loadtests.fakes.FakeAzure;
 import modrelay.loadtests.fakes.FakeTms;
-import modrelay.loadtests.fakes.FakeUpstream;
 import modrelay.loadtests.fakes.FakeUpstream.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fakes.FakeUpstream;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An Azure-shaped upstream behind the relay, spoken to by the official OpenAI client with OpenAI
@@ -34,37 +36,31 @@ import org.junit.jupiter.api.Test;
  */
 class AzureThroughRelayTest {
     private static final String NOTICE = "这个话题不适合讨论，换个话题吧。";
-    private FakeUpstream azure;
-    private FakeTms tms;
-    private RoutedRelay relay;
+    @RegisterExtension
+    final RelayFixture relay = RelayFixture.lazy(RelaySpec.withFakeUpstream(FakeUpstream.Options.defaults()
+            .withTokenInterval(Duration.ofMillis(2))
+            .withAzure(FakeAzure.of("az-key", Map.of("prod-4o", "gpt-4o-2024-08-06", "emb", "text-embedding-3-small")))));
     private OpenAIClient client;
 
-    private void start(String relayKey, Map<String, String> extraEnv) {
-        azure = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(2))
-                .withAzure(FakeAzure.of("az-key", Map.of("prod-4o", "gpt-4o-2024-08-06", "emb", "text-embedding-3-small"))));
-        Map<String, String> env = new HashMap<>(Map.of("UPSTREAMS", """
+    private void start(String relayKey) {
+        start(relayKey, UnaryOperator.identity());
+    }
+
+    private void start(String relayKey, UnaryOperator<RelaySpec> variant) {
+        relay.start(s -> variant.apply(s.envWithUpstreamUrl("UPSTREAMS", url -> """
                 [{"name":"azure","kind":"azure","url":"%s","keys":["%s"],"api-version":"2024-10-21",
-                  "models":{"gpt-4o":"prod-4o","text-embedding-3-small":"emb"}}]""".formatted(azure.baseUrl(), relayKey)));
-        env.putAll(extraEnv);
-        relay = RoutedRelay.start(env);
+                  "models":{"gpt-4o":"prod-4o","text-embedding-3-small":"emb"}}]""".formatted(url, relayKey))));
         client = OpenAIOkHttpClient.builder().apiKey("sk-client").baseUrl(relay.v1()).maxRetries(0).build();
     }
 
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (azure != null) azure.close();
-        if (tms != null) tms.close();
-    }
-
     private RecordedRequest lastPost() {
-        List<RecordedRequest> posts = azure.requests().stream().filter(r -> r.method().equals("POST")).toList();
+        List<RecordedRequest> posts = relay.upstream().requests().stream().filter(r -> r.method().equals("POST")).toList();
         return posts.get(posts.size() - 1);
     }
 
     @Test
     void openAiPathsBecomeDeploymentCallsWithApiKey() throws Exception {
-        start("az-key", Map.of());
+        start("az-key");
         ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("gpt-4o")
                 .addUserMessage("say:Hello from Azure.").build());
         assertEquals("Hello from Azure.", c.choices().get(0).message().content().orElseThrow());
@@ -79,12 +75,8 @@ class AzureThroughRelayTest {
 
     @Test
     void aModeratedStreamThroughAzureIsCutLikeAnyOther() {
-        tms = FakeTms.start(FakeTms.Options.defaults().withLatency(Duration.ofMillis(10)));
-        start("az-key", Map.of(
-                "TENCENT_CLOUD_SID", FakeTms.SECRET_ID,
-                "TENCENT_CLOUD_SKEY", FakeTms.SECRET_KEY,
-                "TENCENT_CLOUD_ENDPOINT", "http://" + tms.endpoint(),
-                "MODERATION_TIMEOUT", "2000"));
+        start("az-key", s -> s.withFakeTms(FakeTms.Options.defaults().withLatency(Duration.ofMillis(10)))
+                .env("MODERATION_TIMEOUT", "2000"));
         StringBuilder text = new StringBuilder();
         List<String> finish = new ArrayList<>();
         try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
@@ -103,7 +95,7 @@ class AzureThroughRelayTest {
 
     @Test
     void azuresOwnOutputFilterPassesThroughAsItIs() {
-        start("az-key", Map.of());
+        start("az-key");
         StringBuilder text = new StringBuilder();
         List<String> finish = new ArrayList<>();
         try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
@@ -120,7 +112,7 @@ class AzureThroughRelayTest {
 
     @Test
     void aPromptBlockedByAzureComesBackInOpenAiShape() throws Exception {
-        start("az-key", Map.of());
+        start("az-key");
         HttpResponse<String> r = relay.post("/v1/chat/completions", chat("gpt-4o", FakeAzure.BLOCKED_PROMPT, false));
         assertEquals(400, r.statusCode());
         JsonNode e = error(r);
@@ -136,7 +128,7 @@ class AzureThroughRelayTest {
 
     @Test
     void azuresGatewayErrorsGetTheOpenAiShapeToo() throws Exception {
-        start("wrong-key", Map.of());
+        start("wrong-key");
         HttpResponse<String> r = relay.post("/v1/chat/completions", chat("gpt-4o", "x.", false));
         assertEquals(401, r.statusCode());
         JsonNode e = error(r);
@@ -146,7 +138,7 @@ class AzureThroughRelayTest {
 
     @Test
     void aClientSpeakingAzurePathsIsRelayedAsIs() throws Exception {
-        start("az-key", Map.of());
+        start("az-key");
         HttpResponse<String> r = relay.post("/openai/deployments/prod-4o/chat/completions?api-version=2024-06-01",
                 chat("ignored", "Direct.", false), "api-key", "client-key");
         assertEquals(200, r.statusCode(), r.body());

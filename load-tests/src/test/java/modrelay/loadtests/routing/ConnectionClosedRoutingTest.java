@@ -1,8 +1,8 @@
 package modrelay.loadtests.routing;
 
-import static modrelay.loadtests.routing.RoutedRelay.chat;
-import static modrelay.loadtests.routing.RoutedRelay.error;
-import static modrelay.loadtests.routing.RoutedRelay.json;
+import static modrelay.loadtests.fixture.TestHttp.chat;
+import static modrelay.loadtests.fixture.TestHttp.error;
+import static modrelay.loadtests.fixture.TestHttp.json;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.net.http.HttpResponse;
@@ -12,8 +12,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.ClosingUpstream;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.RunningRelay;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An upstream that accepts the connection and closes it before answering counts as down: the request falls back
@@ -23,24 +26,19 @@ import org.junit.jupiter.api.Test;
 class ConnectionClosedRoutingTest {
     private ClosingUpstream closing;
     private FakeUpstream backup;
-    private RoutedRelay relay;
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (closing != null) closing.close();
-        if (backup != null) backup.close();
-    }
+    @RegisterExtension
+    final RelayFixture relays = RelayFixture.scope();
+    private RunningRelay relay;
 
     private void startWithBackup(ClosingUpstream.Mode mode, Map<String, String> extra) {
-        closing = ClosingUpstream.start(mode);
-        backup = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO));
+        closing = relays.own(ClosingUpstream.start(mode));
+        backup = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO)));
         Map<String, String> env = new HashMap<>(Map.of("UPSTREAMS", """
                 [{"name":"primary","url":"%s","keys":["sk-primary"],"models":["*"],"priority":10},
                  {"name":"backup","url":"%s","keys":["sk-backup"],"models":["*"]}]""".formatted(closing.baseUrl(), backup.baseUrl()),
                 "UPSTREAM_COOLDOWN", "1h"));
         env.putAll(extra);
-        relay = RoutedRelay.start(env);
+        relay = relays.start(RelaySpec.withoutFakes().env(env));
     }
 
     private long backupPosts() {
@@ -57,7 +55,7 @@ class ConnectionClosedRoutingTest {
         }
         assertEquals(2, closing.posts(), "each request reached the primary first");
         // Two closures in a row: the breaker takes it out.
-        relay.server.routing().when(state -> !state.up(0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        relay.server().routing().when(state -> !state.up(0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(200, relay.post("/v1/chat/completions", chat("gpt-4o", "ok.", false)).statusCode());
         assertEquals(2, closing.posts(), "no traffic while it is out");
         assertEquals(3, backupPosts());
@@ -75,8 +73,8 @@ class ConnectionClosedRoutingTest {
 
     @Test
     void withOneUpstreamAPooledConnectionItHadClosedIsRetriedOnceOnANewOne() throws Exception {
-        closing = ClosingUpstream.start(ClosingUpstream.Mode.ANSWER_FIRST_THEN_CLOSE);
-        relay = RoutedRelay.start(Map.of("UPSTREAM_URL", closing.baseUrl(), "OPENAI_KEY", "sk-only"));
+        closing = relays.own(ClosingUpstream.start(ClosingUpstream.Mode.ANSWER_FIRST_THEN_CLOSE));
+        relay = relays.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", closing.baseUrl(), "OPENAI_KEY", "sk-only"));
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> r = relay.post("/v1/chat/completions", chat("gpt-4o", "x.", false));
             assertEquals(200, r.statusCode(), "request " + i + ": " + r.body());
@@ -89,8 +87,8 @@ class ConnectionClosedRoutingTest {
 
     @Test
     void withOneAttemptThatSameClosedConnectionIsTheClients502() throws Exception {
-        closing = ClosingUpstream.start(ClosingUpstream.Mode.ANSWER_FIRST_THEN_CLOSE);
-        relay = RoutedRelay.start(Map.of("UPSTREAM_URL", closing.baseUrl(), "OPENAI_KEY", "sk-only", "MAX_ATTEMPTS", "1"));
+        closing = relays.own(ClosingUpstream.start(ClosingUpstream.Mode.ANSWER_FIRST_THEN_CLOSE));
+        relay = relays.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", closing.baseUrl(), "OPENAI_KEY", "sk-only", "MAX_ATTEMPTS", "1"));
         assertEquals(200, relay.post("/v1/chat/completions", chat("gpt-4o", "x.", false)).statusCode());
         HttpResponse<String> second = relay.post("/v1/chat/completions", chat("gpt-4o", "x.", false));
         assertEquals(502, second.statusCode(), "what the retry saves the client from: " + second.body());
@@ -100,8 +98,8 @@ class ConnectionClosedRoutingTest {
 
     @Test
     void anUpstreamThatAlwaysClosesGetsOneRetryThenTheClientsA502() throws Exception {
-        closing = ClosingUpstream.start(ClosingUpstream.Mode.CLOSE_AFTER_READING);
-        relay = RoutedRelay.start(Map.of("UPSTREAM_URL", closing.baseUrl(), "OPENAI_KEY", "sk-only"));
+        closing = relays.own(ClosingUpstream.start(ClosingUpstream.Mode.CLOSE_AFTER_READING));
+        relay = relays.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", closing.baseUrl(), "OPENAI_KEY", "sk-only"));
         HttpResponse<String> r = relay.post("/v1/chat/completions", chat("gpt-4o", "x.", false));
         assertEquals(502, r.statusCode(), r.body());
         assertEquals("upstream_unreachable", error(r).get("code").asText(), r.body());
@@ -110,8 +108,9 @@ class ConnectionClosedRoutingTest {
 
     @Test
     void idlePooledConnectionsAreClosedAfterTheKeepAlive() throws Exception {
-        backup = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO));
-        relay = RoutedRelay.start(Map.of("UPSTREAM_URL", backup.baseUrl(), "OPENAI_KEY", "sk-only", "UPSTREAM_KEEP_ALIVE", "300ms"));
+        backup = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO)));
+        relay = relays.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", backup.baseUrl(), "OPENAI_KEY", "sk-only",
+                "UPSTREAM_KEEP_ALIVE", "300ms"));
         assertEquals(200, relay.post("/v1/chat/completions", chat("gpt-4o", "x.", false)).statusCode());
         // The fake never closes a connection itself (no idle timeout); the relay's pool does, once it has idled.
         backup.whenOpenConnectionsAtMost(0).toCompletableFuture().get(20, TimeUnit.SECONDS);

@@ -1,8 +1,8 @@
 package modrelay.loadtests.routing;
 
-import static modrelay.loadtests.routing.RoutedRelay.chat;
-import static modrelay.loadtests.routing.RoutedRelay.error;
-import static modrelay.loadtests.routing.RoutedRelay.json;
+import static modrelay.loadtests.fixture.TestHttp.chat;
+import static modrelay.loadtests.fixture.TestHttp.error;
+import static modrelay.loadtests.fixture.TestHttp.json;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.openai.client.OpenAIClient;
@@ -20,8 +20,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.RunningRelay;
+import modrelay.loadtests.fixture.TestHttp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A preferred upstream that is down (closed port), failing (500) or limited (429), and a healthy
@@ -30,14 +34,9 @@ import org.junit.jupiter.api.Test;
 class FallbackTest {
     private FakeUpstream primary;
     private FakeUpstream backup;
-    private RoutedRelay relay;
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (primary != null) primary.close();
-        if (backup != null) backup.close();
-    }
+    @RegisterExtension
+    final RelayFixture relays = RelayFixture.scope();
+    private RunningRelay relay;
 
     private static int closedPort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -46,13 +45,13 @@ class FallbackTest {
     }
 
     private void startRelay(String primaryUrl, Map<String, String> extraEnv) {
-        backup = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(1)));
+        backup = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(1))));
         Map<String, String> env = new HashMap<>(Map.of("UPSTREAMS", """
                 [{"name":"primary","url":"%s","keys":["sk-primary"],"models":["*"],"priority":10},
                  {"name":"backup","url":"%s","keys":["sk-backup"],"models":["*"]}]""".formatted(primaryUrl, backup.baseUrl()),
                 "UPSTREAM_COOLDOWN", "1h"));
         env.putAll(extraEnv);
-        relay = RoutedRelay.start(env);
+        relay = relays.start(RelaySpec.withoutFakes().env(env));
     }
 
     private long primaryCalls() {
@@ -78,7 +77,7 @@ class FallbackTest {
 
     @Test
     void a500OrA429BeforeAnyByteMovesTheRequestOn() throws Exception {
-        primary = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-primary", 500));
+        primary = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-primary", 500)));
         startRelay(primary.baseUrl(), Map.of("UPSTREAM_FAILURE_THRESHOLD", "100"));
         HttpResponse<String> r = relay.post("/v1/chat/completions", chat("gpt-4o", "from the backup.", false));
         assertEquals(200, r.statusCode(), r.body());
@@ -90,7 +89,8 @@ class FallbackTest {
 
     @Test
     void a429OnTheOnlyKeyOfAnUpstreamMovesTheRequestToTheNextUpstream() throws Exception {
-        primary = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-primary", 429).withRetryAfterSeconds(60));
+        primary = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults()
+                .withStatusForKey("sk-primary", 429).withRetryAfterSeconds(60)));
         startRelay(primary.baseUrl(), Map.of());
         HttpResponse<String> r = relay.post("/v1/chat/completions", chat("gpt-4o", "limited elsewhere.", false));
         assertEquals(200, r.statusCode(), r.body());
@@ -108,8 +108,8 @@ class FallbackTest {
 
     @Test
     void theOnlyUpstreamRetriesA5xxOnItsOtherKey() throws Exception {
-        primary = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-broken", 500));
-        relay = RoutedRelay.start(Map.of("UPSTREAM_URL", primary.baseUrl(), "OPENAI_KEY", "sk-broken,sk-good"));
+        primary = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-broken", 500)));
+        relay = relays.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", primary.baseUrl(), "OPENAI_KEY", "sk-broken,sk-good"));
         HttpResponse<String> r = relay.post("/v1/chat/completions", chat("gpt-4o", "second key.", false));
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(java.util.List.of("Bearer sk-broken", "Bearer sk-good"),
@@ -118,7 +118,7 @@ class FallbackTest {
 
     @Test
     void withOneAttemptTheClientGetsTheFirstAnswer() throws Exception {
-        primary = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-primary", 500));
+        primary = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-primary", 500)));
         startRelay(primary.baseUrl(), Map.of("MAX_ATTEMPTS", "1"));
         HttpResponse<String> r = relay.post("/v1/chat/completions", chat("gpt-4o", "x.", false));
         assertEquals(500, r.statusCode());
@@ -128,7 +128,7 @@ class FallbackTest {
 
     @Test
     void whenEveryUpstreamFailsTheLastAnswerIsRelayed() throws Exception {
-        primary = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-primary", 503));
+        primary = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-primary", 503)));
         startRelay(primary.baseUrl(), Map.of());
         HttpResponse<String> r = relay.post("/v1/chat/completions", chat("gpt-4o", "x.", false), "x-fake-status", "502");
         assertEquals(502, r.statusCode(), "the backup's own answer");
@@ -138,7 +138,7 @@ class FallbackTest {
 
     @Test
     void aLargeStreamedUploadIsNeverSentTwice() throws Exception {
-        primary = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-primary", 500));
+        primary = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-primary", 500)));
         startRelay(primary.baseUrl(), Map.of());
         String boundary = "b0undary";
         byte[] file = new byte[2 * 1024 * 1024];
@@ -151,7 +151,7 @@ class FallbackTest {
         System.arraycopy(head, 0, body, 0, head.length);
         System.arraycopy(file, 0, body, head.length, file.length);
         System.arraycopy(tail, 0, body, head.length + file.length, tail.length);
-        HttpResponse<String> r = RoutedRelay.CLIENT.send(HttpRequest.newBuilder(URI.create(relay.v1() + "/files"))
+        HttpResponse<String> r = TestHttp.CLIENT.send(HttpRequest.newBuilder(URI.create(relay.v1() + "/files"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(500, r.statusCode(), "no second attempt for a body the relay did not keep");
@@ -161,7 +161,7 @@ class FallbackTest {
 
     @Test
     void anUpstreamThatKeepsFailingIsTakenOutAndGetsNoTraffic() throws Exception {
-        primary = FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-primary", 500));
+        primary = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withStatusForKey("sk-primary", 500)));
         startRelay(primary.baseUrl(), Map.of());
         for (int i = 0; i < 3; i++) {
             assertEquals(200, relay.post("/v1/chat/completions", chat("gpt-4o", "ok.", false)).statusCode());
@@ -187,8 +187,8 @@ class FallbackTest {
         startRelay("http://127.0.0.1:" + port, Map.of("UPSTREAM_COOLDOWN", "300ms", "UPSTREAM_FAILURE_THRESHOLD", "1"));
         assertEquals(200, relay.post("/v1/chat/completions", chat("gpt-4o", "ok.", false)).statusCode());
         // Out after one failure; now the primary comes up on its port and the probe (GET /v1/models) finds it.
-        primary = FakeUpstream.start(FakeUpstream.Options.defaults().withPort(port));
-        relay.server.routing().when(state -> state.up(0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        primary = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withPort(port)));
+        relay.server().routing().when(state -> state.up(0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals("/v1/models", primary.requests().get(0).path(), "it came back through a probe");
         assertEquals("Bearer sk-primary", primary.requests().get(0).header("authorization"), "the probe uses the upstream's key");
         assertEquals(200, relay.post("/v1/chat/completions", chat("gpt-4o", "ok.", false)).statusCode());

@@ -1,15 +1,19 @@
 package modrelay.loadtests.routing;
 
-import static modrelay.loadtests.routing.RoutedRelay.chat;
+import static modrelay.loadtests.fixture.TestHttp.chat;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import modrelay.loadtests.fakes.FakeKeyErrors;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.RunningRelay;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Server keys change state only on evidence about the key: answers a client can provoke with its own request
@@ -17,22 +21,16 @@ import org.junit.jupiter.api.Test;
  * key in use; the upstream's own invalid-key 401 takes out that key and no other.
  */
 class KeyEvidenceRoutingTest {
-    private FakeUpstream upstream;
-    private RoutedRelay relay;
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (upstream != null) upstream.close();
-    }
+    @RegisterExtension
+    final RelayFixture relays = RelayFixture.scope();
+    private RunningRelay relay;
 
     private void start(FakeUpstream.Options options, String keys) {
-        upstream = FakeUpstream.start(options.withTokenInterval(java.time.Duration.ZERO));
-        relay = RoutedRelay.start(Map.of("UPSTREAM_URL", upstream.baseUrl(), "OPENAI_KEY", keys));
+        relay = relays.start(RelaySpec.withFakeUpstream(options.withTokenInterval(java.time.Duration.ZERO)).env("OPENAI_KEY", keys));
     }
 
     private List<String> keysSeen() {
-        return upstream.requests().stream().filter(r -> r.method().equals("POST")).map(r -> r.header("authorization")).toList();
+        return relay.upstream().requests().stream().filter(r -> r.method().equals("POST")).map(r -> r.header("authorization")).toList();
     }
 
     private static long count(List<String> keys, String key) {

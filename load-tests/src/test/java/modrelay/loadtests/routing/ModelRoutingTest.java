@@ -1,8 +1,8 @@
 package modrelay.loadtests.routing;
 
-import static modrelay.loadtests.routing.RoutedRelay.chat;
-import static modrelay.loadtests.routing.RoutedRelay.error;
-import static modrelay.loadtests.routing.RoutedRelay.json;
+import static modrelay.loadtests.fixture.TestHttp.chat;
+import static modrelay.loadtests.fixture.TestHttp.error;
+import static modrelay.loadtests.fixture.TestHttp.json;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,34 +16,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import modrelay.loadtests.fakes.FakeUpstream;
 import modrelay.loadtests.fakes.FakeUpstream.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fakes.FakeUpstream;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.RunningRelay;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two OpenAI-shaped upstreams behind one relay, picked by the request's model. */
 class ModelRoutingTest {
     private FakeUpstream openai;
     private FakeUpstream deepseek;
-    private RoutedRelay relay;
+    @RegisterExtension
+    final RelayFixture relays = RelayFixture.scope();
+    private RunningRelay relay;
 
     @BeforeEach
     void start() {
-        openai = FakeUpstream.start(FakeUpstream.Options.defaults());
-        deepseek = FakeUpstream.start(FakeUpstream.Options.defaults());
-        relay = RoutedRelay.start(Map.of("PROXY_KEY", "pk", "UPSTREAMS", """
+        openai = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults()));
+        deepseek = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults()));
+        relay = relays.start(RelaySpec.withoutFakes().env(Map.of("PROXY_KEY", "pk", "UPSTREAMS", """
                 [{"name":"openai","url":"%s/v1","keys":["sk-openai"],"models":["gpt-4o*","text-embedding-3-small"]},
                  {"name":"deepseek","url":"%s","keys":["sk-deepseek"],
                   "models":[{"deepseek-chat":"deepseek-v3"},{"ds-embed":"text-embedding-3-small"}]}]"""
-                .formatted(openai.baseUrl(), deepseek.baseUrl())));
-    }
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (openai != null) openai.close();
-        if (deepseek != null) deepseek.close();
+                .formatted(openai.baseUrl(), deepseek.baseUrl()))));
     }
 
     private static List<RecordedRequest> posts(FakeUpstream u) {
@@ -113,7 +111,7 @@ class ModelRoutingTest {
     @Test
     void theRelayAnswersModelsWithTheUnionWithoutAskingTheUpstreamsEachTime() throws Exception {
         // The background refresh at start lists the openai upstream (the fake lists gpt-4o-mini, gpt-4o, o3-mini, ...).
-        relay.server.routing().when(state -> state.modelIds().contains("gpt-4o")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        relay.server().routing().when(state -> state.modelIds().contains("gpt-4o")).toCompletableFuture().get(10, TimeUnit.SECONDS);
         List<String> ids = modelIds();
         assertTrue(ids.containsAll(List.of("gpt-4o", "gpt-4o-mini", "text-embedding-3-small", "deepseek-chat", "ds-embed")), ids.toString());
         assertFalse(ids.contains("o3-mini"), "listed by the upstream but not configured for it: " + ids);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import modrelay.config.SettingsLoader;
 import modrelay.loadtests.fakes.FakeUpstream;
+import modrelay.loadtests.fixture.TestHttp;
 import modrelay.relay.upstream.UpstreamClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class NewConnectionTest {
     }
 
     private HttpRequest streamingChat() {
-        String body = RoutedRelay.chat("gpt-4o", "One stream. Over its own connection.", true);
+        String body = TestHttp.chat("gpt-4o", "One stream. Over its own connection.", true);
         return HttpRequest.create(upstream.baseUrl() + "/v1/chat/completions").withMethod(HttpMethods.POST)
                 .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
     }
@@ -53,12 +54,7 @@ class NewConnectionTest {
         assertEquals(1, upstream.openConnections(), "the connection stays open while the body streams");
         String sse = response.entity().getDataBytes().runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat),
                 Materializer.matFromSystem(system)).toCompletableFuture().get(10, TimeUnit.SECONDS).utf8String();
-        StringBuilder text = new StringBuilder();
-        for (String line : sse.split("\n")) {
-            if (!line.startsWith("data: {")) continue;
-            RoutedRelay.json(line.substring(6)).at("/choices/0/delta/content").asText("").chars().forEach(c -> text.append((char) c));
-        }
-        assertEquals("One stream. Over its own connection.", text.toString());
+        assertEquals("One stream. Over its own connection.", TestHttp.sseText(sse));
         assertTrue(sse.trim().endsWith("data: [DONE]"), sse);
         assertEquals(1, upstream.streamsCompleted(), "the upstream finished its stream: it was not cut by a half-close");
         upstream.whenOpenConnectionsAtMost(0).toCompletableFuture().get(10, TimeUnit.SECONDS);

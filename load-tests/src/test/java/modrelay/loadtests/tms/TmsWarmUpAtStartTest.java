@@ -10,49 +10,35 @@ import com.openai.models.ChatModel;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import modrelay.config.SettingsLoader;
 import modrelay.loadtests.fakes.FakeTms;
 import modrelay.loadtests.fakes.FakeUpstream;
-import modrelay.relay.RelayServer;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A relay with the Tencent moderator warms its TMS client at start: the endpoint sees the warm-up's
  * {@code GET /} before any user sentence, and no TextModeration call (nothing billed) comes with it.
  */
 class TmsWarmUpAtStartTest {
-    private FakeTms tms;
-    private FakeUpstream upstream;
-    private RelayServer relay;
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (upstream != null) upstream.close();
-        if (tms != null) tms.close();
-    }
+    @RegisterExtension
+    final RelayFixture relay = RelayFixture.of(RelaySpec.withFakeUpstream(
+                    FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO))
+            .withFakeTms(FakeTms.Options.defaults())
+            .env("MODERATION_TIMEOUT", "2000"));
 
     @Test
     void theRelayOpensItsTmsConnectionAtStartWithoutABilledCall() throws Exception {
-        tms = FakeTms.start(FakeTms.Options.defaults());
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO));
-        relay = RelayServer.start(SettingsLoader.load(Map.of(
-                "UPSTREAM_URL", upstream.baseUrl(),
-                "TENCENT_CLOUD_SID", FakeTms.SECRET_ID,
-                "TENCENT_CLOUD_SKEY", FakeTms.SECRET_KEY,
-                "TENCENT_CLOUD_ENDPOINT", "http://" + tms.endpoint(),
-                "MODERATION_TIMEOUT", "2000")).listeningOn("127.0.0.1", 0)).toCompletableFuture().join();
-
+        FakeTms tms = relay.tms();
         tms.whenRootGets(1).toCompletableFuture().get(20, TimeUnit.SECONDS);
         // The warm-up signs its dry calls before it sends the GET, on one thread: had any gone out, it would be here.
         assertEquals(0, tms.calls(), "no TextModeration call at start");
         assertTrue(tms.texts().isEmpty());
 
         // The first moderated stream after it: whole, and its sentences are the only calls the fake counted.
-        OpenAIClient client = OpenAIOkHttpClient.builder().apiKey("sk-client").baseUrl("http://127.0.0.1:" + relay.port() + "/v1")
+        OpenAIClient client = OpenAIOkHttpClient.builder().apiKey("sk-client").baseUrl(relay.v1())
                 .maxRetries(0).build();
         StringBuilder text = new StringBuilder();
         try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder()
