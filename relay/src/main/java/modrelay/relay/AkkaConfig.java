@@ -30,6 +30,9 @@ final class AkkaConfig {
                 "akka.loggers = [\"akka.event.slf4j.Slf4jLogger\"]",
                 "akka.logging-filter = \"akka.event.slf4j.Slf4jLoggingFilter\"",
                 "akka.loglevel = INFO",
+                // Logback's first start loads many classes: on a busy host (a node running many containers) the default
+                // 5 s made the relay exit at start, so it gets time.
+                "akka.logger-startup-timeout = 30s",
                 "akka.log-dead-letters = off",
                 "akka.log-dead-letters-during-shutdown = off",
                 // The relay answers first-byte timeouts itself with an OpenAI-shaped 504.

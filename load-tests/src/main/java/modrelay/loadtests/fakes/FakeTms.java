@@ -128,6 +128,8 @@ public final class FakeTms implements AutoCloseable {
     private static final Config SERVER_CONFIG = ConfigFactory.parseMap(Map.of(
             // HANG must hang until the client gives up, not until Akka answers 503 on its own.
             "akka.http.server.request-timeout", "infinite",
+            // a loaded benchmark box took more than the default 5 s to start the logger, and the fake exited
+            "akka.logger-startup-timeout", "30s",
             "akka.http.server.idle-timeout", "120s",
             "akka.http.server.backlog", "4096",
             "akka.http.server.server-header", "",

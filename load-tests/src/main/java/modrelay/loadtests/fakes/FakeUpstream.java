@@ -31,6 +31,8 @@ public final class FakeUpstream implements AutoCloseable {
 
     /** Server settings for many concurrent, long and silent streams. */
     private static final Config SERVER_CONFIG = ConfigFactory.parseString("""
+            # a loaded benchmark box took more than the default 5 s to start the logger, and the fake exited
+            akka.logger-startup-timeout = 30s
             akka.http.server {
               idle-timeout = infinite
               request-timeout = infinite
