@@ -8,7 +8,8 @@ ci_install() {
       podman) command -v podman >/dev/null 2>&1 || missing+=(podman) ;;
       runc) command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || missing+=(runc) ;;
       debootstrap) command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap) ;;
-      curl) command -v curl >/dev/null 2>&1 || missing+=(curl) ;;
+      node) command -v node >/dev/null 2>&1 || missing+=(nodejs) ;;
+      ss) command -v ss >/dev/null 2>&1 || missing+=(iproute2) ;;
       *) command -v "$tool" >/dev/null 2>&1 || missing+=("$tool") ;;
     esac
   done

@@ -12,7 +12,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 # shellcheck source=ci-lib.sh
 . "$here/ci-lib.sh"
-ci_install docker-compose curl
+ci_install docker-compose curl ss
 
 fail() { echo "compose-check: FAIL: $*" >&2; exit 1; }
 log() { echo "compose-check: $*"; }

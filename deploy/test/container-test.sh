@@ -17,7 +17,7 @@ root="$(cd "$here/../.." && pwd)"
 cd "$root"
 # shellcheck source=podman-env.sh
 . "$here/podman-env.sh"
-ci_install podman runc debootstrap curl
+ci_install podman runc debootstrap curl ss
 
 t0=$(date +%s.%N)
 log() { echo "container-test: $*"; }
