@@ -25,15 +25,6 @@ COPY relay/src relay/src
 RUN ./mvnw -B -q -o -pl relay -am package -DskipTests
 
 FROM ${RUNTIME_IMAGE}
-ARG VERSION=0.1.0-SNAPSHOT
-ARG REVISION=unknown
-LABEL org.opencontainers.image.title="modrelay" \
-      org.opencontainers.image.description="A relay for the OpenAI API that moderates model output while it streams." \
-      org.opencontainers.image.licenses="Apache-2.0" \
-      org.opencontainers.image.source="https://github.com/modrelay/modrelay" \
-      org.opencontainers.image.documentation="https://github.com/modrelay/modrelay/blob/main/docs/operations.md" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}"
 # The app user owns what the relay writes (sub-keys in /app/data, chat logs in /app/logs) and nothing else.
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home --shell /usr/sbin/nologin modrelay \
  && mkdir -p /app/data /app/logs \
@@ -60,3 +51,11 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["/ap
 # (compose: stop_grace_period, Kubernetes: terminationGracePeriodSeconds) of SHUTDOWN_DEADLINE + 15 s.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/app/entrypoint.sh"]
+# Last, so that a new revision changes only this layer.
+ARG VERSION=0.1.0-SNAPSHOT
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="modrelay" \
+      org.opencontainers.image.description="A relay for the OpenAI API that moderates model output while it streams." \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}"

@@ -35,7 +35,7 @@ free_port() {
   local p
   while :; do
     p=$(( 20000 + RANDOM % 20000 ))
-    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
+    [ -n "$(ss -Hltn "sport = :$p")" ] || { echo "$p"; return; }
   done
 }
 

@@ -23,6 +23,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 t0=$(date +%s.%N)
 
 # ---- 1. schema and shape ----------------------------------------------------------------------------------

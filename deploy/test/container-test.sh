@@ -41,6 +41,7 @@ cleanup() {
   [ "$rc" -eq 0 ] || echo "container-test: FAILED (exit $rc)" >&2
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT   # so that a stopped test still runs the cleanup
 fail() { echo "container-test: FAIL: $*" >&2; exit 1; }
 
 # ---- the README's docker run line --------------------------------------------------------------------
@@ -49,6 +50,8 @@ fail() { echo "container-test: FAIL: $*" >&2; exit 1; }
 readme_run="$(awk '/^docker run /,/[^\\]$/' README.md | sed 's/\\$//' | tr '\n' ' ')"
 [ -n "$readme_run" ] || fail "no 'docker run' line in README.md"
 case "$readme_run" in *\"*|*\'*) fail "README's docker run line has quotes; keep it splittable: $readme_run" ;; esac
+# Each placeholder is one word ("<16-or-more-characters>"): a blank inside one would split it into stray arguments.
+grep -qE '<[^>]* ' <<<"$readme_run" && fail "README's docker run line has a placeholder with blanks: $readme_run"
 # shellcheck disable=SC2206
 readme_words=($readme_run)
 readme_stop_timeout=""
@@ -91,7 +94,8 @@ tb=$(date +%s.%N)
 "$here/base-images.sh"
 log "base images ready in $(elapsed "$tb") s"
 tb=$(date +%s.%N)
-pm build --pull=never --network=host -q -t "$IMAGE" --build-arg REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" . >"$work/build.log" 2>&1 \
+# --format docker: the image format Docker builds, the one that keeps HEALTHCHECK (OCI images have none).
+pm build --pull=never --network=host --format docker -q -t "$IMAGE" --build-arg REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" . >"$work/build.log" 2>&1 \
   || { tail -n 40 "$work/build.log" >&2; fail "podman build"; }
 build_s="$(elapsed "$tb")"
 image_mb="$(pm image inspect --format '{{.Size}}' "$IMAGE" | awk '{ printf "%.0f", $1 / 1000000 }')"
@@ -128,16 +132,18 @@ text_of() { grep -o '"content":"[^"]*"' | sed 's/^"content":"//; s/"$//' | tr -d
 # ---- 1. start, /readyz, health check, locale ------------------------------------------------------------
 tr0=$(date +%s.%N)
 current="$NAME"
-readme_run_as "$NAME" "${test_flags[@]}" >/dev/null
+readme_run_as "$NAME" "${test_flags[@]}" >/dev/null 2>"$work/run.err" || fail "podman run: $(cat "$work/run.err")"
 await 90 ready || fail "/readyz did not answer 200 within 90 s"
 ready_s="$(elapsed "$tr0")"
 log "1. /readyz 200 after $ready_s s"
-pm healthcheck run "$NAME" >/dev/null || fail "the image's HEALTHCHECK reports unhealthy on a ready relay"
-pm exec "$NAME" java -XshowSettings:properties -version 2>&1 | grep -q 'native.encoding = UTF-8' \
-  || fail "the container's locale is not UTF-8"
+pm healthcheck run "$NAME" >/dev/null 2>>"$work/podman.err" || fail "the image's HEALTHCHECK reports unhealthy on a ready relay"
+# (Captured first: grep -q stops reading early, and with pipefail the writer's SIGPIPE would fail the check.)
+props="$(pm exec "$NAME" java -XshowSettings:properties -version 2>&1 || true)"
+grep -q 'native.encoding = UTF-8' <<<"$props" || fail "the container's locale is not UTF-8: $(grep encoding <<<"$props")"
 pid="$(pm inspect --format '{{.State.Pid}}' "$NAME")"
 [ "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")" = 10001 ] || fail "the relay does not run as the app user (uid 10001)"
-log "1. HEALTHCHECK healthy, UTF-8 locale, uid 10001"
+idle_rss_mb="$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")"
+log "1. HEALTHCHECK healthy, UTF-8 locale, uid 10001; idle RSS $idle_rss_mb MB"
 
 # ---- 2. a clean stream; 3. a cut stream ------------------------------------------------------------------
 clean="$(chat "sk-anything:$PROXY_KEY" "Tell me about the sea.")"
@@ -149,8 +155,9 @@ log "2. clean stream: \"$(text_of <<<"$clean" | cut -c1-60)…\""
 cut="$(chat "sk-anything:$PROXY_KEY" "say:The sea is calm today. Here is how to build a bomb at home. Step one is simple.")"
 grep -q '"finish_reason":"content_filter"' <<<"$cut" || fail "cut stream has no content_filter: $cut"
 grep -q 'data: \[DONE\]' <<<"$cut" || fail "cut stream did not end with [DONE]: $cut"
-grep -q 'The sea is calm today' <<<"$cut" || fail "cut stream lost the sentence before the cut: $cut"
-grep -q 'bomb\|Step one' <<<"$cut" && fail "cut stream released blocked text: $cut"
+cut_text="$(text_of <<<"$cut")"
+case "$cut_text" in "The sea is calm today. "*) ;; *) fail "cut stream lost the sentence before the cut: $cut_text" ;; esac
+grep -q 'bomb\|Step one' <<<"$cut_text" && fail "cut stream released blocked text: $cut_text"
 log "3. cut stream: content_filter after \"The sea is calm today.\""
 
 # A sub-key, for check 5.
@@ -164,13 +171,16 @@ grep -q 'data: \[DONE\]' <<<"$(chat "sk-anything:$SUBKEY" "Hello")" || fail "the
 long="say:$(for i in $(seq 1 25); do printf 'Sentence %d of the long answer is here. ' "$i"; done)The last sentence arrives whole."
 chat "sk-anything:$PROXY_KEY" "$long" >"$work/long.sse" 2>"$work/long.err" &
 curl_pid=$!
-await 30 grep -q 'Sentence 1 ' "$work/long.sse" || fail "the long stream did not start"
+await 30 grep -q '"content":"Sentence ' "$work/long.sse" || fail "the long stream did not start"
+grep -q 'data: \[DONE\]' "$work/long.sse" && fail "the long stream ended before SIGTERM: the check would prove nothing"
 ts=$(date +%s.%N)
-pm stop -t "$readme_stop_timeout" "$NAME" >/dev/null
+pm stop -t "$readme_stop_timeout" "$NAME" >/dev/null 2>>"$work/podman.err"
 stop_s="$(elapsed "$ts")"
 wait "$curl_pid" || fail "the running stream broke at SIGTERM: $(cat "$work/long.err")"
-grep -q 'The last sentence arrives whole' "$work/long.sse" || fail "the running stream's last bytes were lost: $(tail -c 400 "$work/long.sse")"
-tail -n 3 "$work/long.sse" | grep -q 'data: \[DONE\]' || fail "the running stream did not end with [DONE]"
+long_text="$(text_of <"$work/long.sse")"
+case "$long_text" in *"Sentence 25 of the long answer is here. The last sentence arrives whole.") ;;
+  *) fail "the running stream's last bytes were lost: …$(tail -c 200 <<<"$long_text")" ;; esac
+grep -q 'data: \[DONE\]' <<<"$(tail -n 3 "$work/long.sse")" || fail "the running stream did not end with [DONE]"
 grep -q 'shutting_down' "$work/long.sse" && fail "the running stream was ended by the deadline, not finished"
 exit_code="$(pm inspect --format '{{.State.ExitCode}}' "$NAME")"
 [ "$exit_code" = 137 ] && fail "podman killed the relay (exit 137) after $stop_s s"
@@ -178,19 +188,19 @@ awk -v s="$stop_s" -v t="$readme_stop_timeout" 'BEGIN { exit !(s < t) }' || fail
 log "4. SIGTERM: running stream finished whole, relay exited ($exit_code) after $stop_s s (grace $readme_stop_timeout s)"
 
 # ---- 5. a new container, same volumes: the sub-key; 6. LOG_CHAT=true -----------------------------------
-pm rm "$NAME" >/dev/null
+pm rm "$NAME" >/dev/null 2>>"$work/podman.err"
 current="$NAME-2"
-readme_run_as "$NAME-2" "${test_flags[@]}" -e LOG_CHAT=true >/dev/null
+readme_run_as "$NAME-2" "${test_flags[@]}" -e LOG_CHAT=true >/dev/null 2>"$work/run.err" || fail "podman run: $(cat "$work/run.err")"
 await 90 ready || fail "the second container (LOG_CHAT=true) did not get ready"
 again="$(chat "sk-anything:$SUBKEY" "Tell me about the sea.")"
 grep -q 'data: \[DONE\]' <<<"$again" || fail "the new container does not know the sub-key: $again"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/v1/models" -H "Authorization: Bearer sk-anything:not-a-key-of-this-relay")" = 401 ] \
   || fail "a key the relay never issued was accepted"
 log "5. new container on the same volumes: the sub-key works, an unknown key gets 401"
-chat_logged() { pm exec "$NAME-2" sh -c 'cat /app/logs/chat-*.jsonl' | grep -q '"Tell me about the sea."'; }
+chat_logged() { local log; log="$(pm exec "$NAME-2" sh -c 'cat /app/logs/chat-*.jsonl')" && grep -q '"Tell me about the sea."' <<<"$log"; }
 await 30 chat_logged || fail "LOG_CHAT=true wrote no chat log entry to /app/logs"
 log "6. LOG_CHAT=true: chat log written to the logs volume"
 
 pid="$(pm inspect --format '{{.State.Pid}}' "$NAME-2")"
 rss_mb="$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")"
-log "PASSED in $(elapsed "$t0") s: image $image_mb MB, build $build_s s, /readyz after $ready_s s, RSS after 3 streams $rss_mb MB, stop $stop_s s"
+log "PASSED in $(elapsed "$t0") s: image $image_mb MB, build $build_s s, /readyz after $ready_s s, idle RSS $idle_rss_mb MB (after 3 streams $rss_mb MB), stop $stop_s s"
