@@ -31,7 +31,8 @@ RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home -
  && chown modrelay:modrelay /app/data /app/logs \
  && chmod 0750 /app/data /app/logs
 WORKDIR /app
-COPY --chmod=0755 deploy/docker/entrypoint.sh deploy/docker/healthcheck.sh /app/
+# Run through their shells: no exec bit needed (a checkout may lose it), no BuildKit-only COPY --chmod.
+COPY deploy/docker/entrypoint.sh deploy/docker/healthcheck.sh /app/
 COPY --from=build /src/relay/target/modrelay.jar /app/modrelay.jar
 # C.UTF-8 exists in every glibc base: without a UTF-8 locale, log lines and chat logs lose non-ASCII text.
 # JAVA_OPTS: JVM flags the entrypoint passes to java (docs/operations.md, "Sizing").
@@ -46,11 +47,11 @@ USER modrelay
 VOLUME ["/app/data", "/app/logs"]
 EXPOSE 9000
 # One HTTP/1.0 GET /readyz through bash's /dev/tcp: no second JVM every 15 s (docs/operations.md, "Health").
-HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["/app/healthcheck.sh"]
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["/bin/bash", "/app/healthcheck.sh"]
 # SIGTERM starts the graceful stop. Docker waits only 10 s before it kills: run with --stop-timeout
 # (compose: stop_grace_period, Kubernetes: terminationGracePeriodSeconds) of SHUTDOWN_DEADLINE + 15 s.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["/app/entrypoint.sh"]
+ENTRYPOINT ["/bin/sh", "/app/entrypoint.sh"]
 # Last, so that a new revision changes only this layer.
 ARG VERSION=0.1.0-SNAPSHOT
 ARG REVISION=unknown

@@ -78,7 +78,7 @@ while IFS= read -r kv; do
   esac
 done <"$work/relay.env"
 run_env+=("PORT=$port")
-# JAVA_OPTS is the image entrypoint's; the jar is started the way the entrypoint starts it.
+# The jar is started the way the image's entrypoint starts it: java $JAVA_OPTS -jar (when the file sets JAVA_OPTS).
 java_opts="$(sed -n 's/^JAVA_OPTS=//p' "$work/relay.env")"
 # shellcheck disable=SC2086
 (cd "$work" && exec "${run_env[@]}" java $java_opts -jar "$jar") >"$work/relay.log" 2>&1 &
