@@ -84,7 +84,9 @@ java_opts="$(sed -n 's/^JAVA_OPTS=//p' "$work/relay.env")"
 (cd "$work" && exec "${run_env[@]}" java $java_opts -jar "$jar") >"$work/relay.log" 2>&1 &
 relay_pid=$!
 ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ]; }
-if ! await 90 ready; then
+# Ready, or gone: a relay that refuses the file's settings exits at once, and waiting on would hide why.
+ready_or_gone() { ready || ! kill -0 "$relay_pid"; }
+if ! await 90 ready_or_gone || ! ready; then
   tail -n 30 "$work/relay.log" >&2
   fail "the relay did not get ready with deploy/compose.yaml's environment"
 fi
