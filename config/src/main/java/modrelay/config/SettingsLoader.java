@@ -208,6 +208,7 @@ public final class SettingsLoader {
                 s.bool("LOG_CHAT", "modrelay.observability.log-chat"),
                 logDir(s.string("LOG_DIR", "modrelay.observability.log-dir")),
                 s.bytes("LOG_CHAT_MAX_BYTES", "modrelay.observability.chat-max-bytes", 1024),
+                s.intInRange("LOG_CHAT_MAX_FILES", "modrelay.observability.chat-max-files", 0, 1_000_000),
                 s.intInRange("LOG_CHAT_QUEUE", "modrelay.observability.chat-queue", 1, 10_000_000),
                 s.bytes("LOG_CHAT_QUEUE_BYTES", "modrelay.observability.chat-queue-bytes", 64 * 1024),
                 s.optional("METRICS_TOKEN", "modrelay.observability.metrics-token").map(Secret::of));

@@ -14,6 +14,7 @@ class ObservabilitySettingsTest {
         assertFalse(o.logChat());
         assertEquals(Path.of("./logs"), o.logDir());
         assertEquals(100L * 1024 * 1024, o.chatMaxBytes());
+        assertEquals(30, o.chatMaxFiles(), "bounded by default: the chat log cannot fill the disk");
         assertEquals(10_000, o.chatQueueSize());
         assertTrue(o.metricsToken().isEmpty());
     }
@@ -22,13 +23,22 @@ class ObservabilitySettingsTest {
     void environmentTurnsThemOn() {
         ObservabilitySettings o = SettingsLoader.load(Map.of(
                 "LOG_CHAT", "true", "LOG_DIR", "/var/log/modrelay", "LOG_CHAT_MAX_BYTES", "10m",
-                "LOG_CHAT_QUEUE", "500", "METRICS_TOKEN", "metrics-secret-token")).observability();
+                "LOG_CHAT_QUEUE", "500", "METRICS_TOKEN", "metrics-secret-token", "LOG_CHAT_MAX_FILES", "7")).observability();
         assertTrue(o.logChat());
         assertEquals(Path.of("/var/log/modrelay"), o.logDir());
         assertEquals(10L * 1024 * 1024, o.chatMaxBytes());
         assertEquals(500, o.chatQueueSize());
+        assertEquals(7, o.chatMaxFiles());
         assertTrue(o.metricsToken().orElseThrow().matches("metrics-secret-token"));
         assertFalse(o.metricsToken().orElseThrow().toString().contains("metrics-secret-token"));
+    }
+
+    @Test
+    void zeroMaxFilesKeepsEveryFileAndANegativeCountIsRefused() {
+        assertEquals(0, SettingsLoader.load(Map.of("LOG_CHAT_MAX_FILES", "0")).observability().chatMaxFiles());
+        String files = assertThrows(ConfigException.class,
+                () -> SettingsLoader.load(Map.of("LOG_CHAT_MAX_FILES", "-1"))).getMessage();
+        assertTrue(files.startsWith("LOG_CHAT_MAX_FILES must be 0-"), files);
     }
 
     @Test

@@ -64,7 +64,7 @@ public final class Observability {
             }
             if (!Files.isWritable(o.logDir())) throw new ConfigException("LOG_DIR " + o.logDir() + " is not writable");
             writer = Optional.of(new ChatLogWriter(o.chatQueueSize(), o.chatQueueBytes(),
-                    new ChatLogFiles(o.logDir(), o.chatMaxBytes(), Clock.systemDefaultZone()),
+                    new ChatLogFiles(o.logDir(), o.chatMaxBytes(), o.chatMaxFiles(), Clock.systemDefaultZone()),
                     metrics::chatLogDropped, metrics::chatLogWritten));
         }
         return new Observability(settings.server().routePrefix(), metrics, writer, o, new ExchangeObserver.Notices(

@@ -94,4 +94,30 @@ class ChatLogFilesTest {
                     Files.getPosixFilePermissions(dir.resolve(name))), name);
         }
     }
+
+    @Test
+    void onlyTheNewestMaxFilesStayAsTheLogRollsBySizeAndDay() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
+        ChatLogFiles files = new ChatLogFiles(dir, 100, 3, clock);
+        for (int i = 0; i < 8; i++) files.write(line(i)); // 2 lines a file: .jsonl, .1, .2, .3
+        assertEquals(List.of("chat-2026-11-22.1.jsonl", "chat-2026-11-22.2.jsonl", "chat-2026-11-22.3.jsonl"), names());
+        clock.advance(java.time.Duration.ofDays(1));
+        files.write(line(8));
+        files.close();
+        assertEquals(List.of("chat-2026-11-22.2.jsonl", "chat-2026-11-22.3.jsonl", "chat-2026-11-23.jsonl"), names());
+        assertTrue(new String(Files.readAllBytes(dir.resolve("chat-2026-11-22.3.jsonl")), StandardCharsets.UTF_8)
+                .contains("\"n\":7"), "the newest lines before midnight are kept");
+    }
+
+    @Test
+    void aRestartDeletesWhatAnOlderRelayLeftBeyondTheLimitButNotOtherFiles() throws Exception {
+        for (String day : List.of("2026-11-18", "2026-11-19", "2026-11-20", "2026-11-21")) {
+            Files.writeString(dir.resolve("chat-" + day + ".jsonl"), "{\"old\":1}\n");
+        }
+        Files.writeString(dir.resolve("keep-me.txt"), "not a chat log");
+        ChatLogFiles files = new ChatLogFiles(dir, 1_000_000, 2, new MutableClock(Instant.parse("2026-11-22T12:00:00Z")));
+        files.write(line(1));
+        files.close();
+        assertEquals(List.of("chat-2026-11-21.jsonl", "chat-2026-11-22.jsonl", "keep-me.txt"), names());
+    }
 }
