@@ -70,13 +70,13 @@ export function bars({ id, title, labels, series, height = 220 }) {
 
 /** A line of the last values (newest right), for a live number. */
 export function sparkline({ id, title, values, width = 300, height = 60 }) {
-  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart spark', role: 'img', 'aria-label': title, id });
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart spark', role: 'img', 'aria-label': title, id,
+    preserveAspectRatio: 'none' });
   svg.append(s('title', {}, title));
   const max = niceMax(Math.max(0, ...values));
   const step = values.length > 1 ? width / (values.length - 1) : width;
   const pts = values.map((v, i) => `${(i * step).toFixed(1)},${(height - 4 - ((height - 8) * v) / max).toFixed(1)}`);
   if (pts.length === 1) pts.push(`${width},${pts[0].split(',')[1]}`);
   svg.append(s('polyline', { points: pts.join(' '), class: 'line' }));
-  svg.append(s('text', { x: 4, y: 12, class: 'axis' }, short(max)));
   return svg;
 }
