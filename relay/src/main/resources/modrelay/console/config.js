@@ -1,7 +1,7 @@
 // Configuration: the effective settings (secrets redacted by the relay), and the reload of IP rules and sub-keys.
 
 import { api } from './api.js';
-import { h, clear, table } from './dom.js';
+import { h } from './dom.js';
 import { t } from './i18n.js';
 
 function flatten(value, path, out) {
@@ -43,7 +43,7 @@ export function render(main) {
       const rows = flatten(value, '', []).map(([k, v]) => h('tr', {},
         h('th', { scope: 'row', text: k }), h('td', { class: v === c.redacted ? 'redacted' : '', text: v })));
       sections.append(h('section', { class: 'card', id: 'config-' + name }, h('h2', { text: name }),
-        table('config-table-' + name, ['', ''], rows)));
+        h('div', { class: 'scroll' }, h('table', { id: 'config-table-' + name, class: 'settings' }, h('tbody', {}, rows)))));
     }
     main.dataset.loaded = 'true';
   }).catch(e => {

@@ -64,7 +64,7 @@ export function render(main) {
       card('ov-moderator', t('ov.moderator'), m.moderator, t('ov.levels', m.default_level, m.min_level, m.fail) + ' · '
         + t('ov.failures', fmtNumber(m.failures))));
     const peak = history.length ? Math.max(...history) : 0;
-    clear(spark).append(h('div', { class: 'label', text: `${t('ov.rpsChart')} · max ${fmtNumber(peak, 2)}` }),
+    clear(spark).append(h('div', { class: 'label', text: t('ov.rpsPeak', t('ov.rpsChart'), fmtNumber(peak, 2)) }),
       sparkline({ id: 'ov-rps-chart', title: t('ov.rpsChart'), values: history.length ? history : [0] }));
     const rows = o.upstreams.map(u => h('tr', { dataset: { upstream: u.name } },
       h('td', { text: u.name }),

@@ -46,9 +46,10 @@ export function render(main) {
 
   function problem(e) {
     note.hidden = false;
-    if (e instanceof ApiError && e.status === 404 && !e.code.startsWith('subkey')) {
+    if (e instanceof ApiError && e.status === 404) {
+      // No usage API at all, or one with usage turned off (USAGE=off): the relay's own words then.
       note.id = 'usage-missing';
-      note.textContent = t('usage.missing');
+      note.textContent = e.code === 'usage_not_stored' ? e.message : t('usage.missing');
     } else {
       note.textContent = t('error', e.message);
     }
