@@ -11,7 +11,8 @@ export function render(main) {
   const help = h('p', { class: 'muted', id: 'audit-help' });
   const filter = h('select', { id: 'audit-outcome', 'aria-label': t('audit.outcome') },
     h('option', { value: '', text: t('keys.all') }),
-    ['cut_blocked', 'cut_unavailable', 'released_unmoderated'].map(o => h('option', { value: o, text: t('outcome.' + o) })));
+    ['cut_blocked', 'cut_unavailable', 'released_unmoderated', 'input_cut_blocked', 'input_cut_unavailable',
+      'input_released_unmoderated'].map(o => h('option', { value: o, text: t('outcome.' + o) })));
   const list = h('div', { id: 'audit-list' });
   const entry = h('div', { id: 'chat-entry' });
   main.append(h('h1', { text: t('audit.title') }), help, h('div', { class: 'toolbar' }, filter), entry, list);
@@ -50,7 +51,7 @@ export function render(main) {
         : h('code', { class: 'request-id', text: e.request_id })),
       h('td', { text: e.client }),
       h('td', { text: e.model || '—' }),
-      h('td', {}, badge(t('outcome.' + e.outcome), e.outcome === 'released_unmoderated' ? 'warn' : 'bad')),
+      h('td', {}, badge(t('outcome.' + e.outcome), e.outcome.endsWith('released_unmoderated') ? 'warn' : 'bad')),
       h('td', { text: e.label || (e.reason ? e.reason : '—') }),
       h('td', { text: e.sub_label || '—' }),
       h('td', { class: 'num', text: e.suggestion === 'unavailable' ? '—' : fmtNumber(e.score) }),

@@ -124,10 +124,23 @@ class ConsoleApiEndToEndTest {
         assertTrue(event.get("chat_log_entry").isNull(), "LOG_CHAT is off: no link");
         assertFalse(r.body().contains("Then forbiddenword shows up") || r.body().contains("All fine."), "never the text");
 
+        // An input refused before anything went upstream is an event too.
+        String inputId = "console-api-input-" + System.nanoTime();
+        String asked = "{\"model\":\"gpt-4o-mini\",\"moderation_input\":true,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"please say forbiddenword now\"}]}";
+        assertEquals("content_filter", Web.error(Web.json("POST", relay.v1() + "/chat/completions", "Bearer " + PROXY_KEY, asked,
+                "X-Request-Id", inputId), 400).get("code").asText());
+        JsonNode one = Web.body(Web.get(relay.baseUrl + "/admin/moderation/events?limit=1", ADMIN)).get("data");
+        assertEquals(1, one.size());
+        JsonNode latest = one.get(0);
+        assertEquals(inputId, latest.get("request_id").asText());
+        assertEquals("input_cut_blocked", latest.get("outcome").asText());
+        assertEquals("forbiddenword", latest.get("sub_label").asText());
+        assertFalse(latest.toString().contains("please say"), "never the text");
+
         for (String bad : List.of("0", "-1", "abc", "100000")) {
             Web.error(Web.get(relay.baseUrl + "/admin/moderation/events?limit=" + bad, ADMIN), 400);
         }
-        assertEquals(1, Web.body(Web.get(relay.baseUrl + "/admin/moderation/events?limit=1", ADMIN)).get("data").size());
     }
 
     @Test
