@@ -19,6 +19,7 @@ import modrelay.relay.access.AccessOptions;
 import modrelay.relay.access.Cidr;
 import modrelay.relay.server.Edge;
 import modrelay.relay.admin.AdminRoutes;
+import modrelay.relay.admin.AdminSources;
 import modrelay.relay.http.Cors;
 import modrelay.relay.http.Routes;
 import modrelay.relay.observability.Observability;
@@ -102,7 +103,9 @@ public final class RelayServer implements AutoCloseable {
         AtomicBoolean ready = new AtomicBoolean(true);
         Routes routes = new Routes(settings.server().routePrefix(), proxy, new Cors(settings.server().corsOrigins()), ready::get,
                 access.ipGate(), new AdminRoutes(settings.access().adminToken(), access.subKeys(), moderator.isPresent(),
-                        Materializer.matFromSystem(system), upstreamKeys, system.scheduler()).route().seal().handler(system), observability);
+                        Materializer.matFromSystem(system), upstreamKeys, system.scheduler(),
+                        Optional.of(new AdminSources(settings, observability, router.state()))).route().seal().handler(system),
+                observability);
 
         CoordinatedShutdown cs = CoordinatedShutdown.get(system);
         cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "readiness-off", () -> {

@@ -25,6 +25,8 @@ import modrelay.relay.access.ModelRules;
 import modrelay.relay.access.SubKey;
 import modrelay.relay.access.SubKeySecrets;
 import modrelay.relay.access.SubKeys;
+import modrelay.relay.admin.console.ConsoleHeaders;
+import modrelay.relay.admin.console.ConsoleRoutes;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.upstream.KeySnapshot;
 import modrelay.relay.upstream.UpstreamKeys;
@@ -44,6 +46,11 @@ import modrelay.relay.upstream.UpstreamKeys;
  * POST   /admin/reload        re-read IP rules (config/environment) and sub-keys (database)
  * GET    /admin/upstream-keys                        the relay's upstream keys: alias, state, reason, until
  * POST   /admin/upstream-keys/{upstream}/{key}/enable  put a cooling or quarantined key back into rotation
+ * GET    /admin/overview      the relay at a glance (OverviewRoutes)
+ * GET    /admin/moderation/events?limit=N   latest cuts and unmoderated releases, no text (AuditRoutes)
+ * GET    /admin/config        effective settings, secrets redacted (ConfigRoutes)
+ * GET    /admin/chat/{request_id}  one chat log entry, when LOG_CHAT is on (ChatRoutes)
+ * GET    /admin/              the web console (console/ConsoleRoutes; its files need no token)
  * </pre>
  *
  * <p>Sub-key calls need sub-keys (ADMIN_TOKEN or DATABASE_URL); upstream keys need only the token.
@@ -58,6 +65,9 @@ public final class AdminRoutes extends AllDirectives {
     private final Materializer materializer;
     private final UpstreamKeys upstreamKeys;
     private final Scheduler scheduler;
+    private final ConsoleRoutes console = new ConsoleRoutes();
+    /** The console's read-only views; only when the relay handed over what they read. */
+    private final Optional<Route> views;
 
     public AdminRoutes(Optional<Secret> token, Optional<SubKeys> subKeys, boolean moderatorAvailable, Materializer materializer) {
         this(token, subKeys, moderatorAvailable, materializer, new UpstreamKeys(), null);
@@ -66,6 +76,17 @@ public final class AdminRoutes extends AllDirectives {
     /** @param upstreamKeys the relay's key pools, listed and re-enabled under /admin/upstream-keys */
     public AdminRoutes(Optional<Secret> token, Optional<SubKeys> subKeys, boolean moderatorAvailable, Materializer materializer,
             UpstreamKeys upstreamKeys, Scheduler scheduler) {
+        this(token, subKeys, moderatorAvailable, materializer, upstreamKeys, scheduler, Optional.empty());
+    }
+
+    /** @param sources what the console's overview, audit, configuration and chat log views read */
+    public AdminRoutes(Optional<Secret> token, Optional<SubKeys> subKeys, boolean moderatorAvailable, Materializer materializer,
+            UpstreamKeys upstreamKeys, Scheduler scheduler, Optional<AdminSources> sources) {
+        this.views = sources.map(s -> concat(
+                new OverviewRoutes(s, upstreamKeys).route(),
+                new AuditRoutes(s).route(),
+                new ConfigRoutes(s).route(),
+                new ChatRoutes(s).route()));
         this.token = token;
         this.subKeys = subKeys;
         this.moderatorAvailable = moderatorAvailable;
@@ -75,10 +96,11 @@ public final class AdminRoutes extends AllDirectives {
     }
 
     public Route route() {
-        return pathPrefix("admin", () -> extractRequest(request -> {
+        return pathPrefix("admin", () -> respondWithDefaultHeaders(ConsoleHeaders.all(), () -> extractRequest(request -> {
             if (token.isEmpty()) return complete(OpenAiError.notFound(request.getUri().path()).response());
-            if (!authorized(request)) return complete(unauthorized());
-            Route upstream = upstreamKeyRoutes(request);
+            // The console's files hold no data: the page loads first, then asks for the token.
+            if (!authorized(request)) return concat(console.route(), complete(unauthorized()));
+            Route upstream = concat(console.route(), views.orElse(reject()), upstreamKeyRoutes(request));
             if (subKeys.isEmpty()) return concat(upstream, complete(OpenAiError.notFound(request.getUri().path()).response()));
             SubKeys keys = subKeys.get();
             return concat(upstream,
@@ -103,7 +125,7 @@ public final class AdminRoutes extends AllDirectives {
                             })),
                             complete(methodNotAllowed(request)))),
                     complete(OpenAiError.notFound(request.getUri().path()).response()));
-        }));
+        })));
     }
 
     private Route upstreamKeyRoutes(HttpRequest request) {

@@ -53,6 +53,39 @@ public final class RelayMetrics {
         return registry.scrape();
     }
 
+    /**
+     * Counts since the relay started, read from the meters themselves (so they agree with /metrics):
+     * what the admin console's overview turns into rates. Responses of the admin tree are left out.
+     *
+     * @param verdicts by suggestion (pass, review, block); @param cuts by reason (blocked, unavailable)
+     */
+    public record Totals(long requests, long clientErrors, long serverErrors, int openStreams, Map<String, Long> verdicts,
+            Map<String, Long> cuts, long moderationFailures) {}
+
+    public Totals totals() {
+        long requests = 0, clientErrors = 0, serverErrors = 0;
+        for (Counter c : registry.find("modrelay.requests").counters()) {
+            if ("admin".equals(c.getId().getTag("route"))) continue;
+            long n = (long) c.count();
+            requests += n;
+            String status = c.getId().getTag("status");
+            if (status != null && status.startsWith("4")) clientErrors += n;
+            else if (status != null && status.startsWith("5")) serverErrors += n;
+        }
+        Map<String, Long> verdicts = new java.util.TreeMap<>();
+        for (Counter c : registry.find("modrelay.moderation.verdicts").counters()) {
+            verdicts.merge(c.getId().getTag("suggestion"), (long) c.count(), Long::sum);
+        }
+        Map<String, Long> cuts = new java.util.TreeMap<>();
+        for (Counter c : registry.find("modrelay.moderation.cuts").counters()) {
+            cuts.merge(c.getId().getTag("reason"), (long) c.count(), Long::sum);
+        }
+        long failures = 0;
+        for (Counter c : registry.find("modrelay.moderation.failures").counters()) failures += (long) c.count();
+        return new Totals(requests, clientErrors, serverErrors, activeStreams.get(), Map.copyOf(verdicts), Map.copyOf(cuts),
+                failures);
+    }
+
     /** One response to a client, by route class and status. */
     public void request(String route, int status) {
         cached("requests|" + route + "|" + status, () -> Counter.builder("modrelay.requests")

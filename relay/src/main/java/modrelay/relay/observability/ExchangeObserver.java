@@ -65,7 +65,7 @@ public final class ExchangeObserver implements ModerationListener {
 
     /** @param pendingEntries told +1 for each chat log entry to come, -1 once it is recorded */
     ExchangeObserver(Exchange ex, int status, String keyAlias, long ttfbNanos, boolean moderated, RelayMetrics metrics,
-            ChatLog chatLog, Notices notices, java.util.function.IntConsumer pendingEntries) {
+            ChatLog chatLog, Notices notices, java.util.function.IntConsumer pendingEntries, ModerationEvents events) {
         this.notices = notices;
         this.pendingEntries = pendingEntries;
         this.ex = ex;
@@ -75,10 +75,10 @@ public final class ExchangeObserver implements ModerationListener {
         this.moderated = moderated;
         this.metrics = metrics;
         this.chatLog = chatLog;
-        this.audit = new AuditListener(ex.requestId(), ex.client());
         this.route = RouteClass.of(ex.path());
         // Only chat/completions/responses bodies the relay read have a dialect; only answers have a reply to read.
         this.chat = chatLog.enabled() && ex.dialect().isPresent();
+        this.audit = new AuditListener(ex.requestId(), ex.client(), ex.model().orElse(""), events, chat);
         this.success = status >= 200 && status < 300;
         if (chat) pendingEntries.accept(1);
         this.started = Instant.now().minusNanos(System.nanoTime() - ex.startNanos());

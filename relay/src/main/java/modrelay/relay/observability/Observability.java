@@ -37,7 +37,9 @@ public final class Observability {
     private final ChatLog chatLog;
     private final Optional<ChatLogWriter> writer;
     private final MetricsEndpoint metricsEndpoint;
+    private final java.nio.file.Path logDir;
     private final ExchangeObserver.Notices notices;
+    private final ModerationEvents moderationEvents = new ModerationEvents(ModerationEvents.DEFAULT_CAPACITY);
     /** Chat log entries of exchanges still running or whose reply is not in yet: the writer closes after them. */
     private final AtomicInteger pendingEntries = new AtomicInteger();
 
@@ -49,6 +51,7 @@ public final class Observability {
         this.writer = writer;
         this.chatLog = writer.<ChatLog>map(w -> w).orElse(ChatLog.OFF);
         this.metricsEndpoint = new MetricsEndpoint(metrics, settings.metricsToken());
+        this.logDir = settings.logDir();
     }
 
     /** Starts the chat log writer when LOG_CHAT is on; fails with a one-line ConfigException if LOG_DIR is unusable. */
@@ -85,6 +88,21 @@ public final class Observability {
         return chatLog;
     }
 
+    /** The latest cuts and unmoderated releases (no text), for the admin console's audit view. */
+    public ModerationEvents moderationEvents() {
+        return moderationEvents;
+    }
+
+    /** Whether LOG_CHAT is on: then chat exchanges have an entry under {@link #chatLogDir()}. */
+    public boolean chatLogOn() {
+        return writer.isPresent();
+    }
+
+    /** LOG_DIR, where the chat log's files are (only read when {@link #chatLogOn()}). */
+    public java.nio.file.Path chatLogDir() {
+        return logDir;
+    }
+
     /** The moderator, counted and timed. */
     public Moderator meter(Moderator moderator) {
         return new MeteredModerator(moderator, metrics);
@@ -97,7 +115,10 @@ public final class Observability {
 
     /** Counts one response to a client by route class and status; health and metrics themselves are not counted. */
     public void countResponse(String path, int status) {
-        if (!UNCOUNTED.contains(path)) metrics.request(routeOf(path), status);
+        if (UNCOUNTED.contains(path)) return;
+        // The admin tree is not under the route prefix; its own class keeps the console's polling out of the relay's rates.
+        if (path.equals("/admin") || path.startsWith("/admin/")) metrics.request("admin", status);
+        else metrics.request(routeOf(path), status);
     }
 
     private String routeOf(String path) {
@@ -109,7 +130,7 @@ public final class Observability {
     /** Called when the upstream's response headers arrived: starts watching one exchange. */
     public ExchangeObserver observe(Exchange ex, int status, String keyAlias, boolean moderated) {
         return new ExchangeObserver(ex, status, keyAlias, System.nanoTime() - ex.startNanos(), moderated, metrics, chatLog,
-                notices, this::entryPending);
+                notices, this::entryPending, moderationEvents);
     }
 
     /**

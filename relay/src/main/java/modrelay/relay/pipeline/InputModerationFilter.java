@@ -1,7 +1,9 @@
 package modrelay.relay.pipeline;
 
 import akka.http.javadsl.model.StatusCodes;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import modrelay.moderation.FailMode;
@@ -12,6 +14,7 @@ import modrelay.moderation.Verdict;
 import modrelay.moderation.stage.SafeModeration;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.exchange.Exchange;
+import modrelay.relay.observability.ModerationEvents;
 import modrelay.relay.request.JsonBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +32,11 @@ final class InputModerationFilter implements RequestFilter {
     private final Optional<Moderator> moderator;
     private final boolean always;
     private final FailMode failMode;
+    private final ModerationEvents events;
 
-    InputModerationFilter(Optional<Moderator> moderator, boolean always, FailMode failMode) {
+    /** @param events the audit ring of the admin console: input cuts and unmoderated inputs go there too (no text) */
+    InputModerationFilter(Optional<Moderator> moderator, boolean always, FailMode failMode, ModerationEvents events) {
+        this.events = events;
         this.moderator = moderator;
         this.always = always;
         this.failMode = failMode;
@@ -60,14 +66,24 @@ final class InputModerationFilter implements RequestFilter {
             if (!level.cuts(j.suggestion())) return Step.next(ex);
             AUDIT.info("request_id={} client={} input_moderation=cut label={} sub_label={} score={} source={}", ex.requestId(),
                     ex.client(), j.label(), j.subLabel(), j.score(), j.source());
+            events.add(new ModerationEvents.Event(Instant.now(), ex.requestId(), ex.client(), ex.model().orElse(""),
+                    "input_cut_blocked", nz(j.source()), j.suggestion().name().toLowerCase(Locale.ROOT), nz(j.label()),
+                    nz(j.subLabel()), j.score(), "", nz(j.requestId()), false, 1));
             return Step.refuse(ex, new OpenAiError(StatusCodes.BAD_REQUEST, "Your request was rejected by content moderation.",
                     "invalid_request_error", "content_filter"));
         }
         Verdict.Unavailable u = (Verdict.Unavailable) verdict;
         AUDIT.warn("request_id={} client={} input_moderation=unavailable reason={} fail={}", ex.requestId(), ex.client(),
                 u.reason(), failMode.name().toLowerCase(java.util.Locale.ROOT));
+        events.add(new ModerationEvents.Event(Instant.now(), ex.requestId(), ex.client(), ex.model().orElse(""),
+                failMode == FailMode.OPEN ? "input_released_unmoderated" : "input_cut_unavailable", nz(u.source()), "unavailable",
+                "", "", 0, nz(u.reason()), "", false, 1));
         if (failMode == FailMode.OPEN) return Step.next(ex);
         return Step.refuse(ex, new OpenAiError(StatusCodes.SERVICE_UNAVAILABLE, "Content moderation is unavailable; the request "
                 + "was not sent.", "server_error", "moderation_unavailable").response(1));
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
     }
 }

@@ -57,7 +57,7 @@ public final class RelayPipeline {
                 new ModerationLevelFilter(policy, moderator.isPresent(),
                         UnmoderatedEndpoints.parse(settings.moderation().unmoderatedEndpoints())),
                 new ModelRulesFilter(router::modelOfDeployment),
-                new InputModerationFilter(moderator, settings.moderation().moderateInput(), failMode),
+                new InputModerationFilter(moderator, settings.moderation().moderateInput(), failMode, observability.moderationEvents()),
                 new ModelsFilter(router.models()));
         Forward forward = new Forward(router, shaper, headers, refusals, settings.server().maxRequestBytes(), materializer);
         Function<Exchange, CompletionStage<HttpResponse>> quotaThenForward = ex -> forward.raceForm(ex, ex.inbound().admission()

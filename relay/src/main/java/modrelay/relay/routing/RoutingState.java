@@ -27,6 +27,11 @@ public final class RoutingState {
         return health.get().up(index);
     }
 
+    /** Every upstream's health as last published (configuration order): what the admin overview shows. */
+    public HealthSnapshot health() {
+        return health.get();
+    }
+
     /** The model ids {@code GET /v1/models} answers with. */
     public List<String> modelIds() {
         return models.get().ids();

@@ -91,7 +91,8 @@ class RequestPipelineTest {
                 new BodyFilter(1024, 1 << 20, Duration.ofSeconds(5), new BodyBudget(1 << 20), false, materializer),
                 new ModerationLevelFilter(policy, true, UnmoderatedEndpoints.NONE),
                 new ModelRulesFilter(d -> d),
-                new InputModerationFilter(Optional.of(moderator), inputModeration, failMode));
+                new InputModerationFilter(Optional.of(moderator), inputModeration, failMode,
+                        new modrelay.relay.observability.ModerationEvents(10)));
         return new RequestPipeline(filters, ex -> {
             sentUpstream.set(ex);
             return CompletableFuture.completedFuture(HttpResponse.create());
