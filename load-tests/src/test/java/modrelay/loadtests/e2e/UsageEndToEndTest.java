@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UsageEndToEndTest {
     private static final String TOKEN = "admin-token-usage-e2e-1";
+    private static final String PROXY_KEY = "proxy-key-usage-e2e-0123456789";
     private FakeUpstream upstream;
     private FakeTms tms;
     private RelayUnderTest relay;
@@ -53,12 +54,12 @@ class UsageEndToEndTest {
         Map<String, String> extra = extraFor.apply(upstream.baseUrl());
         tms = FakeTms.start(FakeTms.Options.defaults());
         Map<String, String> env = new HashMap<>(Map.of("ADMIN_TOKEN", TOKEN, "DATA_DIR", dataDir.toString(),
-                "OPENAI_KEY", "sk-server",
+                "OPENAI_KEY", "sk-server", "PROXY_KEY", PROXY_KEY,
                 "TENCENT_CLOUD_SID", FakeTms.SECRET_ID, "TENCENT_CLOUD_SKEY", FakeTms.SECRET_KEY,
                 "TENCENT_CLOUD_ENDPOINT", "http://" + tms.endpoint(), "MODERATION_TIMEOUT", "2000"));
         env.putAll(extra);
         relay = RelayUnderTest.start(upstream.baseUrl(), env);
-        client = OpenAIOkHttpClient.builder().apiKey("sk-client").baseUrl(relay.v1()).maxRetries(0).build();
+        client = OpenAIOkHttpClient.builder().apiKey(PROXY_KEY).baseUrl(relay.v1()).maxRetries(0).build();
     }
 
     @AfterEach
