@@ -147,7 +147,12 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
         }
         if (!(node instanceof ObjectNode obj)) return event;
         Optional<Usage> usage = UsageJson.read(obj.get("usage"));
-        if (usage.isEmpty()) return event;
+        if (usage.isEmpty()) {
+            // the Responses API's usage is inside its response object (response.completed): read, never taken out
+            byte[] bytes = event.toArray();
+            UsageJson.findIn(bytes, 0, bytes.length).filter(u -> read).ifPresent(trace::reported);
+            return event;
+        }
         if (read) trace.reported(usage.get());
         if (!strip) return event;
         JsonNode choices = obj.get("choices");

@@ -106,6 +106,7 @@ public final class UsageTrace {
      * text as received; with no dialect to read the answer (embeddings), the completion is 0.
      */
     public synchronized Usage resolve(String model, Optional<Dialect> dialect, byte[] requestJson) {
+        if (reported == null && !stream && received > 0) jsonEnded();
         if (reported != null) return reported;
         long prompt = TokenCounter.count(model, PromptText.of(requestJson));
         long completion = 0;

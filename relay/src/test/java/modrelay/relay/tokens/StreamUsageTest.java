@@ -106,6 +106,18 @@ class StreamUsageTest {
     }
 
     @Test
+    void aResponsesStreamIsReadFromItsCompletedEventAndPassesUntouched() throws Exception {
+        String created = "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"r\",\"usage\":null}}\n\n";
+        String delta = "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"Hi\"}\n\n";
+        String done = "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"r\","
+                + "\"usage\":{\"input_tokens\":7,\"input_tokens_details\":{\"cached_tokens\":2},\"output_tokens\":3,"
+                + "\"output_tokens_details\":{\"reasoning_tokens\":1},\"total_tokens\":10}}}\n\n";
+        UsageTrace trace = UsageTrace.on();
+        assertEquals(created + delta + done, run(List.of(created, delta, done), trace, false));
+        assertEquals(Optional.of(new Usage(7, 3, 2, 1, false)), trace.reported());
+    }
+
+    @Test
     void anUnterminatedTailIsStillDelivered() throws Exception {
         UsageTrace trace = UsageTrace.on();
         assertEquals(C1 + "data: {\"partial", run(List.of(C1, "data: {\"partial"), trace, true));
