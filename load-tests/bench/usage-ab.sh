@@ -2,8 +2,8 @@
 # Usage: [WARM=20 ROUNDS=8 SECONDS_PER=10 CONNS=64 STREAM_CONNS=16] load-tests/bench/usage-ab.sh
 # Usage accounting on vs off, side by side in one run: two relays from the same jar, USAGE=on and USAGE=off,
 # both with a SQLite store (ADMIN_TOKEN + DATA_DIR, so the only difference is USAGE), one fake upstream.
-# Rows: small non-streaming requests (req/s) and moderated streams (keyword moderator; p50 time of a whole
-# stream). Rounds alternate on/off so a busy machine disturbs both alike. Needs wrk and the jars
+# Rows: small non-streaming requests (req/s), moderated streams (keyword moderator; p50 time of a whole
+# stream) and unmoderated streams (req/s). Rounds alternate on/off so a busy machine disturbs both alike. Needs wrk and the jars
 # (./mvnw -B -q package -DskipTests). Ports 19411-19413.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -11,6 +11,7 @@ JAR=${JAR:-$ROOT/relay/target/modrelay.jar}
 DEMO=$ROOT/load-tests/target/modrelay-demo.jar
 SMALL=$ROOT/load-tests/bench/chat-post.lua
 STREAM=$ROOT/load-tests/bench/stream-moderated.lua
+PLAIN=$ROOT/load-tests/bench/stream-plain.lua
 WORK=$(mktemp -d)
 echo "forbiddenword" > "$WORK/keywords.txt"
 JOPTS="-XX:MaxRAMPercentage=75 -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
@@ -38,6 +39,7 @@ run() { # port lua conns seconds
 for p in 19412 19413; do
   run $p "$SMALL" ${CONNS:-64} ${WARM:-20} >/dev/null
   run $p "$STREAM" ${STREAM_CONNS:-16} ${WARM:-20} >/dev/null
+  run $p "$PLAIN" ${STREAM_CONNS:-16} ${WARM:-20} >/dev/null
 done
 OUT="$WORK/rows.txt"
 for r in $(seq 1 ${ROUNDS:-8}); do
@@ -47,6 +49,7 @@ for r in $(seq 1 ${ROUNDS:-8}); do
     name=$([ $p = 19412 ] && echo usage=on || echo usage=off)
     echo "round $r $name small:  $(run $p "$SMALL" ${CONNS:-64} ${SECONDS_PER:-10})" | tee -a "$OUT"
     echo "round $r $name stream: $(run $p "$STREAM" ${STREAM_CONNS:-16} ${SECONDS_PER:-10})" | tee -a "$OUT"
+    echo "round $r $name plain:  $(run $p "$PLAIN" ${STREAM_CONNS:-16} ${SECONDS_PER:-10})" | tee -a "$OUT"
   done
 done
 # medians over the rounds: small req/s, moderated stream p50 (ms) and req/s
@@ -54,7 +57,8 @@ for name in usage=on usage=off; do
   small=$(grep " $name small:" "$OUT" | sed -E 's/.*rps=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
   p50=$(grep " $name stream:" "$OUT" | sed -E 's/.*p50_ms=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
   srps=$(grep " $name stream:" "$OUT" | sed -E 's/.*rps=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  echo "median $name: small rps=$small; moderated stream p50_ms=$p50 rps=$srps"
+  plain=$(grep " $name plain:" "$OUT" | sed -E 's/.*rps=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+  echo "median $name: small rps=$small; moderated stream p50_ms=$p50 rps=$srps; unmoderated stream rps=$plain"
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 # what the on-relay recorded, to show it counted (the off-relay records nothing)

@@ -10,7 +10,7 @@ import modrelay.moderation.ModerationLevel;
  *
  * @param remaining  requests left; empty means no limit
  * @param used       successful relayed requests so far
- * @param rpm        requests per minute (per relay instance); empty means no limit
+ * @param rpm        requests per minute (shared through PostgreSQL, else per instance); empty means no limit
  * @param floor      moderation level this key's requests get at least; empty means the relay's policy alone
  * @param endpoints  the endpoints this key may use
  * @param budgets    token and spend limits and their use
