@@ -8,7 +8,14 @@ public record Settings(
         ModerationSettings moderation,
         ObservabilitySettings observability,
         RoutingSettings routing,
-        SafetySettings safety) {
+        SafetySettings safety,
+        UsageSettings usage) {
+
+    /** Without the usage settings: their defaults. */
+    public Settings(ServerSettings server, UpstreamSettings upstream, AccessSettings access, ModerationSettings moderation,
+            ObservabilitySettings observability, RoutingSettings routing, SafetySettings safety) {
+        this(server, upstream, access, moderation, observability, routing, safety, UsageSettings.defaults());
+    }
 
     /** Without the safety settings: their defaults. */
     public Settings(ServerSettings server, UpstreamSettings upstream, AccessSettings access, ModerationSettings moderation,
@@ -27,6 +34,6 @@ public record Settings(
         ServerSettings s = server;
         return new Settings(new ServerSettings(host, port, s.routePrefix(), s.maxRequestBytes(), s.hopHeaderPrefix(),
                 s.shutdownDeadline(), s.corsOrigins(), s.heartbeatInterval(), s.maxJsonBytes(),
-                s.bodyBudgetBytes()), upstream, access, moderation, observability, routing, safety);
+                s.bodyBudgetBytes()), upstream, access, moderation, observability, routing, safety, usage);
     }
 }

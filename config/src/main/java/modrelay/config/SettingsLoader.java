@@ -39,7 +39,16 @@ public final class SettingsLoader {
         AccessSettings access = access(s);
         ModerationSettings moderation = moderation(s);
         ObservabilitySettings observability = observability(s);
-        return new Settings(server, upstream, access, moderation, observability, routing(s, config, upstream), safety(s));
+        return new Settings(server, upstream, access, moderation, observability, routing(s, config, upstream), safety(s), usage(s));
+    }
+
+    private static UsageSettings usage(SettingSource s) {
+        return new UsageSettings(
+                s.oneOf("USAGE", "modrelay.usage.accounting", List.of("on", "off")).equals("on"),
+                s.intInRange("USAGE_QUEUE", "modrelay.usage.queue", 1, 10_000_000),
+                s.duration("USAGE_FLUSH_INTERVAL", "modrelay.usage.flush-interval", Duration.ofMillis(10)),
+                PricesParser.parse("PRICES", s.string("PRICES", "modrelay.usage.prices")),
+                s.bool("METRICS_SUBKEY_LABEL", "modrelay.usage.metrics-subkey-label"));
     }
 
     private static SafetySettings safety(SettingSource s) {

@@ -18,6 +18,8 @@ import java.util.List;
  * @param weight     share of traffic among upstreams of the same priority (at least 1)
  * @param priority   higher is tried first; lower priorities are fallbacks
  * @param apiVersion Azure's {@code api-version} query parameter; "" for OpenAI-compatible upstreams
+ * @param streamUsage whether the relay may add {@code stream_options.include_usage} to streamed chat and
+ *                   completions requests (UPSTREAMS' {@code "stream_usage": false} for servers that reject it)
  */
 public record UpstreamEndpoint(
         String name,
@@ -28,7 +30,14 @@ public record UpstreamEndpoint(
         List<ModelRoute> models,
         int weight,
         int priority,
-        String apiVersion) {
+        String apiVersion,
+        boolean streamUsage) {
+
+    /** An upstream that takes {@code stream_options}. */
+    public UpstreamEndpoint(String name, UpstreamKind kind, URI origin, URI apiRoot, List<Secret> keys, List<ModelRoute> models,
+            int weight, int priority, String apiVersion) {
+        this(name, kind, origin, apiRoot, keys, models, weight, priority, apiVersion, true);
+    }
 
     public UpstreamEndpoint {
         keys = List.copyOf(keys);
@@ -44,6 +53,6 @@ public record UpstreamEndpoint(
     public String toString() {
         return "UpstreamEndpoint(" + name + ", " + kind.configName() + ", " + (kind == UpstreamKind.AZURE ? origin : apiRoot)
                 + ", keys=" + keys.size() + ", models=" + models + ", weight=" + weight + ", priority=" + priority
-                + (apiVersion.isEmpty() ? "" : ", api-version=" + apiVersion) + ")";
+                + (apiVersion.isEmpty() ? "" : ", api-version=" + apiVersion) + (streamUsage ? "" : ", stream_usage=false") + ")";
     }
 }

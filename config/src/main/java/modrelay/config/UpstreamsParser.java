@@ -27,7 +27,7 @@ import java.util.Set;
 final class UpstreamsParser {
     static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
     private static final List<String> FIELDS =
-            List.of("name", "url", "kind", "keys", "models", "weight", "priority", "api-version");
+            List.of("name", "url", "kind", "keys", "models", "weight", "priority", "api-version", "stream_usage");
 
     private UpstreamsParser() {}
 
@@ -126,7 +126,12 @@ final class UpstreamsParser {
         } else if (version.isPresent()) {
             throw new ConfigException(at + ".api-version is only for kind azure, and this upstream is " + kind.configName());
         }
-        return new UpstreamEndpoint(name, kind, origin, apiRoot, keys, models, weight, priority, apiVersion);
+        ConfigValue streamUsage = obj.get("stream_usage");
+        if (streamUsage != null && streamUsage.valueType() != ConfigValueType.BOOLEAN) {
+            throw new ConfigException(at + ".stream_usage must be true or false, got " + describe(streamUsage));
+        }
+        return new UpstreamEndpoint(name, kind, origin, apiRoot, keys, models, weight, priority, apiVersion,
+                streamUsage == null || (Boolean) streamUsage.unwrapped());
     }
 
     private static URI url(String field, String raw) {

@@ -1,5 +1,10 @@
 package modrelay.relay;
 
+import modrelay.relay.admin.UsageRoutes;
+import modrelay.relay.usage.UsageAccounting;
+import modrelay.relay.usage.UsageRecorder;
+import modrelay.relay.usage.UsageStore;
+
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
@@ -92,6 +97,10 @@ public final class RelayServer implements AutoCloseable {
     private static CompletionStage<RelayServer> bind(Settings settings, ActorSystem<Void> system, Optional<Moderator> moderator,
             AccessOptions accessOptions, Observability observability) {
         Access access = Access.start(settings.access(), system, accessOptions);
+        Optional<UsageStore> usageStore = settings.usage().enabled() ? access.store().map(UsageStore::new) : Optional.empty();
+        Optional<UsageRecorder> usageRecorder = usageStore.map(st -> new UsageRecorder(st, settings.usage().queueSize(),
+                settings.usage().flushInterval(), observability.metrics()::usageDropped));
+        observability.useUsage(new UsageAccounting(settings.usage(), usageRecorder, observability.metrics(), java.time.Clock.systemUTC()));
         UpstreamKeys upstreamKeys = new UpstreamKeys();
         UpstreamClient upstreamClient = new UpstreamClient(system, settings.upstream());
         Policy policy = new Policy(Policy.parseLevel(settings.moderation().defaultLevel()),
@@ -104,8 +113,9 @@ public final class RelayServer implements AutoCloseable {
         Routes routes = new Routes(settings.server().routePrefix(), proxy, new Cors(settings.server().corsOrigins()), ready::get,
                 access.ipGate(), new AdminRoutes(settings.access().adminToken(), access.subKeys(), moderator.isPresent(),
                         Materializer.matFromSystem(system), upstreamKeys, system.scheduler(),
-                        Optional.of(new AdminSources(settings, observability, router.state()))).route().seal().handler(system),
-                observability);
+                        Optional.of(new AdminSources(settings, observability, router.state())))
+                        .withUsage(new UsageRoutes(usageStore, usageRecorder, java.time.Clock.systemUTC()))
+                        .route().seal().handler(system), observability);
 
         CoordinatedShutdown cs = CoordinatedShutdown.get(system);
         cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "readiness-off", () -> {
@@ -118,6 +128,9 @@ public final class RelayServer implements AutoCloseable {
             moderator.ifPresent(Moderator::close);
             return CompletableFuture.completedFuture(Done.getInstance());
         });
+        // Usage records of the last exchanges are written after the binding has drained, before the store closes.
+        cs.addTask(CoordinatedShutdown.PhaseServiceStop(), "flush-usage", () -> CompletableFuture.runAsync(
+                () -> usageRecorder.ifPresent(UsageRecorder::close)).thenApply(done -> Done.getInstance()));
         cs.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-access-store", () -> {
             access.close();
             return CompletableFuture.completedFuture(Done.getInstance());

@@ -75,6 +75,11 @@ public final class Access implements AutoCloseable {
         return subKeys;
     }
 
+    /** The database of sub-keys (and of usage), when sub-keys are on. */
+    public Optional<SubKeyStore> store() {
+        return store;
+    }
+
     @Override
     public void close() {
         store.ifPresent(SubKeyStore::close);

@@ -72,6 +72,27 @@ public final class AccessErrors {
                 "requests", "rate_limit_exceeded");
     }
 
+    /** Over a token, spend or shared request limit; {@code retryAfterSeconds} -1 when it never reopens (the totals). */
+    public static OpenAiError overLimit(SubKey key, String limit, long retryAfterSeconds) {
+        SubKeyBudgets b = key.budgets();
+        String value = switch (limit) {
+            case "token_budget" -> b.tokenBudget().map(v -> v + " tokens").orElse("its token budget");
+            case "tokens_per_day" -> b.tokensPerDay().map(v -> v + " tokens per day (UTC)").orElse("its tokens per day");
+            case "tokens_per_month" -> b.tokensPerMonth().map(v -> v + " tokens per month (UTC)").orElse("its tokens per month");
+            case "tokens_per_minute" -> b.tokensPerMinute().map(v -> v + " tokens per minute").orElse("its tokens per minute");
+            case "spend_budget" -> b.spendBudget().map(v -> v + " spent").orElse("its spend budget");
+            default -> key.rpm().map(v -> v + " requests per minute").orElse("its requests per minute");
+        };
+        if (retryAfterSeconds < 0) {
+            return new OpenAiError(StatusCodes.TOO_MANY_REQUESTS, "This key (" + key.id() + ") has used up " + value + " ("
+                    + limit + ").", "insufficient_quota", "insufficient_quota");
+        }
+        boolean perMinute = limit.endsWith("per_minute");
+        return new OpenAiError(StatusCodes.TOO_MANY_REQUESTS, "Limit reached for this key (" + key.id() + "): " + value + " ("
+                + limit + "). Retry after " + retryAfterSeconds + "s.", perMinute ? (limit.startsWith("tokens") ? "tokens" : "requests")
+                : "insufficient_quota", perMinute ? "rate_limit_exceeded" : "insufficient_quota");
+    }
+
     public static OpenAiError storeUnavailable() {
         return new OpenAiError(StatusCodes.SERVICE_UNAVAILABLE, "The relay's key store is unavailable; retry later.",
                 "server_error", "key_store_unavailable");
@@ -84,6 +105,11 @@ public final class AccessErrors {
             return rateLimited(key, key.rpm().orElse(0), seconds).response(seconds);
         }
         if (c instanceof Consumption.Exhausted) return exhausted(key).response();
+        if (c instanceof Consumption.OverLimit o) {
+            if (o.retryAfter().isEmpty()) return overLimit(key, o.limit(), -1).response();
+            long seconds = retryAfterSeconds(o.retryAfter().get());
+            return overLimit(key, o.limit(), seconds).response(seconds);
+        }
         if (c instanceof Consumption.Revoked) return revoked(key).response();
         if (c instanceof Consumption.Expired) return expired(key).response();
         if (c instanceof Consumption.Missing) return revoked(key).response();

@@ -59,6 +59,17 @@ public sealed interface Admission {
         return send.get();
     }
 
+    /** As {@link #spend(Supplier, Function)}, admitting on {@code reservation} and settling with what was used. */
+    default CompletionStage<HttpResponse> spend(Reservation reservation, Supplier<CompletionStage<HttpResponse>> send,
+            Function<HttpResponse, CompletionStage<HttpResponse>> reject) {
+        return spend(send, reject);
+    }
+
+    /** Whether this client's requests must be admitted on an estimate of their tokens. */
+    default boolean budgeted() {
+        return false;
+    }
+
     record ProxyKey(String client) implements Admission {}
 
     record Refused(OpenAiError error) implements Admission {
@@ -99,17 +110,45 @@ public sealed interface Admission {
         @Override
         public CompletionStage<HttpResponse> spend(Supplier<CompletionStage<HttpResponse>> send,
                 Function<HttpResponse, CompletionStage<HttpResponse>> reject) {
-            return subKeys.consume(key).thenCompose(c -> {
-                if (!(c instanceof Consumption.Granted)) return reject.apply(AccessErrors.refusal(c, key));
+            return spend(Reservation.none(), send, reject);
+        }
+
+        @Override
+        public boolean budgeted() {
+            return key.budgets().limits();
+        }
+
+        /**
+         * One request and the reservation are spent before sending. A request that did not succeed gives both back
+         * at once; one that did is settled when its body has ended: the reservation is replaced by the tokens and
+         * cost it used (or stands, when its usage is not known).
+         */
+        @Override
+        public CompletionStage<HttpResponse> spend(Reservation reservation, Supplier<CompletionStage<HttpResponse>> send,
+                Function<HttpResponse, CompletionStage<HttpResponse>> reject) {
+            return subKeys.consume(key, reservation.tokens(), reservation.cost()).thenCompose(c -> {
+                if (!(c instanceof Consumption.Granted granted)) return reject.apply(AccessErrors.refusal(c, key));
                 CompletionStage<HttpResponse> sent;
                 try {
                     sent = send.get();
                 } catch (RuntimeException e) {
-                    subKeys.settle(key, false);
+                    giveBack(granted, reservation);
                     throw e;
                 }
-                return sent.whenComplete((r, e) -> subKeys.settle(key, e == null && SubKeys.successful(r.status().intValue())));
+                return sent.whenComplete((r, e) -> {
+                    if (e != null || !SubKeys.successful(r.status().intValue())) {
+                        giveBack(granted, reservation);
+                        return;
+                    }
+                    reservation.atBodyEnd().accept(() -> reservation.actual().get().ifPresent(used -> subKeys.settleTokens(key,
+                            granted.windows(), used.tokens() - reservation.tokens(), used.cost() - reservation.cost())));
+                });
             });
+        }
+
+        private void giveBack(Consumption.Granted granted, Reservation reservation) {
+            subKeys.settle(key, false);
+            if (reservation.counts()) subKeys.settleTokens(key, granted.windows(), -reservation.tokens(), -reservation.cost());
         }
     }
 }

@@ -10,9 +10,10 @@ import modrelay.moderation.ModerationLevel;
  *
  * @param remaining  requests left; empty means no limit
  * @param used       successful relayed requests so far
- * @param rpm        requests per minute (per relay instance); empty means no limit
+ * @param rpm        requests per minute (shared through PostgreSQL, else per instance); empty means no limit
  * @param floor      moderation level this key's requests get at least; empty means the relay's policy alone
  * @param endpoints  the endpoints this key may use
+ * @param budgets    token and spend limits and their use
  */
 public record SubKey(
         String id,
@@ -28,7 +29,16 @@ public record SubKey(
         Optional<Integer> rpm,
         ModelRules models,
         Optional<ModerationLevel> floor,
-        EndpointRules endpoints) {
+        EndpointRules endpoints,
+        SubKeyBudgets budgets) {
+
+    /** A key without token or spend limits. */
+    public SubKey(String id, String name, String secretHash, String hint, Instant createdAt, Optional<Instant> expiresAt,
+            Optional<Instant> revokedAt, Optional<Long> remaining, long used, Optional<Instant> lastUsedAt,
+            Optional<Integer> rpm, ModelRules models, Optional<ModerationLevel> floor, EndpointRules endpoints) {
+        this(id, name, secretHash, hint, createdAt, expiresAt, revokedAt, remaining, used, lastUsedAt, rpm, models, floor,
+                endpoints, SubKeyBudgets.NONE);
+    }
 
     /** A key with the default endpoint allowlist. */
     public SubKey(String id, String name, String secretHash, String hint, Instant createdAt, Optional<Instant> expiresAt,

@@ -19,7 +19,15 @@ public record SubKeyPatch(
         Optional<List<String>> allowedModels,
         Optional<List<String>> deniedModels,
         Optional<Optional<ModerationLevel>> floor,
-        Optional<EndpointRules> endpoints) {
+        Optional<EndpointRules> endpoints,
+        SubKeyBudgets.Patch budgets) {
+
+    /** A patch that leaves the budgets as they are. */
+    public SubKeyPatch(Optional<String> name, Optional<Optional<Instant>> expiresAt, Optional<Optional<Long>> remaining,
+            Optional<Optional<Integer>> rpm, Optional<List<String>> allowedModels, Optional<List<String>> deniedModels,
+            Optional<Optional<ModerationLevel>> floor, Optional<EndpointRules> endpoints) {
+        this(name, expiresAt, remaining, rpm, allowedModels, deniedModels, floor, endpoints, SubKeyBudgets.Patch.NONE);
+    }
 
     /** A patch that leaves the endpoint allowlist as it is. */
     public SubKeyPatch(Optional<String> name, Optional<Optional<Instant>> expiresAt, Optional<Optional<Long>> remaining,
@@ -35,6 +43,6 @@ public record SubKeyPatch(
 
     public boolean isEmpty() {
         return name.isEmpty() && expiresAt.isEmpty() && remaining.isEmpty() && rpm.isEmpty() && allowedModels.isEmpty()
-                && deniedModels.isEmpty() && floor.isEmpty() && endpoints.isEmpty();
+                && deniedModels.isEmpty() && floor.isEmpty() && endpoints.isEmpty() && budgets.isEmpty();
     }
 }

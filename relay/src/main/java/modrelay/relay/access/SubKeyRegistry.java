@@ -38,7 +38,11 @@ public final class SubKeyRegistry {
     public sealed interface Command {}
 
     /** A request of this key wants to go upstream: rate limit, then spend one request in the database. */
-    public record Consume(SubKey key, ActorRef<Consumption> replyTo) implements Command {}
+    public record Consume(SubKey key, long tokens, double cost, ActorRef<Consumption> replyTo) implements Command {
+        public Consume(SubKey key, ActorRef<Consumption> replyTo) {
+            this(key, 0, 0, replyTo);
+        }
+    }
 
     public record Create(SubKey key, ActorRef<AdminResult<SubKey>> replyTo) implements Command {}
 
@@ -95,14 +99,15 @@ public final class SubKeyRegistry {
 
         private Behavior<Command> onConsume(Consume m) {
             Optional<Integer> rpm = m.key().rpm();
-            if (rpm.isPresent()) {
+            // With PostgreSQL the minute's requests are counted in the database, shared by every instance.
+            if (rpm.isPresent() && !store.shared()) {
                 Optional<Duration> wait = limiter.acquire(m.key().id(), rpm.get(), clock.instant());
                 if (wait.isPresent()) {
                     m.replyTo().tell(new Consumption.RateLimited(wait.get()));
                     return Behaviors.same();
                 }
             }
-            store.consume(m.key().id(), clock.instant()).whenComplete((c, e) -> {
+            store.consume(m.key(), clock.instant(), m.tokens(), m.cost(), store.shared()).whenComplete((c, e) -> {
                 if (e != null) LOG.warn("sub-key store could not spend a request of {}: {}", m.key().id(), e.toString());
                 m.replyTo().tell(e != null ? new Consumption.Unavailable(e.toString()) : c);
             });
@@ -176,6 +181,11 @@ public final class SubKeyRegistry {
                     }
                     replaceAll(published.get().ipRules(), keys);
                     limiter.prune(clock.instant());
+                    try {
+                        store.pruneWindowsNow(clock.instant());
+                    } catch (java.sql.SQLException ignored) {
+                        // old windows are only clutter; the next refresh tries again
+                    }
                 });
             } else {
                 busy = false;

@@ -54,7 +54,12 @@ public final class SubKeys {
 
     /** Rate limit, then one request of the quota. Fails closed: a store that cannot answer is {@link Consumption.Unavailable}. */
     public CompletionStage<Consumption> consume(SubKey key) {
-        CompletionStage<Consumption> asked = AskPattern.ask(registry, reply -> new SubKeyRegistry.Consume(key, reply),
+        return consume(key, 0, 0);
+    }
+
+    /** As {@link #consume(SubKey)}, reserving {@code tokens} and {@code cost} of the key's budgets. */
+    public CompletionStage<Consumption> consume(SubKey key, long tokens, double cost) {
+        CompletionStage<Consumption> asked = AskPattern.ask(registry, reply -> new SubKeyRegistry.Consume(key, tokens, cost, reply),
                 ASK_TIMEOUT, scheduler);
         return asked.handle((c, e) -> e != null ? new Consumption.Unavailable(e.toString()) : c);
     }
@@ -68,6 +73,13 @@ public final class SubKeys {
         if (successful) return;
         store.refund(key.id()).whenComplete((v, e) -> {
             if (e != null) LOG.warn("sub-key store could not give back a request of {}: {}", key.id(), e.toString());
+        });
+    }
+
+    /** Replaces a reservation by what the request used ({@code tokens}, {@code cost}: used minus reserved). */
+    public void settleTokens(SubKey key, java.util.List<String> windows, long tokens, double cost) {
+        store.settleTokens(key.id(), windows, tokens, cost).whenComplete((v, e) -> {
+            if (e != null) LOG.warn("sub-key store could not settle the tokens of {}: {}", key.id(), e.toString());
         });
     }
 

@@ -68,6 +68,7 @@ public final class AdminRoutes extends AllDirectives {
     private final ConsoleRoutes console = new ConsoleRoutes();
     /** The console's read-only views; only when the relay handed over what they read. */
     private final Optional<Route> views;
+    private UsageRoutes usage = new UsageRoutes(Optional.empty(), Optional.empty(), Clock.systemUTC());
 
     public AdminRoutes(Optional<Secret> token, Optional<SubKeys> subKeys, boolean moderatorAvailable, Materializer materializer) {
         this(token, subKeys, moderatorAvailable, materializer, new UpstreamKeys(), null);
@@ -95,6 +96,12 @@ public final class AdminRoutes extends AllDirectives {
         this.scheduler = scheduler;
     }
 
+    /** GET /admin/usage answered from this store. */
+    public AdminRoutes withUsage(UsageRoutes routes) {
+        this.usage = routes;
+        return this;
+    }
+
     public Route route() {
         return pathPrefix("admin", () -> respondWithDefaultHeaders(ConsoleHeaders.all(), () -> extractRequest(request -> {
             if (token.isEmpty()) return complete(OpenAiError.notFound(request.getUri().path()).response());
@@ -104,6 +111,7 @@ public final class AdminRoutes extends AllDirectives {
             if (subKeys.isEmpty()) return concat(upstream, complete(OpenAiError.notFound(request.getUri().path()).response()));
             SubKeys keys = subKeys.get();
             return concat(upstream,
+                    usage.route(request),
                     pathPrefix("keys", () -> concat(
                             pathEndOrSingleSlash(() -> concat(
                                     post(() -> withBody(request, body -> create(keys, body))),
@@ -172,7 +180,7 @@ public final class AdminRoutes extends AllDirectives {
         String secret = SubKeySecrets.newSecret();
         SubKey key = new SubKey(SubKeySecrets.newId(), spec.name(), SubKeySecrets.hash(secret), SubKeySecrets.hint(secret),
                 now(keys), spec.expiresAt(), Optional.empty(), spec.remaining(), 0, Optional.empty(), spec.rpm(),
-                new ModelRules(spec.allowedModels(), spec.deniedModels()), spec.floor(), spec.endpoints());
+                new ModelRules(spec.allowedModels(), spec.deniedModels()), spec.floor(), spec.endpoints(), spec.budgets());
         return onSuccess(keys.create(key), r -> r instanceof AdminResult.Ok<SubKey> ok
                 ? complete(json(StatusCodes.CREATED, KeyViews.one(ok.value(), now(keys), Optional.of(secret))))
                 : complete(failure(r)));

@@ -1,5 +1,7 @@
 package modrelay.relay.admin;
 
+import modrelay.relay.access.SubKeyBudgets;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
@@ -27,14 +29,20 @@ import modrelay.relay.endpoint.Group;
  *  "allowed_models": ["gpt-4o*"],            globs; [] = every model not denied
  *  "denied_models": ["gpt-4o-audio*"],       globs; win over allowed_models
  *  "moderation_floor": "high",                "low" | "high"; null or "off" = the relay's policy
- *  "allowed_endpoints": ["chat", "files"]}   groups, endpoint names ("files.create") or "*";
+ *  "allowed_endpoints": ["chat", "files"],   groups, endpoint names ("files.create") or "*";
  *                                            null = the defaults; omitted on create = the defaults
+ *  "token_budget": 1000000,                  tokens in all; null = no limit (so are the next four)
+ *  "tokens_per_day": 100000,                 per UTC day
+ *  "tokens_per_month": 2000000,              per UTC month
+ *  "tokens_per_minute": 20000,               per minute
+ *  "spend_budget": 25.0}                     money at the operator's PRICES
  * </pre>
  */
 public final class KeyRequests {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("name", "expires_at", "remaining_requests", "requests_per_minute",
-            "allowed_models", "denied_models", "moderation_floor", "allowed_endpoints");
+            "allowed_models", "denied_models", "moderation_floor", "allowed_endpoints", "token_budget", "tokens_per_day",
+            "tokens_per_month", "tokens_per_minute", "spend_budget");
 
     private KeyRequests() {}
 
@@ -53,14 +61,15 @@ public final class KeyRequests {
     }
 
     public record NewKey(String name, Optional<Instant> expiresAt, Optional<Long> remaining, Optional<Integer> rpm,
-            List<String> allowedModels, List<String> deniedModels, Optional<ModerationLevel> floor, EndpointRules endpoints) {}
+            List<String> allowedModels, List<String> deniedModels, Optional<ModerationLevel> floor, EndpointRules endpoints,
+            SubKeyBudgets budgets) {}
 
     public static NewKey create(byte[] body, Instant now, boolean moderatorAvailable) throws Invalid {
         SubKeyPatch p = patch(body, now, moderatorAvailable);
         if (p.name().isEmpty()) throw new Invalid("name", "'name' is required: a label for the key, like the customer's name");
         return new NewKey(p.name().get(), p.expiresAt().flatMap(x -> x), p.remaining().flatMap(x -> x), p.rpm().flatMap(x -> x),
                 p.allowedModels().orElse(List.of()), p.deniedModels().orElse(List.of()), p.floor().flatMap(x -> x),
-                p.endpoints().orElse(EndpointRules.DEFAULT));
+                p.endpoints().orElse(EndpointRules.DEFAULT), p.budgets().applied());
     }
 
     public static SubKeyPatch patch(byte[] body, Instant now, boolean moderatorAvailable) throws Invalid {
@@ -79,7 +88,32 @@ public final class KeyRequests {
             }
         }
         return new SubKeyPatch(name(root), expiresAt(root, now), remaining(root), rpm(root), models(root, "allowed_models"),
-                models(root, "denied_models"), floor(root, moderatorAvailable), endpoints(root));
+                models(root, "denied_models"), floor(root, moderatorAvailable), endpoints(root), budgets(root));
+    }
+
+    private static SubKeyBudgets.Patch budgets(JsonNode root) throws Invalid {
+        return new SubKeyBudgets.Patch(tokens(root, "token_budget"), tokens(root, "tokens_per_day"),
+                tokens(root, "tokens_per_month"), tokens(root, "tokens_per_minute"), money(root, "spend_budget"));
+    }
+
+    private static Optional<Optional<Long>> tokens(JsonNode root, String field) throws Invalid {
+        JsonNode n = root.get(field);
+        if (n == null) return Optional.empty();
+        if (n.isNull()) return Optional.of(Optional.empty());
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 1) {
+            throw new Invalid(field, "'" + field + "' must be a whole number of tokens, 1 or more, or null for no limit");
+        }
+        return Optional.of(Optional.of(n.longValue()));
+    }
+
+    private static Optional<Optional<Double>> money(JsonNode root, String field) throws Invalid {
+        JsonNode n = root.get(field);
+        if (n == null) return Optional.empty();
+        if (n.isNull()) return Optional.of(Optional.empty());
+        if (!n.isNumber() || n.doubleValue() < 0 || Double.isInfinite(n.doubleValue())) {
+            throw new Invalid(field, "'" + field + "' must be an amount, 0 or more (at PRICES), or null for no limit");
+        }
+        return Optional.of(Optional.of(n.doubleValue()));
     }
 
     private static Optional<String> name(JsonNode root) throws Invalid {

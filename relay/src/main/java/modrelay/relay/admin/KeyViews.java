@@ -41,6 +41,7 @@ final class KeyViews {
         else o.putNull("moderation_floor");
         ArrayNode endpoints = o.putArray("allowed_endpoints");
         k.endpoints().granted().forEach(endpoints::add);
+        budgets(o, k.budgets());
         return o;
     }
 
@@ -64,6 +65,22 @@ final class KeyViews {
         o.put("trusted_proxies", r.trustedProxies());
         o.put("subkeys", r.subKeys());
         return o.toString();
+    }
+
+    private static void budgets(ObjectNode o, modrelay.relay.access.SubKeyBudgets b) {
+        limit(o, "token_budget", b.tokenBudget());
+        limit(o, "tokens_per_day", b.tokensPerDay());
+        limit(o, "tokens_per_month", b.tokensPerMonth());
+        limit(o, "tokens_per_minute", b.tokensPerMinute());
+        if (b.spendBudget().isPresent()) o.put("spend_budget", b.spendBudget().get());
+        else o.putNull("spend_budget");
+        o.put("tokens_used", b.tokensUsed());
+        o.put("spend_used", b.spendUsed());
+    }
+
+    private static void limit(ObjectNode o, String field, Optional<Long> v) {
+        if (v.isPresent()) o.put(field, v.get());
+        else o.putNull(field);
     }
 
     private static void time(ObjectNode o, String field, Optional<Instant> t) {

@@ -44,6 +44,12 @@ public sealed interface UpstreamBody {
         public RequestEntity withModel(String name) {
             return HttpEntities.create(ContentTypes.APPLICATION_JSON, body.upstreamWithModel(name));
         }
+
+        /** The body with the model renamed (unless {@code name} is null) and, when {@code askUsage}, include_usage spliced in. */
+        public RequestEntity entity(String name, boolean askUsage) {
+            if (!askUsage) return withModel(name);
+            return HttpEntities.create(ContentTypes.APPLICATION_JSON, body.upstreamAskingUsage(name));
+        }
     }
 
     record Streamed(RequestEntity original) implements UpstreamBody {

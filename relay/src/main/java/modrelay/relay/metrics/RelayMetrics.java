@@ -38,14 +38,80 @@ public final class RelayMetrics {
     private final Map<String, Meter> meters = new ConcurrentHashMap<>();
     private final Counter chatLogDropped;
     private final Counter chatLogWritten;
+    private final Set<String> modelLabels = ConcurrentHashMap.newKeySet();
+    private final Set<String> subKeyLabels = ConcurrentHashMap.newKeySet();
+    private final io.micrometer.core.instrument.binder.jvm.JvmGcMetrics gcMetrics =
+            new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics();
+    /** Distinct model names (client-chosen) and sub-keys kept as label values; any beyond are "other". */
+    static final int MAX_MODEL_LABELS = 256;
+    static final int MAX_SUBKEY_LABELS = 10_000;
 
     public RelayMetrics() {
+        // The JVM itself: heap and non-heap pools, GC pauses, threads, CPU, class loading.
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
         Gauge.builder("modrelay.active.streams", activeStreams, AtomicInteger::get)
                 .description("Streamed (SSE) responses being relayed right now").register(registry);
         chatLogDropped = Counter.builder("modrelay.chat.log.dropped")
                 .description("Chat log entries dropped because the writer's queue was full").register(registry);
         chatLogWritten = Counter.builder("modrelay.chat.log.written")
                 .description("Chat log entries written").register(registry);
+    }
+
+    /**
+     * Tokens of one exchange by model, upstream and direction (prompt, completion; cached and reasoning are
+     * parts of those), with the sub-key as a label only when METRICS_SUBKEY_LABEL is on ({@code subKey} null
+     * otherwise); and one request by model.
+     */
+    public void tokens(String model, String upstream, String subKey, long prompt, long completion, long cached, long reasoning,
+            boolean estimated) {
+        String m = bounded(modelLabels, model.isEmpty() ? "-" : model, MAX_MODEL_LABELS);
+        String k = subKey == null ? null : bounded(subKeyLabels, subKey, MAX_SUBKEY_LABELS);
+        tokenCounter(m, upstream, "prompt", k).increment(prompt);
+        tokenCounter(m, upstream, "completion", k).increment(completion);
+        if (cached > 0) tokenCounter(m, upstream, "cached", k).increment(cached);
+        if (reasoning > 0) tokenCounter(m, upstream, "reasoning", k).increment(reasoning);
+        String key = "model-requests|" + m + "|" + estimated + (k == null ? "" : "|" + k);
+        cached(key, () -> {
+            Counter.Builder b = Counter.builder("modrelay.model.requests")
+                    .description("Exchanges whose usage was recorded, by model (estimated: counted by the relay)")
+                    .tags("model", m, "estimated", Boolean.toString(estimated));
+            if (k != null) b.tag("subkey", k);
+            return b.register(registry);
+        }).increment();
+    }
+
+    private Counter tokenCounter(String model, String upstream, String direction, String subKey) {
+        String key = "tokens|" + model + "|" + upstream + "|" + direction + (subKey == null ? "" : "|" + subKey);
+        return cached(key, () -> {
+            Counter.Builder b = Counter.builder("modrelay.tokens")
+                    .description("Tokens by model, upstream and direction (cached and reasoning are parts of prompt and completion)")
+                    .tags("model", model, "upstream", upstream.isEmpty() ? "-" : upstream, "direction", direction);
+            if (subKey != null) b.tag("subkey", subKey);
+            return b.register(registry);
+        });
+    }
+
+    /** Usage records dropped because the database writer's queue was full. */
+    public void usageDropped() {
+        cached("usage-dropped", () -> Counter.builder("modrelay.usage.dropped")
+                .description("Usage records dropped because the database writer's queue was full").register(registry)).increment();
+    }
+
+    private static String bounded(Set<String> seen, String value, int max) {
+        String v = value.length() > 100 ? value.substring(0, 100) : value;
+        if (seen.contains(v)) return v;
+        if (seen.size() >= max) return "other";
+        seen.add(v);
+        return v;
+    }
+
+    /** Stops the GC listener (a relay's registry outlives nothing else that listens). */
+    public void close() {
+        gcMetrics.close();
     }
 
     /** The Prometheus text exposition of every meter. */

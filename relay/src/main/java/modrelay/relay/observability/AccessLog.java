@@ -27,6 +27,12 @@ public final class AccessLog {
      */
     public static void log(Exchange ex, int status, long bytes, String outcome, String upstreamKeyAlias, long ttfbNanos,
             String moderationOutcome) {
+        log(ex, status, bytes, outcome, upstreamKeyAlias, ttfbNanos, moderationOutcome, null);
+    }
+
+    /** @param usage the exchange's token usage, or null when it has none (the fields are left out then) */
+    public static void log(Exchange ex, int status, long bytes, String outcome, String upstreamKeyAlias, long ttfbNanos,
+            String moderationOutcome, modrelay.relay.tokens.UsageRecord usage) {
         if (!ACCESS.isInfoEnabled()) return;
         long micros = (System.nanoTime() - ex.startNanos()) / 1000;
         String path = clean(ex.pathOnly());
@@ -46,6 +52,13 @@ public final class AccessLog {
         field(line, msg, "moderation_outcome", moderationOutcome);
         field(line, msg, "outcome", outcome);
         field(line, msg, "upstream_key", upstreamKeyAlias);
+        if (usage != null) {
+            field(line, msg, "prompt_tokens", usage.usage().prompt());
+            field(line, msg, "completion_tokens", usage.usage().completion());
+            field(line, msg, "cached_tokens", usage.usage().cached());
+            field(line, msg, "reasoning_tokens", usage.usage().reasoning());
+            field(line, msg, "usage_estimated", usage.usage().estimated());
+        }
         line.log(msg.toString());
     }
 

@@ -57,6 +57,8 @@ public final class ExchangeObserver implements ModerationListener {
     private volatile long bytes;
     private volatile String outcome = "ok";
     private volatile long endNanos;
+    private final modrelay.relay.usage.UsageAccounting usage;
+    private volatile modrelay.relay.tokens.UsageRecord usageRecord;
 
     /** The notices a client gets on a cut (MODERATION_BLOCK_MESSAGE, MODERATION_UNAVAILABLE_MESSAGE). */
     public record Notices(String blocked, String unavailable) {
@@ -65,7 +67,9 @@ public final class ExchangeObserver implements ModerationListener {
 
     /** @param pendingEntries told +1 for each chat log entry to come, -1 once it is recorded */
     ExchangeObserver(Exchange ex, int status, String keyAlias, long ttfbNanos, boolean moderated, RelayMetrics metrics,
-            ChatLog chatLog, Notices notices, java.util.function.IntConsumer pendingEntries, ModerationEvents events) {
+            ChatLog chatLog, Notices notices, java.util.function.IntConsumer pendingEntries, ModerationEvents events,
+            modrelay.relay.usage.UsageAccounting usage) {
+        this.usage = usage;
         this.notices = notices;
         this.pendingEntries = pendingEntries;
         this.ex = ex;
@@ -102,6 +106,7 @@ public final class ExchangeObserver implements ModerationListener {
     @Override
     public void onEnd(Summary summary) {
         cut = summary.cut();
+        modrelay.relay.tokens.UsageJson.read(summary.usageJson()).ifPresent(ex.usage()::reported);
         // The client read the released text and then, on a cut, the notice (a whole blocked answer: the notice alone).
         String text = summary.releasedText();
         if (summary.cut()) text += tally.cutForUnavailable() ? notices.unavailable() : notices.blocked();
@@ -194,7 +199,9 @@ public final class ExchangeObserver implements ModerationListener {
         bytes = bodyBytes;
         outcome = bodyOutcome;
         String moderationOutcome = moderated ? tally.outcome() : "off";
-        AccessLog.log(ex, status, bodyBytes, bodyOutcome, keyAlias, ttfbNanos, moderationOutcome);
+        modrelay.relay.tokens.UsageRecord used = usage.close(ex, status, moderationOutcome).orElse(null);
+        usageRecord = used;
+        AccessLog.log(ex, status, bodyBytes, bodyOutcome, keyAlias, ttfbNanos, moderationOutcome, used);
         metrics.upstreamDuration(route, endNanos - ex.startNanos());
         metrics.bytesRelayed(route, bodyBytes);
         countDown();
@@ -226,8 +233,21 @@ public final class ExchangeObserver implements ModerationListener {
         ReplyText.Reply r = reply;
         chatLog.record(new ChatEntry(started, ex.requestId(), ex.client(), ex.clientIp(), ex.method(), ex.pathOnly(),
                 ex.model().orElse(""), status, stream, (endNanos - ex.startNanos()) / 1000, ex.requestJson(), r.text(),
-                r.truncated(), r.finishReason(), r.usageJson(), cut, ex.level().name().toLowerCase(Locale.ROOT),
+                r.truncated(), r.finishReason(), usageJson(r.usageJson()), cut, ex.level().name().toLowerCase(Locale.ROOT),
                 moderated ? tally.outcome() : "off", tally.snapshot(), outcome));
     }
 
+    /** The upstream's usage object as the client saw it; else the relay's record of it (counted, or taken out of the stream). */
+    private String usageJson(String seen) {
+        modrelay.relay.tokens.UsageRecord u = usageRecord;
+        if (!seen.isEmpty() || u == null) return seen;
+        com.fasterxml.jackson.databind.node.ObjectNode o = modrelay.moderation.text.Json.MAPPER.createObjectNode();
+        o.put("prompt_tokens", u.usage().prompt());
+        o.put("completion_tokens", u.usage().completion());
+        o.put("total_tokens", u.usage().total());
+        o.put("cached_tokens", u.usage().cached());
+        o.put("reasoning_tokens", u.usage().reasoning());
+        o.put("estimated", u.usage().estimated());
+        return modrelay.moderation.text.Json.write(o);
+    }
 }

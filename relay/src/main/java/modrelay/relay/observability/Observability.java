@@ -42,6 +42,8 @@ public final class Observability {
     private final ModerationEvents moderationEvents = new ModerationEvents(ModerationEvents.DEFAULT_CAPACITY);
     /** Chat log entries of exchanges still running or whose reply is not in yet: the writer closes after them. */
     private final AtomicInteger pendingEntries = new AtomicInteger();
+    /** Set once at start, when the database is open (RelayServer); off until then. */
+    private volatile modrelay.relay.usage.UsageAccounting usage;
 
     private Observability(String routePrefix, RelayMetrics metrics, Optional<ChatLogWriter> writer,
             ObservabilitySettings settings, ExchangeObserver.Notices notices) {
@@ -52,6 +54,16 @@ public final class Observability {
         this.chatLog = writer.<ChatLog>map(w -> w).orElse(ChatLog.OFF);
         this.metricsEndpoint = new MetricsEndpoint(metrics, settings.metricsToken());
         this.logDir = settings.logDir();
+        this.usage = modrelay.relay.usage.UsageAccounting.off(metrics);
+    }
+
+    /** Usage accounting for every exchange from now on. */
+    public void useUsage(modrelay.relay.usage.UsageAccounting accounting) {
+        this.usage = accounting;
+    }
+
+    public modrelay.relay.usage.UsageAccounting usage() {
+        return usage;
     }
 
     /** Starts the chat log writer when LOG_CHAT is on; fails with a one-line ConfigException if LOG_DIR is unusable. */
@@ -130,7 +142,7 @@ public final class Observability {
     /** Called when the upstream's response headers arrived: starts watching one exchange. */
     public ExchangeObserver observe(Exchange ex, int status, String keyAlias, boolean moderated) {
         return new ExchangeObserver(ex, status, keyAlias, System.nanoTime() - ex.startNanos(), moderated, metrics, chatLog,
-                notices, this::entryPending, moderationEvents);
+                notices, this::entryPending, moderationEvents, usage);
     }
 
     /**
@@ -148,6 +160,7 @@ public final class Observability {
      * never dropped because the writer had already closed.
      */
     public void close(Duration timeout) {
+        metrics.close();
         if (writer.isEmpty()) return;
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (pendingEntries) {

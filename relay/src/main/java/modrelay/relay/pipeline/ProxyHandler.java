@@ -26,10 +26,12 @@ import modrelay.relay.routing.UpstreamRouter;
 public final class ProxyHandler {
     private final RelayPipeline pipeline;
     private final InFlight inFlight = new InFlight();
+    private final Observability observability;
 
     public ProxyHandler(Settings settings, ProxyKeyGuard guard, UpstreamRouter router, Policy policy, Optional<Moderator> moderator,
             Materializer materializer, Observability observability) {
         this.pipeline = new RelayPipeline(settings, guard, router, policy, moderator, materializer, observability);
+        this.observability = observability;
     }
 
     /**
@@ -38,7 +40,7 @@ public final class ProxyHandler {
      */
     public CompletionStage<HttpResponse> handle(HttpRequest request, String clientIp, String requestId) {
         BodyEnd end = inFlight.begin();
-        Exchange arriving = Exchange.arriving(requestId, clientIp, request, end);
+        Exchange arriving = Exchange.arriving(requestId, clientIp, request, end, observability.usage().trace());
         return pipeline.run(arriving).handle((response, error) -> {
             if (error != null) {
                 end.run();

@@ -61,7 +61,8 @@ public final class RelayPipeline {
                 new ModelsFilter(router.models()));
         Forward forward = new Forward(router, shaper, headers, refusals, settings.server().maxRequestBytes(), materializer);
         Function<Exchange, CompletionStage<HttpResponse>> quotaThenForward = ex -> forward.raceForm(ex, ex.inbound().admission()
-                .spend(() -> forward.apply(ex), r -> CompletableFuture.completedFuture(refusals.answer(ex, r))));
+                .spend(Reservations.of(ex, settings.usage()), () -> forward.apply(ex),
+                        r -> CompletableFuture.completedFuture(refusals.answer(ex, r))));
         this.pipeline = new RequestPipeline(filters, quotaThenForward, refusals);
     }
 

@@ -37,8 +37,16 @@ public final class JsonBody {
             .build();
     private static final List<String> FLAGS = List.of("moderation", "moderation_level", "moderation_input");
 
-    /** One top-level member's bytes, name through value. */
-    private record Span(String name, int start, int end) {}
+    /** One top-level member's bytes, name through value; {@code valueStart} where its value begins. */
+    private record Span(String name, int start, int valueStart, int end) {}
+
+    /**
+     * Where {@code stream_options.include_usage} is: absent ({@code at} -1, {@code spliceable} when no other
+     * member could clash), or the offset of its boolean token.
+     */
+    private record UsageField(int at, boolean spliceable) {
+        static final UsageField ABSENT = new UsageField(-1, true);
+    }
 
     /** Why a body is refused; the message is safe to show the client. {@code flag} marks a flag of the wrong type. */
     public static final class Invalid extends Exception {
@@ -65,10 +73,12 @@ public final class JsonBody {
     private final Optional<Boolean> moderationInput;
     private final List<String> newestUserText;
     private final boolean audioOutput;
+    private final UsageField usageField;
 
     private JsonBody(byte[] bytes, List<Span> spans, boolean hadFlags, RequestModel model, boolean stream,
             Optional<Boolean> includeUsage, Optional<Boolean> moderation, Optional<String> moderationLevel,
-            Optional<Boolean> moderationInput, List<String> newestUserText, boolean audioOutput) {
+            Optional<Boolean> moderationInput, List<String> newestUserText, boolean audioOutput, UsageField usageField) {
+        this.usageField = usageField;
         this.bytes = bytes;
         this.spans = spans;
         this.hadFlags = hadFlags;
@@ -128,19 +138,42 @@ public final class JsonBody {
 
     /** The body as it goes upstream: byte for byte the client's unless it carried moderation flags. */
     public byte[] upstream() {
-        return hadFlags ? rebuild(null) : bytes;
+        return hadFlags ? rebuild(null, false) : bytes;
     }
 
     /** The upstream body with the top-level {@code model} set to {@code name}. */
     public byte[] upstreamWithModel(String name) {
-        return rebuild(name);
+        return rebuild(name, false);
     }
 
-    private byte[] rebuild(String modelName) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 32);
+    /**
+     * Whether the relay can ask for the stream's usage itself: a stream whose client did not ask for it
+     * ({@code stream_options.include_usage} absent or false), where splicing it in cannot clash with
+     * anything the client wrote.
+     */
+    public boolean canAskUsage() {
+        return stream && !includeUsage.orElse(false) && usageField.spliceable();
+    }
+
+    /**
+     * The upstream body with {@code stream_options.include_usage} set to true (see {@link #canAskUsage}),
+     * spliced from this one reading, and the model renamed when {@code modelName} is not null.
+     */
+    public byte[] upstreamAskingUsage(String modelName) {
+        if (!canAskUsage()) throw new IllegalStateException("the body cannot ask for usage");
+        return rebuild(modelName, true);
+    }
+
+    private static final byte[] INCLUDE_USAGE = "\"include_usage\":true".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] STREAM_OPTIONS = "\"stream_options\":{\"include_usage\":true}"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private byte[] rebuild(String modelName, boolean askUsage) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 48);
         out.write('{');
         boolean first = true;
         boolean wroteModel = false;
+        boolean wroteUsage = false;
         for (Span s : spans) {
             if (FLAGS.contains(s.name())) continue;
             if (!first) out.write(',');
@@ -148,16 +181,47 @@ public final class JsonBody {
             if (modelName != null && s.name().equals("model")) {
                 writeModel(out, modelName);
                 wroteModel = true;
+            } else if (askUsage && s.name().equals("stream_options")) {
+                writeStreamOptions(out, s);
+                wroteUsage = true;
             } else {
                 out.write(bytes, s.start(), s.end() - s.start());
             }
         }
         if (modelName != null && !wroteModel) {
             if (!first) out.write(',');
+            first = false;
             writeModel(out, modelName);
+        }
+        if (askUsage && !wroteUsage) {
+            if (!first) out.write(',');
+            out.writeBytes(STREAM_OPTIONS);
         }
         out.write('}');
         return out.toByteArray();
+    }
+
+    /** The client's stream_options with include_usage true: its false token replaced, or the field put first. */
+    private void writeStreamOptions(ByteArrayOutputStream out, Span s) {
+        if (usageField.at() >= 0) {
+            // include_usage:false (true is never spliced): "false" becomes "true", the rest byte for byte
+            out.write(bytes, s.start(), usageField.at() - s.start());
+            out.writeBytes("true".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            int after = usageField.at() + "false".length();
+            out.write(bytes, after, s.end() - after);
+            return;
+        }
+        if (bytes[s.valueStart()] != '{') {
+            out.writeBytes(STREAM_OPTIONS); // null: the whole member is ours
+            return;
+        }
+        out.write(bytes, s.start(), s.valueStart() + 1 - s.start());
+        out.writeBytes(INCLUDE_USAGE);
+        int rest = s.valueStart() + 1;
+        int i = rest;
+        while (i < s.end() && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) i++;
+        if (bytes[i] != '}') out.write(',');
+        out.write(bytes, rest, s.end() - rest);
     }
 
     private static void writeModel(ByteArrayOutputStream out, String name) {
@@ -193,11 +257,13 @@ public final class JsonBody {
         List<String> userText = List.of();
         boolean modelTwin = false;
         boolean audioOut = false;
+        UsageField usageField = UsageField.ABSENT;
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             int start = (int) p.currentTokenLocation().getByteOffset();
             String name = p.currentName();
             JsonToken v = p.nextToken();
+            int valueStart = (int) p.currentTokenLocation().getByteOffset();
             switch (name) {
                 case "model" -> {
                     model = v == JsonToken.VALUE_STRING ? new RequestModel.Named(p.getText())
@@ -208,7 +274,13 @@ public final class JsonBody {
                     if (v != JsonToken.VALUE_NULL && !v.isBoolean()) throw new Invalid("'stream' must be true or false", false);
                     stream = v == JsonToken.VALUE_TRUE;
                 }
-                case "stream_options" -> includeUsage = includeUsage(p, v);
+                case "stream_options" -> {
+                    int[] at = {-1, 1};
+                    includeUsage = includeUsage(p, v, at);
+                    // a null stream_options is replaced whole; an array, string or number is the client's business
+                    boolean replaceable = v == JsonToken.START_OBJECT || v == JsonToken.VALUE_NULL;
+                    usageField = new UsageField(at[0], replaceable && at[1] == 1);
+                }
                 case "moderation" -> {
                     hadFlags = true;
                     moderation = bool(p, v, "'moderation' must be true or false");
@@ -237,13 +309,13 @@ public final class JsonBody {
                 }
             }
             if (v == JsonToken.VALUE_STRING) p.finishToken();
-            spans.add(new Span(name, start, (int) p.currentLocation().getByteOffset()));
+            spans.add(new Span(name, start, valueStart, (int) p.currentLocation().getByteOffset()));
         }
         if (t != JsonToken.END_OBJECT) throw new Invalid("the body is not a complete JSON object", false);
         if (p.nextToken() != null) throw new Invalid("the body has content after its JSON object", false);
         if (modelTwin) model = new RequestModel.Unreadable("the body names 'model' twice, in different case");
         return new JsonBody(bytes, List.copyOf(spans), hadFlags, model, stream, includeUsage, moderation, level, input, userText,
-                audioOut);
+                audioOut, usageField);
     }
 
     private static String jsonType(JsonToken v) {
@@ -258,7 +330,11 @@ public final class JsonBody {
         return Optional.of(v == JsonToken.VALUE_TRUE);
     }
 
-    private static Optional<Boolean> includeUsage(JsonParser p, JsonToken v) throws IOException {
+    /**
+     * @param at set to {offset of a false include_usage token or -1, 0 when an include_usage of another type
+     *           (or in another case) means the relay must not add its own}
+     */
+    private static Optional<Boolean> includeUsage(JsonParser p, JsonToken v, int[] at) throws IOException {
         if (v != JsonToken.START_OBJECT) {
             p.skipChildren();
             return Optional.empty();
@@ -267,8 +343,13 @@ public final class JsonBody {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken value = p.nextToken();
-            if (name.equals("include_usage") && value.isBoolean()) found = Optional.of(value == JsonToken.VALUE_TRUE);
-            else p.skipChildren();
+            if (name.equals("include_usage") && value.isBoolean()) {
+                found = Optional.of(value == JsonToken.VALUE_TRUE);
+                if (value == JsonToken.VALUE_FALSE) at[0] = (int) p.currentTokenLocation().getByteOffset();
+            } else {
+                if (name.equalsIgnoreCase("include_usage")) at[1] = 0;
+                p.skipChildren();
+            }
         }
         return found;
     }

@@ -35,6 +35,7 @@ import modrelay.moderation.stage.ModerationOptions;
 import modrelay.moderation.stage.WholeResponseModeration;
 import modrelay.moderation.text.Dialect;
 import modrelay.relay.exchange.Exchange;
+import modrelay.relay.tokens.StreamUsage;
 import modrelay.moderation.text.Json;
 import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.observability.ExchangeObserver;
@@ -78,8 +79,11 @@ public final class ResponseShaper {
         ResponseEntity entity = upstream.entity();
         ContentType contentType = entity.getContentType();
         Duration remaining = remaining(ex);
+        boolean metered = ex.metered() && success;
         if (isEventStream(contentType)) {
             Source<ByteString, NotUsed> body = bytesOf(entity).via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining));
+            // usage read as it passes (and taken out when the relay, not the client, asked for it)
+            if (metered) body = body.via(StreamUsage.flow(ex.usage(), ex.usage().askedUpstream(), true, true));
             // The chat log reads what the client was sent, after the body's last stage: a client that leaves mid-stream
             // is logged with what reached its connection, not with what the relay had read ahead from the upstream.
             Source<ByteString, NotUsed> sent = observer.tapStream(sseToClient(body, ex, observer));
@@ -87,12 +91,17 @@ public final class ResponseShaper {
         }
         if (entity instanceof akka.http.javadsl.model.HttpEntity.Strict strictEntity) {
             if (isJson(contentType)) observer.strictJson(strictEntity.getData());
+            if (metered) ex.usage().whole(strictEntity.getData());
             observer.ended(strictEntity.getData().size(), "ok");
             return done(upstream.withHeaders(headers));
         }
         Source<ByteString, NotUsed> upstreamBody = bytesOf(entity)
                 .via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining));
         if (isJson(contentType)) upstreamBody = observer.tapJson(upstreamBody);
+        if (metered) upstreamBody = upstreamBody.map(chunk -> {
+            ex.usage().received(chunk, false);
+            return chunk;
+        });
         Source<ByteString, NotUsed> body = upstreamBody.via(ClientBody.flow(observer.bodyListener(false), ex.bodyEnd(),
                 Optional.empty()));
         ResponseEntity streamed = entity.getContentLengthOption().isPresent()
@@ -140,16 +149,25 @@ public final class ResponseShaper {
         if (readable.shape() == AnswerReading.Shape.EVENT_STREAM) {
             Dialect dialect = ex.dialect().get();
             ModerationOptions options = options(ex);
-            Source<ByteString, NotUsed> events = bytesOf(body)
-                    .via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining))
+            Source<ByteString, NotUsed> received = bytesOf(body)
+                    .via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining));
+            // kept as received (before the gate), for counting when the upstream's usage never comes (a cut)
+            if (ex.metered()) received = received.map(chunk -> {
+                ex.usage().received(chunk, true);
+                return chunk;
+            });
+            Source<ByteString, NotUsed> events = received
                     .via(ModerationFlow.create(dialect, moderator.get(), options, observer.moderationListener()))
                     // An event too large to judge ends the stream as an outage would: notice, then the dialect's end.
                     .recoverWithRetries(1, SseEventTooLargeException.class,
                             () -> Source.single(unavailableTail(dialect)));
+            // the gate read the usage; the chunk the relay asked for (or a cut's own usage chunk) is taken out
+            if (ex.metered() && ex.usage().askedUpstream()) events = events.via(StreamUsage.flow(ex.usage(), true, false, false));
             return done(decoded.withHeaders(headers).withEntity(HttpEntities.createChunked(contentType, sseToClient(events, ex, observer))));
         }
         return body.toStrict(Math.max(1, remaining.toMillis()), MAX_MODERATED_BODY, materializer)
                 .thenCompose(strict -> {
+                    if (ex.metered()) ex.usage().whole(strict.getData());
                     byte[] bytes = strict.getData().toArray();
                     if (!isJsonObject(bytes)) {
                         return done(refused(upstream, ex, observer, "a body that is not a JSON object", false));

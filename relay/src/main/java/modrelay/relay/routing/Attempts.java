@@ -104,7 +104,8 @@ final class Attempts {
             Duration remaining = remaining();
             if (remaining.isNegative() || remaining.isZero()) break;
             UpstreamRequests.Result built = UpstreamRequests.build(u, route, req.method(), req.ex().path(), req.headers(),
-                    key.map(k -> k.secret().reveal()).or(req::clientKey), body, clientModel);
+                    key.map(k -> k.secret().reveal()).or(req::clientKey), body, clientModel,
+                    UpstreamRequests.asksUsage(u, req.ex(), body));
             if (built instanceof UpstreamRequests.Result.Unroutable un) {
                 dropHeld();
                 return CompletableFuture.completedFuture(new Routed.Refused(un.error().response()));
@@ -211,6 +212,7 @@ final class Attempts {
                 ? azureError(response)
                 : CompletableFuture.completedFuture(response);
         if (s.countsInFlight()) req.ex().bodyEnd().add(() -> s.inFlight().decrementAndGet(u.index()));
+        req.ex().usage().answeredBy(u.name(), UpstreamRequests.asksUsage(u, req.ex(), body));
         return upstream.thenApply(r -> new Routed.Answered(r, via, clientModel));
     }
 

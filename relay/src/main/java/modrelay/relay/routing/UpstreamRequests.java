@@ -38,6 +38,12 @@ public final class UpstreamRequests {
      */
     public static Result build(Upstream u, Route route, HttpMethod method, String pathAndQuery, List<HttpHeader> headers,
             Optional<String> credential, UpstreamBody body, Optional<String> clientModel) {
+        return build(u, route, method, pathAndQuery, headers, credential, body, clientModel, false);
+    }
+
+    /** @param askUsage add {@code stream_options.include_usage} (see {@link #asksUsage}) */
+    public static Result build(Upstream u, Route route, HttpMethod method, String pathAndQuery, List<HttpHeader> headers,
+            Optional<String> credential, UpstreamBody body, Optional<String> clientModel, boolean askUsage) {
         String url;
         if (u.azure()) {
             AzurePaths.Result r = AzurePaths.translate(pathAndQuery, Optional.ofNullable(route.upstreamModel()),
@@ -60,14 +66,30 @@ public final class UpstreamRequests {
         out.addAll(headers);
         credential.ifPresent(k -> out.add(u.credential(k)));
         return new Result.Built(HttpRequest.create().withMethod(method).withUri(uri).withHeaders(out)
-                .withEntity(entityFor(route, body, clientModel)));
+                .withEntity(entityFor(route, body, clientModel, askUsage)));
+    }
+
+    private static final java.util.Set<String> STREAM_OPTIONS = java.util.Set.of("chat.completions.create", "completions.create");
+
+    /**
+     * Whether this upstream is asked for a stream's usage although the client did not ask: usage accounting
+     * on, a chat or completions stream, an upstream that takes the field (UPSTREAMS' {@code stream_usage}),
+     * and a body the field can be spliced into. The response side takes the usage chunk out again.
+     */
+    public static boolean asksUsage(Upstream u, modrelay.relay.exchange.Exchange ex, UpstreamBody body) {
+        return ex.metered() && u.endpoint().streamUsage() && STREAM_OPTIONS.contains(ex.inbound().endpoint().name())
+                && body instanceof UpstreamBody.Json json && json.body().canAskUsage();
     }
 
     /** The body, with {@code model} renamed when this upstream knows the model by another name (JSON the relay read only). */
     static RequestEntity entityFor(Route route, UpstreamBody body, Optional<String> clientModel) {
-        if (route.upstreamModel() != null && clientModel.isPresent() && !route.upstreamModel().equals(clientModel.get())
-                && body instanceof UpstreamBody.Json json) {
-            return json.withModel(route.upstreamModel());
+        return entityFor(route, body, clientModel, false);
+    }
+
+    static RequestEntity entityFor(Route route, UpstreamBody body, Optional<String> clientModel, boolean askUsage) {
+        boolean rename = route.upstreamModel() != null && clientModel.isPresent() && !route.upstreamModel().equals(clientModel.get());
+        if (body instanceof UpstreamBody.Json json && (rename || askUsage)) {
+            return json.entity(rename ? route.upstreamModel() : null, askUsage);
         }
         return body.entity();
     }

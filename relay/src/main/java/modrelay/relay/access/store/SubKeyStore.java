@@ -33,6 +33,8 @@ import modrelay.relay.access.EndpointRules;
 import modrelay.relay.access.ModelRules;
 import modrelay.relay.access.SubKey;
 import modrelay.relay.access.SubKeyPatch;
+import modrelay.relay.access.SubKeyBudgets;
+import modrelay.relay.access.BudgetWindows;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +55,8 @@ public final class SubKeyStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SubKeyStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, name, secret_sha256, secret_hint, created_at, expires_at, revoked_at, "
-            + "remaining, used, last_used_at, rpm, allowed_models, denied_models, moderation_floor, allowed_endpoints";
+            + "remaining, used, last_used_at, rpm, allowed_models, denied_models, moderation_floor, allowed_endpoints, "
+            + "token_budget, tokens_per_day, tokens_per_month, tokens_per_minute, spend_budget, tokens_used, spend_used";
 
     private final HikariDataSource pool;
     private final ExecutorService executor;
@@ -158,6 +161,19 @@ public final class SubKeyStore implements AutoCloseable {
         return async(() -> consumeNow(id, now));
     }
 
+    /** Spends one request and a reservation of tokens and money (see {@link #consumeNow(SubKey, Instant, long, double, boolean)}). */
+    public CompletionStage<Consumption> consume(SubKey key, Instant now, long tokens, double cost, boolean sharedRpm) {
+        return async(() -> consumeNow(key, now, tokens, cost, sharedRpm));
+    }
+
+    /** Replaces a reservation by what the request used: {@code tokens} and {@code cost} are the differences (may be negative). */
+    public CompletionStage<Void> settleTokens(String id, List<String> windows, long tokens, double cost) {
+        return async(() -> {
+            settleTokensNow(id, windows, tokens, cost);
+            return null;
+        });
+    }
+
     public CompletionStage<Void> refund(String id) {
         return async(() -> {
             refundNow(id);
@@ -168,6 +184,21 @@ public final class SubKeyStore implements AutoCloseable {
     @FunctionalInterface
     interface Call<T> {
         T run() throws SQLException;
+    }
+
+    /** Work on one connection of this store's database (the usage tables live beside the sub-keys). */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} on the store's own threads, with a connection of its pool. */
+    public <T> CompletionStage<T> withConnection(SqlWork<T> work) {
+        return async(() -> {
+            try (Connection c = pool.getConnection()) {
+                return work.run(c);
+            }
+        });
     }
 
     private <T> CompletionStage<T> async(Call<T> call) {
@@ -211,7 +242,7 @@ public final class SubKeyStore implements AutoCloseable {
     public void insertNow(SubKey k) throws SQLException {
         try (Connection c = pool.getConnection();
                 PreparedStatement st = c.prepareStatement("INSERT INTO subkeys (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             st.setString(1, k.id());
             st.setString(2, k.name());
             st.setString(3, k.secretHash());
@@ -227,6 +258,14 @@ public final class SubKeyStore implements AutoCloseable {
             st.setString(13, json(k.models().denied()));
             setLevel(st, 14, k.floor());
             st.setString(15, json(k.endpoints().granted()));
+            SubKeyBudgets b = k.budgets();
+            setLong(st, 16, b.tokenBudget());
+            setLong(st, 17, b.tokensPerDay());
+            setLong(st, 18, b.tokensPerMonth());
+            setLong(st, 19, b.tokensPerMinute());
+            setDouble(st, 20, b.spendBudget());
+            st.setLong(21, b.tokensUsed());
+            st.setDouble(22, b.spendUsed());
             st.executeUpdate();
         }
     }
@@ -266,6 +305,15 @@ public final class SubKeyStore implements AutoCloseable {
         p.endpoints().ifPresent(v -> {
             sets.add("allowed_endpoints = ?");
             binds.add((st, i) -> st.setString(i, json(v.granted())));
+        });
+        SubKeyBudgets.Patch b = p.budgets();
+        longField(sets, binds, "token_budget", b.tokenBudget());
+        longField(sets, binds, "tokens_per_day", b.tokensPerDay());
+        longField(sets, binds, "tokens_per_month", b.tokensPerMonth());
+        longField(sets, binds, "tokens_per_minute", b.tokensPerMinute());
+        b.spendBudget().ifPresent(v -> {
+            sets.add("spend_budget = ?");
+            binds.add((st, i) -> setDouble(st, i, v));
         });
         if (!sets.isEmpty()) {
             try (Connection c = pool.getConnection();
@@ -321,6 +369,167 @@ public final class SubKeyStore implements AutoCloseable {
         }
     }
 
+    private static final String SPEND = "UPDATE subkeys SET used = used + 1, last_used_at = ?, "
+            + "remaining = CASE WHEN remaining IS NULL THEN NULL ELSE remaining - 1 END, "
+            + "tokens_used = tokens_used + ?, spend_used = spend_used + ? "
+            + "WHERE id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) "
+            + "AND (remaining IS NULL OR remaining > 0) "
+            + "AND (token_budget IS NULL OR tokens_used + ? <= token_budget) "
+            + "AND (spend_budget IS NULL OR spend_used + ? <= spend_budget)";
+    private static final String WINDOW = "INSERT INTO subkey_windows (key_id, window_id, tokens, requests) VALUES (?, ?, ?, 1) "
+            + "ON CONFLICT (key_id, window_id) DO UPDATE SET tokens = subkey_windows.tokens + excluded.tokens, "
+            + "requests = subkey_windows.requests + 1 "
+            + "WHERE subkey_windows.tokens + excluded.tokens <= ? AND subkey_windows.requests + 1 <= ?";
+
+    /**
+     * Spends one request of a key with token or spend limits (or a requests-per-minute limit shared by
+     * instances): one transaction of conditional statements, each row count an answer. The key's row is
+     * updated first, so in PostgreSQL every other request of the key waits for this one's commit and then
+     * sees its counts (no lost update, no home-made lock); then each window's row (this minute, day, month)
+     * takes the reservation only if it still fits. Any refusal rolls the whole transaction back. Limits are
+     * read from the row inside the transaction, so a change made through another instance counts at once.
+     */
+    public Consumption consumeNow(SubKey key, Instant now, long tokens, double cost, boolean sharedRpm) throws SQLException {
+        if (!key.budgets().limits() && !(sharedRpm && key.rpm().isPresent()) && tokens == 0 && cost == 0) {
+            return consumeNow(key.id(), now);
+        }
+        long ms = now.toEpochMilli();
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Consumption result = spendInTransaction(c, key.id(), now, ms, tokens, cost, sharedRpm);
+                if (result instanceof Consumption.Granted) c.commit();
+                else c.rollback();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private Consumption spendInTransaction(Connection c, String id, Instant now, long ms, long tokens, double cost,
+            boolean sharedRpm) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(SPEND)) {
+            st.setLong(1, ms);
+            st.setLong(2, tokens);
+            st.setDouble(3, cost);
+            st.setString(4, id);
+            st.setLong(5, ms);
+            st.setLong(6, tokens);
+            st.setDouble(7, cost);
+            if (st.executeUpdate() != 1) return whyNot(c, id, ms, tokens, cost);
+        }
+        Optional<Long> perDay;
+        Optional<Long> perMonth;
+        Optional<Long> perMinute;
+        Optional<Integer> rpm;
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT tokens_per_day, tokens_per_month, tokens_per_minute, rpm FROM subkeys WHERE id = ?")) {
+            st.setString(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) return new Consumption.Missing();
+                perDay = optionalLong(rs, "tokens_per_day");
+                perMonth = optionalLong(rs, "tokens_per_month");
+                perMinute = optionalLong(rs, "tokens_per_minute");
+                rpm = sharedRpm ? optionalLong(rs, "rpm").map(Long::intValue) : Optional.empty();
+            }
+        }
+        List<BudgetWindows.Window> windows = BudgetWindows.of(now, perMinute, perDay, perMonth, rpm);
+        List<String> taken = new ArrayList<>();
+        for (BudgetWindows.Window w : windows) {
+            long add = w.requests() ? 0 : tokens;
+            // a reservation larger than the window itself never fits; the first row of a window is an insert, unchecked
+            if (!w.requests() && add > w.limit()) return new Consumption.OverLimit(w.limitName(), Optional.of(w.untilEnd()));
+            try (PreparedStatement st = c.prepareStatement(WINDOW)) {
+                st.setString(1, id);
+                st.setString(2, w.id());
+                st.setLong(3, add);
+                st.setLong(4, w.requests() ? Long.MAX_VALUE : w.limit());
+                st.setLong(5, w.requests() ? w.limit() : Long.MAX_VALUE);
+                if (st.executeUpdate() != 1) return new Consumption.OverLimit(w.limitName(), Optional.of(w.untilEnd()));
+            }
+            if (!w.requests()) taken.add(w.id());
+        }
+        return new Consumption.Granted(List.copyOf(taken));
+    }
+
+    /** Why the key's row did not take the request, read in the same transaction. */
+    private static Consumption whyNot(Connection c, String id, long ms, long tokens, double cost) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT revoked_at, expires_at, remaining, token_budget, tokens_used, "
+                + "spend_budget, spend_used FROM subkeys WHERE id = ?")) {
+            st.setString(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) return new Consumption.Missing();
+                if (optionalLong(rs, "revoked_at").isPresent()) return new Consumption.Revoked();
+                Optional<Long> expires = optionalLong(rs, "expires_at");
+                if (expires.isPresent() && expires.get() <= ms) return new Consumption.Expired();
+                Optional<Long> remaining = optionalLong(rs, "remaining");
+                if (remaining.isPresent() && remaining.get() <= 0) return new Consumption.Exhausted();
+                Optional<Long> budget = optionalLong(rs, "token_budget");
+                if (budget.isPresent() && rs.getLong("tokens_used") + tokens > budget.get()) {
+                    return new Consumption.OverLimit("token_budget", Optional.empty());
+                }
+                return new Consumption.OverLimit("spend_budget", Optional.empty());
+            }
+        }
+    }
+
+    /** The difference between what a request used and what it reserved, on the key and on the windows it counted in. */
+    public void settleTokensNow(String id, List<String> windows, long tokens, double cost) throws SQLException {
+        if (tokens == 0 && cost == 0) return;
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement st = c.prepareStatement("UPDATE subkeys SET "
+                        + "tokens_used = CASE WHEN tokens_used + ? < 0 THEN 0 ELSE tokens_used + ? END, "
+                        + "spend_used = CASE WHEN spend_used + ? < 0 THEN 0 ELSE spend_used + ? END WHERE id = ?")) {
+                    st.setLong(1, tokens);
+                    st.setLong(2, tokens);
+                    st.setDouble(3, cost);
+                    st.setDouble(4, cost);
+                    st.setString(5, id);
+                    st.executeUpdate();
+                }
+                for (String w : windows) {
+                    try (PreparedStatement st = c.prepareStatement("UPDATE subkey_windows SET "
+                            + "tokens = CASE WHEN tokens + ? < 0 THEN 0 ELSE tokens + ? END WHERE key_id = ? AND window_id = ?")) {
+                        st.setLong(1, tokens);
+                        st.setLong(2, tokens);
+                        st.setString(3, id);
+                        st.setString(4, w);
+                        st.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Forgets the windows that ended before {@code now} (minutes, days and months gone by). */
+    public void pruneWindowsNow(Instant now) throws SQLException {
+        long minute = now.getEpochSecond() / 60;
+        String day = java.time.LocalDate.ofInstant(now, java.time.ZoneOffset.UTC).toString();
+        String month = day.substring(0, 7);
+        try (Connection c = pool.getConnection();
+                PreparedStatement st = c.prepareStatement("DELETE FROM subkey_windows WHERE "
+                        + "((window_id LIKE 'm:%' OR window_id LIKE 'r:%') AND window_id <> ? AND window_id <> ?) "
+                        + "OR (window_id LIKE 'd:%' AND window_id < ?) OR (window_id LIKE 'M:%' AND window_id < ?)")) {
+            st.setString(1, "m:" + minute);
+            st.setString(2, "r:" + minute);
+            st.setString(3, "d:" + day);
+            st.setString(4, "M:" + month);
+            st.executeUpdate();
+        }
+    }
+
     /** Gives back a request whose relay did not succeed (see {@code Admission}). */
     public void refundNow(String id) throws SQLException {
         try (Connection c = pool.getConnection();
@@ -365,7 +574,27 @@ public final class SubKeyStore implements AutoCloseable {
                 new ModelRules(list(rs.getString("allowed_models")), list(rs.getString("denied_models"))),
                 Optional.ofNullable(rs.getString("moderation_floor"))
                         .map(l -> ModerationLevel.valueOf(l.trim().toUpperCase(Locale.ROOT))),
-                new EndpointRules(list(rs.getString("allowed_endpoints"))));
+                new EndpointRules(list(rs.getString("allowed_endpoints"))),
+                new SubKeyBudgets(optionalLong(rs, "token_budget"), optionalLong(rs, "tokens_per_day"),
+                        optionalLong(rs, "tokens_per_month"), optionalLong(rs, "tokens_per_minute"),
+                        optionalDouble(rs, "spend_budget"), rs.getLong("tokens_used"), rs.getDouble("spend_used")));
+    }
+
+    private static Optional<Double> optionalDouble(ResultSet rs, String column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(v);
+    }
+
+    private static void setDouble(PreparedStatement st, int i, Optional<Double> v) throws SQLException {
+        if (v.isPresent()) st.setDouble(i, v.get());
+        else st.setNull(i, Types.DOUBLE);
+    }
+
+    private static void longField(List<String> sets, List<Binder> binds, String column, Optional<Optional<Long>> v) {
+        v.ifPresent(x -> {
+            sets.add(column + " = ?");
+            binds.add((st, i) -> setLong(st, i, x));
+        });
     }
 
     private static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Usage: [WARM=20 ROUNDS=8 SECONDS_PER=10 CONNS=64 STREAM_CONNS=16] load-tests/bench/usage-ab.sh
+# Usage accounting on vs off, side by side in one run: two relays from the same jar, USAGE=on and USAGE=off,
+# both with a SQLite store (ADMIN_TOKEN + DATA_DIR, so the only difference is USAGE), one fake upstream.
+# Rows: small non-streaming requests (req/s), moderated streams (keyword moderator; p50 time of a whole
+# stream) and unmoderated streams (req/s). Rounds alternate on/off so a busy machine disturbs both alike. Needs wrk and the jars
+# (./mvnw -B -q package -DskipTests). Ports 19411-19413.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+JAR=${JAR:-$ROOT/relay/target/modrelay.jar}
+DEMO=$ROOT/load-tests/target/modrelay-demo.jar
+SMALL=$ROOT/load-tests/bench/chat-post.lua
+STREAM=$ROOT/load-tests/bench/stream-moderated.lua
+PLAIN=$ROOT/load-tests/bench/stream-plain.lua
+WORK=$(mktemp -d)
+echo "forbiddenword" > "$WORK/keywords.txt"
+JOPTS="-XX:MaxRAMPercentage=75 -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
+# PROXY_KEY is the lua scripts' "Bearer sk-bench" (with a store on, every request needs a key)
+COMMON="HOST=127.0.0.1 UPSTREAM_URL=http://127.0.0.1:19411 OPENAI_KEY=sk-server PROXY_KEY=sk-bench ACCESS_LOG_LEVEL=OFF
+  UPSTREAM_MAX_CONNECTIONS=10000 ADMIN_TOKEN=bench-admin-token-0123456789 MODERATION_KEYWORDS_FILE=$WORK/keywords.txt"
+java -Xms256m -Xmx1g -XX:+UseParallelGC -cp "$DEMO" modrelay.loadtests.fakes.FakeUpstream 19411 0 >"$WORK/fake.log" 2>&1 & FAKE=$!
+env $COMMON PORT=19412 USAGE=on DATA_DIR="$WORK/on" java $JOPTS -jar "$JAR" >"$WORK/on.log" 2>&1 & ON=$!
+env $COMMON PORT=19413 USAGE=off DATA_DIR="$WORK/off" java $JOPTS -jar "$JAR" >"$WORK/off.log" 2>&1 & OFF=$!
+trap 'kill $FAKE $ON $OFF 2>/dev/null; rm -rf "$WORK"' EXIT
+for p in 19411/v1/models 19412/healthz 19413/healthz; do
+  for i in $(seq 1 120); do curl -sf http://127.0.0.1:$p >/dev/null && break; sleep 0.5; done
+done
+for p in 19412 19413; do # both rows must answer 200 before anything is measured
+  for body in '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"say:ok."}]}' \
+      '{"model":"gpt-4o-mini","stream":true,"moderation":true,"messages":[{"role":"user","content":"say:ok."}]}'; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer sk-bench' -H 'Content-Type: application/json' \
+      -d "$body" http://127.0.0.1:$p/v1/chat/completions)
+    [ "$code" = 200 ] || { echo "port $p answered $code to $body; see $WORK/*.log"; exit 1; }
+  done
+done
+run() { # port lua conns seconds
+  wrk -t2 -c$3 -d$4s -s "$2" http://127.0.0.1:$1/v1/chat/completions | grep WRK
+}
+for p in 19412 19413; do
+  run $p "$SMALL" ${CONNS:-64} ${WARM:-20} >/dev/null
+  run $p "$STREAM" ${STREAM_CONNS:-16} ${WARM:-20} >/dev/null
+  run $p "$PLAIN" ${STREAM_CONNS:-16} ${WARM:-20} >/dev/null
+done
+OUT="$WORK/rows.txt"
+for r in $(seq 1 ${ROUNDS:-8}); do
+  # odd rounds on first, even rounds off first: a machine whose load drifts favours neither
+  order=$([ $((r % 2)) = 1 ] && echo "19412 19413" || echo "19413 19412")
+  for p in $order; do
+    name=$([ $p = 19412 ] && echo usage=on || echo usage=off)
+    echo "round $r $name small:  $(run $p "$SMALL" ${CONNS:-64} ${SECONDS_PER:-10})" | tee -a "$OUT"
+    echo "round $r $name stream: $(run $p "$STREAM" ${STREAM_CONNS:-16} ${SECONDS_PER:-10})" | tee -a "$OUT"
+    echo "round $r $name plain:  $(run $p "$PLAIN" ${STREAM_CONNS:-16} ${SECONDS_PER:-10})" | tee -a "$OUT"
+  done
+done
+# medians over the rounds: small req/s, moderated stream p50 (ms) and req/s
+for name in usage=on usage=off; do
+  small=$(grep " $name small:" "$OUT" | sed -E 's/.*rps=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+  p50=$(grep " $name stream:" "$OUT" | sed -E 's/.*p50_ms=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+  srps=$(grep " $name stream:" "$OUT" | sed -E 's/.*rps=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+  plain=$(grep " $name plain:" "$OUT" | sed -E 's/.*rps=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+  echo "median $name: small rps=$small; moderated stream p50_ms=$p50 rps=$srps; unmoderated stream rps=$plain"
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+# what the on-relay recorded, to show it counted (the off-relay records nothing)
+curl -s -H "Authorization: Bearer bench-admin-token-0123456789" "http://127.0.0.1:19412/admin/usage?group_by=model" | head -c 400; echo

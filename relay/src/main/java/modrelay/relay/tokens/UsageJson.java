@@ -1,0 +1,102 @@
+package modrelay.relay.tokens;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.Optional;
+import modrelay.moderation.text.Json;
+
+/**
+ * Reads a usage object in any of OpenAI's shapes: chat and legacy completions ({@code prompt_tokens},
+ * {@code completion_tokens}, {@code prompt_tokens_details.cached_tokens},
+ * {@code completion_tokens_details.reasoning_tokens}), the Responses API ({@code input_tokens},
+ * {@code output_tokens}, {@code input_tokens_details}, {@code output_tokens_details}) and embeddings
+ * ({@code prompt_tokens} alone). Also finds the last usage object in raw bytes without reading the rest
+ * as JSON ({@link #findIn}), for answers and events the relay does not otherwise parse. Pure.
+ */
+public final class UsageJson {
+    private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
+
+    private UsageJson() {}
+
+    /** The usage, when {@code node} is an object with at least a prompt or completion count. */
+    public static Optional<Usage> read(JsonNode node) {
+        if (node == null || !node.isObject()) return Optional.empty();
+        JsonNode prompt = first(node, "prompt_tokens", "input_tokens");
+        JsonNode completion = first(node, "completion_tokens", "output_tokens");
+        if (!count(prompt) && !count(completion)) return Optional.empty();
+        JsonNode promptDetails = first(node, "prompt_tokens_details", "input_tokens_details");
+        JsonNode completionDetails = first(node, "completion_tokens_details", "output_tokens_details");
+        return Optional.of(new Usage(value(prompt), value(completion),
+                promptDetails == null ? 0 : value(promptDetails.get("cached_tokens")),
+                completionDetails == null ? 0 : value(completionDetails.get("reasoning_tokens")), false));
+    }
+
+    /** A usage object as JSON text. */
+    public static Optional<Usage> read(String json) {
+        if (json == null || json.isEmpty()) return Optional.empty();
+        try {
+            return read(Json.MAPPER.readTree(json));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The last {@code "usage": {…}} object in {@code bytes} (an SSE event, a JSON answer or its tail): found by
+     * a byte scan, only that object read as JSON. Keys inside JSON strings are escaped ({@code \"usage\"}) and
+     * are not matched.
+     */
+    public static Optional<Usage> findIn(byte[] bytes, int from, int to) {
+        for (int at = lastObjectAfterUsageKey(bytes, from, to); at >= 0; at = lastObjectAfterUsageKey(bytes, from, at - 1)) {
+            try (JsonParser p = FACTORY.createParser(bytes, at, to - at)) {
+                Optional<Usage> u = read((JsonNode) Json.MAPPER.readTree(p));
+                if (u.isPresent()) return u;
+            } catch (IOException | RuntimeException unreadable) {
+                // cut off (a tail) or not JSON: try an earlier one
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the bytes hold a {@code "usage"} key whose value is an object (not {@code null}). */
+    public static boolean hasUsageObject(byte[] bytes, int from, int to) {
+        return lastObjectAfterUsageKey(bytes, from, to) >= 0;
+    }
+
+    private static final byte[] KEY = {'"', 'u', 's', 'a', 'g', 'e', '"'};
+
+    /** Offset of the '{' after the last unescaped "usage" key in [from, to), or -1. */
+    static int lastObjectAfterUsageKey(byte[] b, int from, int to) {
+        for (int i = to - KEY.length; i >= from; i--) {
+            if (b[i] != '"' || b[i + 1] != 'u') continue;
+            boolean key = true;
+            for (int k = 2; k < KEY.length && key; k++) key = b[i + k] == KEY[k];
+            if (!key || (i > from && b[i - 1] == '\\')) continue;
+            int j = skipSpace(b, i + KEY.length, to);
+            if (j >= to || b[j] != ':') continue;
+            j = skipSpace(b, j + 1, to);
+            if (j < to && b[j] == '{') return j;
+        }
+        return -1;
+    }
+
+    private static int skipSpace(byte[] b, int i, int to) {
+        while (i < to && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) i++;
+        return i;
+    }
+
+    private static JsonNode first(JsonNode node, String a, String b) {
+        JsonNode v = node.get(a);
+        return v != null && !v.isNull() ? v : node.get(b);
+    }
+
+    private static boolean count(JsonNode n) {
+        return n != null && n.isIntegralNumber() && n.asLong() >= 0;
+    }
+
+    private static long value(JsonNode n) {
+        return count(n) ? n.asLong() : 0;
+    }
+}

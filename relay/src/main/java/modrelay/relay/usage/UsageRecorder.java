@@ -1,0 +1,131 @@
+package modrelay.relay.usage;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import modrelay.relay.tokens.UsageRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes every exchange's usage record off the request path: {@link #offer} puts it in a bounded queue
+ * (never waits; a full queue drops the record and counts it), one writer thread sums what waits per
+ * (day, sub-key, model) and adds each sum to the database every flush interval, in one transaction. A
+ * batch the database refused is kept (summed, so it stays small) and tried again with the next one.
+ * {@link #flush} writes what waits now (the report calls it, so an instance's report includes its own
+ * latest exchanges); {@link #close} writes the rest at shutdown.
+ */
+public final class UsageRecorder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
+
+    private final BlockingQueue<UsageRecord> queue;
+    private final UsageStore store;
+    private final Duration interval;
+    private final Runnable onDropped;
+    private final AtomicLong dropped = new AtomicLong();
+    private final Map<DailyRow.Key, DailyRow> unwritten = new LinkedHashMap<>();
+    private final BlockingQueue<CompletableFuture<Void>> flushes = new ArrayBlockingQueue<>(1024);
+    private final Thread writer;
+    private volatile boolean closed;
+    /** Put in the queue to wake the writer (a flush or close); never written. */
+    private static final UsageRecord WAKE = new UsageRecord(java.time.Instant.EPOCH, java.util.Optional.empty(), "", "",
+            modrelay.relay.tokens.Usage.NONE, "", java.util.Optional.empty());
+
+    public UsageRecorder(UsageStore store, int queueSize, Duration interval, Runnable onDropped) {
+        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.store = store;
+        this.interval = interval;
+        this.onDropped = onDropped;
+        this.writer = new Thread(this::run, "modrelay-usage-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Queues a record; when the queue is full it is dropped (counted, logged once a minute at most). */
+    public void offer(UsageRecord r) {
+        if (closed || !queue.offer(r)) {
+            onDropped.run();
+            if (dropped.getAndIncrement() % 10_000 == 0) {
+                LOG.warn("usage queue full ({} waiting): usage records dropped; raise USAGE_QUEUE or check the database",
+                        queue.size());
+            }
+        }
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Completes once everything queued before the call is in the database (or failed to be). */
+    public CompletionStage<Void> flush() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed || !flushes.offer(done)) {
+            done.complete(null);
+            return done;
+        }
+        queue.offer(WAKE); // a full queue wakes the writer anyway
+        return done;
+    }
+
+    private void run() {
+        while (!closed || !queue.isEmpty()) {
+            List<CompletableFuture<Void>> asked = new ArrayList<>();
+            try {
+                UsageRecord first = queue.poll(interval.toMillis(), TimeUnit.MILLISECONDS);
+                if (first != null) add(first);
+            } catch (InterruptedException e) {
+                return;
+            }
+            flushes.drainTo(asked);
+            write();
+            asked.forEach(f -> f.complete(null));
+        }
+    }
+
+    private void add(UsageRecord r) {
+        if (r == WAKE) return;
+        DailyRow row = DailyRow.of(r);
+        unwritten.merge(row.id(), row, DailyRow::plus);
+    }
+
+    private void write() {
+        List<UsageRecord> waiting = new ArrayList<>();
+        queue.drainTo(waiting);
+        for (UsageRecord r : waiting) add(r);
+        if (unwritten.isEmpty()) return;
+        try {
+            // no timeout: giving up on a write that then commits would count its rows twice
+            store.add(List.copyOf(unwritten.values())).toCompletableFuture().get();
+            unwritten.clear();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("usage: {} rows could not be written, kept for the next batch: {}", unwritten.size(), e.toString());
+        }
+    }
+
+    /** Writes what waits (at most {@code timeout}), then stops the writer. */
+    public void close(Duration timeout) {
+        closed = true;
+        queue.offer(WAKE);
+        try {
+            writer.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (writer.isAlive()) LOG.warn("usage: writer still busy at close; {} rows may be lost", unwritten.size());
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,138 @@
+package modrelay.relay.tokens;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.ActorSystem;
+import akka.stream.Materializer;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
+import akka.util.ByteString;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The usage chunk the relay asked for is read and taken out; everything else passes as it came, however chunked. */
+class StreamUsageTest {
+    private static ActorSystem system;
+    private static Materializer mat;
+
+    private static final String HEAD = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":";
+    private static final String C1 = "data: " + HEAD + "[{\"index\":0,\"delta\":{\"content\":\"Hello\"}}],\"usage\":null}\n\n";
+    private static final String C2 = "data: " + HEAD + "[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n";
+    private static final String USAGE = "data: " + HEAD + "[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,"
+            + "\"total_tokens\":11}}\n\n";
+    private static final String DONE = "data: [DONE]\n\n";
+
+    @BeforeAll
+    static void start() {
+        system = ActorSystem.create("stream-usage-test");
+        mat = Materializer.matFromSystem(system);
+    }
+
+    @AfterAll
+    static void stop() {
+        system.terminate();
+    }
+
+    private static String run(List<String> chunks, UsageTrace trace, boolean strip) throws Exception {
+        List<ByteString> in = new ArrayList<>();
+        for (String c : chunks) in.add(ByteString.fromString(c));
+        return Source.from(in).via(StreamUsage.flow(trace, strip, true, true))
+                .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat)
+                .toCompletableFuture().get(5, TimeUnit.SECONDS).utf8String();
+    }
+
+    /** Every way of cutting the stream into chunks: at every byte, in two, and whole. */
+    private static List<List<String>> chunkings(String all) {
+        List<List<String>> out = new ArrayList<>();
+        out.add(List.of(all));
+        for (int i = 1; i < all.length(); i += 29) out.add(List.of(all.substring(0, i), all.substring(i)));
+        List<String> bytes = new ArrayList<>();
+        for (int i = 0; i < all.length(); i++) bytes.add(all.substring(i, i + 1));
+        out.add(bytes);
+        return out;
+    }
+
+    @Test
+    void theUsageChunkTheRelayAskedForIsTakenOutAndRecorded() throws Exception {
+        String all = C1 + C2 + USAGE + DONE;
+        for (List<String> chunks : chunkings(all)) {
+            UsageTrace trace = UsageTrace.on();
+            assertEquals(C1 + C2 + DONE, run(chunks, trace, true), "chunked as " + chunks.size());
+            assertEquals(Optional.of(new Usage(9, 2, 0, 0, false)), trace.reported());
+        }
+    }
+
+    @Test
+    void whenTheClientAskedTheStreamPassesUnchangedAndIsStillRead() throws Exception {
+        String all = C1 + C2 + USAGE + DONE;
+        for (List<String> chunks : chunkings(all)) {
+            UsageTrace trace = UsageTrace.on();
+            assertEquals(all, run(chunks, trace, false));
+            assertEquals(Optional.of(new Usage(9, 2, 0, 0, false)), trace.reported());
+        }
+    }
+
+    @Test
+    void usageOnAChunkWithChoicesIsRemovedFromThatChunkOnly() throws Exception {
+        String last = "data: " + HEAD + "[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,"
+                + "\"completion_tokens\":1}}\n\n";
+        UsageTrace trace = UsageTrace.on();
+        String out = run(List.of(C1, last, DONE), trace, true);
+        assertTrue(out.startsWith(C1));
+        assertTrue(out.endsWith(DONE));
+        assertFalse(out.contains("prompt_tokens"));
+        assertTrue(out.contains("\"finish_reason\":\"stop\""));
+        assertEquals(Optional.of(new Usage(1, 1, 0, 0, false)), trace.reported());
+    }
+
+    @Test
+    void crlfEventsAndAStreamWithoutUsage() throws Exception {
+        String crlf = (C1 + USAGE + DONE).replace("\n", "\r\n");
+        UsageTrace trace = UsageTrace.on();
+        assertEquals((C1 + DONE).replace("\n", "\r\n"), run(List.of(crlf), trace, true));
+        assertTrue(trace.reported().isPresent());
+
+        UsageTrace none = UsageTrace.on();
+        assertEquals(C1 + C2, run(List.of(C1, C2), none, true));
+        assertTrue(none.reported().isEmpty());
+    }
+
+    @Test
+    void aResponsesStreamIsReadFromItsCompletedEventAndPassesUntouched() throws Exception {
+        String created = "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"r\",\"usage\":null}}\n\n";
+        String delta = "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"Hi\"}\n\n";
+        String done = "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"r\","
+                + "\"usage\":{\"input_tokens\":7,\"input_tokens_details\":{\"cached_tokens\":2},\"output_tokens\":3,"
+                + "\"output_tokens_details\":{\"reasoning_tokens\":1},\"total_tokens\":10}}}\n\n";
+        UsageTrace trace = UsageTrace.on();
+        assertEquals(created + delta + done, run(List.of(created, delta, done), trace, false));
+        assertEquals(Optional.of(new Usage(7, 3, 2, 1, false)), trace.reported());
+    }
+
+    @Test
+    void anUnterminatedTailIsStillDelivered() throws Exception {
+        UsageTrace trace = UsageTrace.on();
+        assertEquals(C1 + "data: {\"partial", run(List.of(C1, "data: {\"partial"), trace, true));
+    }
+
+    @Test
+    void anUnreportedStreamIsCountedFromItsTextAndMarkedEstimated() throws Exception {
+        UsageTrace trace = UsageTrace.on();
+        run(List.of(C1, C2), trace, true);
+        byte[] request = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello to the world\"}]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Usage u = trace.resolve("gpt-4o-mini", Optional.of(modrelay.moderation.text.ChatDialect.INSTANCE), request);
+        assertEquals(new Usage(TokenCounter.count("gpt-4o-mini", "Say hello to the world"),
+                TokenCounter.count("gpt-4o-mini", "Hello"), 0, 0, true), u);
+        assertTrue(u.prompt() > 0 && u.completion() > 0);
+        Duration.ofSeconds(1);
+    }
+}
