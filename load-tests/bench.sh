@@ -45,6 +45,8 @@ BARE_JAVA_OPTS=${BARE_JAVA_OPTS:-$RELAY_JAVA_OPTS}
 # The fakes and the load tools are the test harness: the same pool fix, a small fixed heap.
 TOOL_JAVA_OPTS=${TOOL_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
 FAKE_JAVA_OPTS=${FAKE_JAVA_OPTS:--Xms512m -Xmx2g -XX:+UseParallelGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
+# Eight JVMs start at once: on a busy 2-CPU machine Akka's 5 s for its logger to start was seen to run out.
+SLOW_START=-Dakka.logger-startup-timeout=30s
 
 if [[ $QUICK == 1 ]]; then
   WRK_SECONDS=4; WRK_ROUNDS=1; WARM_SECONDS=3; PROBE_SECONDS=5; PROBE_WARMUP=2; PROBE_RUNS=1
@@ -180,8 +182,8 @@ STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 log "work dir $WORK; load average $START_LOAD"
 
 # ---------------------------------------------------------------- start everything
-start_bg fake java $FAKE_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.fakes.FakeUpstream "$P_FAKE" 0; PID_FAKE=$BG_PID
-start_bg tms java $TOOL_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.fakes.FakeTms "$P_TMS" "$TMS_LATENCY_MS"; PID_TMS=$BG_PID
+start_bg fake java $FAKE_JAVA_OPTS $SLOW_START -cp "$DEMO_JAR" modrelay.loadtests.fakes.FakeUpstream "$P_FAKE" 0; PID_FAKE=$BG_PID
+start_bg tms java $TOOL_JAVA_OPTS $SLOW_START -cp "$DEMO_JAR" modrelay.loadtests.fakes.FakeTms "$P_TMS" "$TMS_LATENCY_MS"; PID_TMS=$BG_PID
 
 mkdir -p "$WORK/nginx-tmp"
 sed -e "s|@WORK@|$WORK|g" -e "s|@NGINX_PORT@|$P_NGINX|g" -e "s|@UPSTREAM_PORT@|$P_FAKE|g" \
@@ -194,7 +196,7 @@ start_bg bare-paired java $BARE_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.ben
 relay_env=(HOST=127.0.0.1 UPSTREAM_URL=http://127.0.0.1:$P_FAKE ACCESS_LOG_LEVEL=OFF UPSTREAM_MAX_CONNECTIONS=10000 MAX_CONNECTIONS_PER_IP=100000)
 start_relay() { # name, port, extra env...; sets BG_PID
   local name=$1 port=$2; shift 2
-  start_bg "$name" env "${relay_env[@]}" PORT="$port" "$@" java $RELAY_JAVA_OPTS -jar "$RELAY_JAR"
+  start_bg "$name" env "${relay_env[@]}" PORT="$port" "$@" java $RELAY_JAVA_OPTS $SLOW_START -jar "$RELAY_JAR"
 }
 start_relay relay "$P_RELAY"; PID_RELAY=$BG_PID
 TMS_ENV=(TENCENT_CLOUD_ENDPOINT=http://127.0.0.1:$P_TMS)
@@ -324,7 +326,8 @@ warm_streams "$URL_BARE"
 PEER_OUT[bare]=$(hold_streams "$URL_BARE" "$PEER_STREAMS" "$PID_BS" "bare-$PEER_STREAMS")
 log "bare proxy, $PEER_STREAMS streams: $(grep -E '^(RESULT|MEMORY|ERRORS)' <<<"${PEER_OUT[bare]}" | tr '\n' ' ')"
 kill -TERM "$PID_BS" 2>/dev/null || true; wait "$PID_BS" 2>/dev/null || true
-sed -e 's/^worker_processes .*/worker_processes 1;/' -e "s|$WORK/nginx.pid|$WORK/nginx1.pid|" -e "s|127.0.0.1:$P_NGINX |127.0.0.1:$P_NGINX1 |" \
+# one worker holds every client and upstream connection: twice the streams, plus the warm-up's
+sed -e 's/^worker_processes .*/worker_processes 1;/' -e 's/worker_connections .*/worker_connections 40000;/' -e "s|$WORK/nginx.pid|$WORK/nginx1.pid|" -e "s|127.0.0.1:$P_NGINX |127.0.0.1:$P_NGINX1 |" \
   "$WORK/nginx.conf" >"$WORK/nginx1.conf"
 start_bg nginx1 "$NGINX" -e "$WORK/nginx1-error.log" -p "$WORK" -c "$WORK/nginx1.conf"; PID_NGINX1=$BG_PID
 wait_http "http://127.0.0.1:$P_NGINX1/v1/models" "$PID_NGINX1" nginx1
@@ -339,10 +342,11 @@ mkdir -p "$RESULTS_DIR"
 STAMP=$(date -u +%Y-%m-%d-%H%M)
 REPORT=$RESULTS_DIR/bench-$STAMP.md
 yes_no() { awk "BEGIN { print ($1) ? \"**met**\" : \"**missed**\" }"; }
-per_stream() { # StreamHolder output, streams: RSS and heap growth per stream in KB
-  calc "%.1f" "($(kv "$1" peak_rss_kb) - $(kv "$1" idle_rss_kb)) / $2"
+# Growth per stream over the process's idle memory before its first level (the heap a level grew stays for the next).
+per_stream() { # StreamHolder output, streams[, idle output]: RSS growth per stream in KB
+  calc "%.1f" "($(kv "$1" peak_rss_kb) - $(kv "${3:-$1}" idle_rss_kb)) / $2"
 }
-heap_per_stream() { local h; h=$(kv "$1" open_heap_kb); [[ $h == -1 ]] && { echo "n/a"; return; }; calc "%.1f" "($h - $(kv "$1" idle_heap_kb)) / $2"; }
+heap_per_stream() { local h; h=$(kv "$1" open_heap_kb); [[ $h == -1 ]] && { echo "n/a"; return; }; calc "%.1f" "($h - $(kv "${3:-$1}" idle_heap_kb)) / $2"; }
 histogram_table() { # label, streams
   local idle=$WORK/histogram-$1-idle.txt open=$WORK/histogram-$1-open.txt
   [[ -s $idle && -s $open ]] || return 0
@@ -402,16 +406,17 @@ LAST=${STREAM_LEVELS[-1]}
   echo
   echo "## 3. Concurrent SSE streams held open"
   echo
-  echo "StreamHolder: one connection per stream, opened at up to ${STREAM_OPEN_RATE}/s; each reply is 20 tokens, paced so that all streams are open together (a token every $(for n in "${STREAM_LEVELS[@]}"; do printf '%s ms at %s, ' "${INTERVAL[$n]}" "$n"; done | sed 's/, $//')); every stream's concatenated deltas must equal the expected text and end with \`[DONE]\`. Each process fresh, warmed with 500 short streams; idle = before the level. Heap = live heap after a full GC (\`jcmd GC.run\` + \`GC.heap_info\`) taken once all streams were open; RSS = peak VmRSS during the level (nginx: its one worker process)."
+  echo "StreamHolder: one connection per stream, opened at up to ${STREAM_OPEN_RATE}/s; each reply is 20 tokens, paced so that all streams are open together (a token every $(for n in "${STREAM_LEVELS[@]}"; do printf '%s ms at %s, ' "${INTERVAL[$n]}" "$n"; done | sed 's/, $//')); every stream's concatenated deltas must equal the expected text and end with \`[DONE]\`. Each process fresh, warmed with 500 short streams; idle = before the process's first level. Heap = live heap after a full GC (\`jcmd GC.run\` + \`GC.heap_info\`) taken once all streams were open; RSS = peak VmRSS during the level (nginx: its one worker process)."
   echo
   echo "| through | streams | ok | errors | all open at once | RSS idle → peak MB | live heap idle → open MB | RSS per stream KB | heap per stream KB |"
   echo "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"
-  row() { # label, output, streams
-    local o=$2 n=$3 heap
+  row() { # label, output, streams[, idle output]
+    local o=$2 n=$3 i=${4:-$2} heap
     heap=$(kv "$o" open_heap_kb)
-    echo "| $1 | $n | $(kv "$o" ok) | $(kv "$o" errors) | $(kv "$o" all_open) (max $(kv "$o" max_open)) | $(calc "%.0f → %.0f" "$(kv "$o" idle_rss_kb)/1024, $(kv "$o" peak_rss_kb)/1024") | $([[ $heap == -1 ]] && echo n/a || calc "%.0f → %.0f" "$(kv "$o" idle_heap_kb)/1024, $heap/1024") | $(per_stream "$o" "$n") | $(heap_per_stream "$o" "$n") |"
+    echo "| $1 | $n | $(kv "$o" ok) | $(kv "$o" errors) | $(kv "$o" all_open) (max $(kv "$o" max_open)) | $(calc "%.0f → %.0f" "$(kv "$i" idle_rss_kb)/1024, $(kv "$o" peak_rss_kb)/1024") | $([[ $heap == -1 ]] && echo n/a || calc "%.0f → %.0f" "$(kv "$i" idle_heap_kb)/1024, $heap/1024") | $(per_stream "$o" "$n" "$i") | $(heap_per_stream "$o" "$n" "$i") |"
   }
-  for n in "${STREAM_LEVELS[@]}"; do row modrelay "${ST[$n]}" "$n"; done
+  FIRST_OUT=${ST[${STREAM_LEVELS[0]}]}
+  for n in "${STREAM_LEVELS[@]}"; do row modrelay "${ST[$n]}" "$n" "$FIRST_OUT"; done
   row "bare Akka" "${PEER_OUT[bare]}" "$PEER_STREAMS"
   row "nginx (1 worker)" "${PEER_OUT[nginx]}" "$PEER_STREAMS"
   for n in "${STREAM_LEVELS[@]}"; do
@@ -419,7 +424,7 @@ LAST=${STREAM_LEVELS[-1]}
     [[ -n $e ]] && echo && echo "Errors at $n streams: $e"
   done
   LAST_OK=$(kv "${ST[$LAST]}" ok)
-  LAST_RSS_PER=$(per_stream "${ST[$LAST]}" "$LAST")
+  LAST_RSS_PER=$(per_stream "${ST[$LAST]}" "$LAST" "$FIRST_OUT")
   BARE_RSS_PER=$(per_stream "${PEER_OUT[bare]}" "$PEER_STREAMS")
   NGINX_RSS_PER=$(per_stream "${PEER_OUT[nginx]}" "$PEER_STREAMS")
   echo
