@@ -4,8 +4,10 @@ import akka.Done;
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.Http;
+import akka.http.javadsl.model.AttributeKeys;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.RemoteAddress;
 import akka.http.javadsl.model.headers.Connection;
 import akka.http.javadsl.settings.ServerSettings;
 import akka.stream.KillSwitches;
@@ -74,10 +76,15 @@ public final class Edge {
         AtomicBoolean draining = new AtomicBoolean();
         ConnectionCounts counts = new ConnectionCounts(safety.maxConnectionsPerIp(), trustedProxies);
         Warnings warnings = new Warnings();
+        // One server layer for every connection, as Akka's own bind does: each serverLayer() call builds and primes its
+        // own header parser (about 8 KB of heap, and CPU, per connection, held while it is open); the connections'
+        // parsers are copies of this one's. The client address goes on each request in handlerFlow instead.
+        BidiFlow<HttpResponse, TLSProtocol.SslTlsOutbound, TLSProtocol.SslTlsInbound, HttpRequest, NotUsed> serverLayer =
+                Http.get(system).serverLayer(serverSettings, Optional.empty(), system.classicSystem().log());
         Source<Tcp.IncomingConnection, CompletionStage<Tcp.ServerBinding>> incoming = Tcp.get(system).bind(host, port,
                 serverSettings.getBacklog(), List.of(), false, Optional.of(idleTimeout));
         CompletionStage<Tcp.ServerBinding> bound = incoming
-                .mapAsyncUnordered(serverSettings.getMaxConnections(), connection -> serve(connection, system, mat, serverSettings,
+                .mapAsyncUnordered(serverSettings.getMaxConnections(), connection -> serve(connection, mat, serverLayer,
                         handler, safety.headerReadTimeout(), counts, connections, draining, warnings))
                 .to(Sink.ignore())
                 .run(mat);
@@ -85,8 +92,9 @@ public final class Edge {
     }
 
     /** One connection, from accept to close; completes when it has closed. */
-    private static CompletionStage<Done> serve(Tcp.IncomingConnection connection, ActorSystem<?> system, Materializer mat,
-            ServerSettings serverSettings, akka.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler,
+    private static CompletionStage<Done> serve(Tcp.IncomingConnection connection, Materializer mat,
+            BidiFlow<HttpResponse, TLSProtocol.SslTlsOutbound, TLSProtocol.SslTlsInbound, HttpRequest, NotUsed> serverLayer,
+            akka.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler,
             Duration headerTimeout, ConnectionCounts counts, SharedKillSwitch connections, AtomicBoolean draining,
             Warnings warnings) {
         InetSocketAddress remote = connection.remoteAddress();
@@ -99,8 +107,8 @@ public final class Edge {
             ConnectionExchanges exchanges = new ConnectionExchanges();
             BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> guard = BidiFlow.fromGraph(
                     new HeaderReadTimeout(headerTimeout, exchanges, () -> warnings.slowHeaders(remote)));
-            Flow<ByteString, ByteString, CompletionStage<Done>> stack = handlerFlow(handler, exchanges, draining, mat)
-                    .join(Http.get(system).serverLayer(serverSettings, Optional.of(remote), system.classicSystem().log())
+            Flow<ByteString, ByteString, CompletionStage<Done>> stack = handlerFlow(handler, exchanges, draining, mat, remote)
+                    .join(serverLayer
                             .atop(placebo())
                             .atop(guard))
                     .watchTermination(Keep.right())
@@ -119,9 +127,12 @@ public final class Edge {
     /** The handler as the server layer drives it: one exchange at a time (pipelining-limit 1), as Akka's bind does. */
     private static Flow<HttpRequest, HttpResponse, NotUsed> handlerFlow(
             akka.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler, ConnectionExchanges exchanges,
-            AtomicBoolean draining, Materializer mat) {
+            AtomicBoolean draining, Materializer mat, InetSocketAddress remote) {
+        RemoteAddress peer = RemoteAddress.create(remote);
         return Flow.of(HttpRequest.class)
-                .mapAsync(1, request -> {
+                .mapAsync(1, arrived -> {
+                    // what akka.http.server.remote-address-attribute gives when the layer is built per connection
+                    HttpRequest request = arrived.addAttribute(AttributeKeys.remoteAddress, peer);
                     exchanges.requestArrived();
                     if (draining.get()) return CompletableFuture.completedFuture(shuttingDown(request, mat));
                     CompletionStage<HttpResponse> answer;

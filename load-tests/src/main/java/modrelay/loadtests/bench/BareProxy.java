@@ -1,0 +1,71 @@
+package modrelay.loadtests.bench;
+
+import akka.actor.ActorSystem;
+import akka.http.javadsl.ConnectHttp;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.Uri;
+import akka.http.javadsl.settings.ConnectionPoolSettings;
+import akka.stream.Materializer;
+import akka.stream.javadsl.Flow;
+import com.typesafe.config.ConfigFactory;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The framework's ceiling for the benchmark: the smallest Akka HTTP reverse proxy, same Akka and Akka HTTP
+ * versions as the relay, no logic at all (no auth, no body reading, no moderation, no logging). It tells
+ * what the relay's own code costs on top of Akka HTTP, measured in the same run.
+ *
+ * <pre>
+ * java -cp modrelay-demo.jar modrelay.loadtests.bench.BareProxy &lt;port&gt; &lt;upstream port&gt; [pool|paired]
+ * </pre>
+ *
+ * {@code pool} (default): server → {@code singleRequest} through the host pool → upstream, as the relay does.
+ * {@code paired}: each client connection gets its own upstream connection, one fused Flow per connection.
+ * Answers {@code GET /readyz} itself so the benchmark can time its start the same way as the relay's.
+ */
+public final class BareProxy {
+    private BareProxy() {}
+
+    public static void main(String[] args) {
+        int port = Integer.parseInt(args[0]);
+        int upstreamPort = Integer.parseInt(args[1]);
+        boolean paired = args.length > 2 && args[2].equals("paired");
+        // The server limits the relay sets too (AkkaConfig), so that thousands of silent streams stay open.
+        ActorSystem system = ActorSystem.create("bare", ConfigFactory.parseString("""
+                # Several JVMs start at once on a busy 2-CPU machine: the default 5 s was seen to run out.
+                akka.logger-startup-timeout = 30s
+                akka.http.server.request-timeout = infinite
+                akka.http.server.idle-timeout = 300s
+                akka.http.server.max-connections = 65536
+                akka.http.server.backlog = 4096
+                akka.http.client.idle-timeout = 300s
+                akka.http.server.parsing.max-content-length = infinite
+                akka.http.client.parsing.max-content-length = infinite
+                """).withFallback(ConfigFactory.load()));
+        Http http = Http.get(system);
+        Materializer mat = Materializer.matFromSystem(system);
+        if (paired) {
+            http.newServerAt("127.0.0.1", port).connectionSource().runForeach(connection -> connection.handleWith(
+                    Flow.of(HttpRequest.class)
+                            .map(r -> r.withUri(r.getUri().toRelative()).removeHeader("Host"))
+                            .via(http.outgoingConnection(ConnectHttp.toHost("127.0.0.1", upstreamPort))), mat), mat);
+        } else {
+            ConnectionPoolSettings pool = ConnectionPoolSettings.create(system)
+                    .withMaxConnections(10000).withMaxOpenRequests(16384).withMaxRetries(0);
+            Uri upstream = Uri.create("http://127.0.0.1:" + upstreamPort);
+            http.newServerAt("127.0.0.1", port).bind((akka.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>) r -> {
+                if (r.getUri().path().equals("/readyz")) {
+                    r.discardEntityBytes(mat);
+                    return java.util.concurrent.CompletableFuture.completedFuture(HttpResponse.create());
+                }
+                Uri target = upstream.path(r.getUri().path());
+                target = r.getUri().rawQueryString().map(target::rawQueryString).orElse(target);
+                return http.singleRequest(r.withUri(target).removeHeader("Host"), http.defaultClientHttpsContext(), pool, system.log());
+            }).toCompletableFuture().join();
+        }
+        System.out.println("bare Akka HTTP proxy (" + (paired ? "paired connections" : "host pool") + ") on 127.0.0.1:" + port
+                + " -> 127.0.0.1:" + upstreamPort);
+    }
+}
