@@ -1,5 +1,10 @@
 package modrelay.loadtests.access;
 
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RunningRelay;
+import modrelay.loadtests.fixture.TestHttp;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * any secret, and the chat log endpoint that is there only with LOG_CHAT.
  */
 class ConsoleApiEndToEndTest {
+    @RegisterExtension
+    static final RelayFixture SCOPE = RelayFixture.scope();
     static final String TOKEN = "console-api-admin-token-0123456789";
     static final String ADMIN = "Bearer " + TOKEN;
     static final String UPSTREAM_KEY = "sk-console-api-upstream-0123456789";
@@ -30,14 +37,14 @@ class ConsoleApiEndToEndTest {
     @TempDir
     static Path dir;
     private static FakeUpstream upstream;
-    private static AccessRelay relay;
+    private static RunningRelay relay;
 
     @BeforeAll
     static void start() throws Exception {
         upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(java.time.Duration.ZERO));
         Path keywords = dir.resolve("keywords.txt");
         Files.writeString(keywords, "forbiddenword\n");
-        relay = AccessRelay.start(upstream.baseUrl(), Map.of("ADMIN_TOKEN", TOKEN, "DATA_DIR", dir.resolve("db").toString(),
+        relay = SCOPE.startIn(upstream, Map.of("ADMIN_TOKEN", TOKEN, "DATA_DIR", dir.resolve("db").toString(),
                 "OPENAI_KEY", UPSTREAM_KEY, "PROXY_KEY", PROXY_KEY, "METRICS_TOKEN", METRICS_TOKEN,
                 "MODERATION_KEYWORDS_FILE", keywords.toString(), "SUBKEY_REFRESH", "0"), Clock.systemUTC());
     }
@@ -50,7 +57,7 @@ class ConsoleApiEndToEndTest {
 
     @Test
     void theConsoleIsServedWithoutATokenUnderAStrictPolicy() throws Exception {
-        HttpResponse<String> page = Web.get(relay.baseUrl + "/admin/", null);
+        HttpResponse<String> page = TestHttp.get(relay.baseUrl() + "/admin/", null);
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"));
         assertTrue(page.body().contains("<script type=\"module\" src=\"assets/app.js\">"));
@@ -61,35 +68,35 @@ class ConsoleApiEndToEndTest {
         assertEquals("DENY", page.headers().firstValue("x-frame-options").orElseThrow());
         assertEquals("nosniff", page.headers().firstValue("x-content-type-options").orElseThrow());
 
-        HttpResponse<String> js = Web.get(relay.baseUrl + "/admin/assets/app.js", null);
+        HttpResponse<String> js = TestHttp.get(relay.baseUrl() + "/admin/assets/app.js", null);
         assertEquals(200, js.statusCode());
         assertTrue(js.headers().firstValue("content-type").orElse("").startsWith("text/javascript"));
-        assertEquals(200, Web.get(relay.baseUrl + "/admin/assets/style.css", null).statusCode());
-        assertEquals(301, Web.get(relay.baseUrl + "/admin", null).statusCode());
+        assertEquals(200, TestHttp.get(relay.baseUrl() + "/admin/assets/style.css", null).statusCode());
+        assertEquals(301, TestHttp.get(relay.baseUrl() + "/admin", null).statusCode());
         for (String bad : List.of("/admin/assets/nothing.js", "/admin/assets/..%2Fmodrelay.db", "/admin/assets/index.html",
                 "/admin/assets/App.JS")) {
-            assertNotEquals(200, Web.get(relay.baseUrl + bad, null).statusCode(), bad);
+            assertNotEquals(200, TestHttp.get(relay.baseUrl() + bad, null).statusCode(), bad);
         }
         // The data is behind the token, as every admin call.
-        assertEquals("invalid_admin_token", Web.error(Web.get(relay.baseUrl + "/admin/overview", null), 401).get("code").asText());
-        assertEquals(401, Web.get(relay.baseUrl + "/admin/config", "Bearer wrong-" + TOKEN).statusCode());
+        assertEquals("invalid_admin_token", TestHttp.error(TestHttp.get(relay.baseUrl() + "/admin/overview", null), 401).get("code").asText());
+        assertEquals(401, TestHttp.get(relay.baseUrl() + "/admin/config", "Bearer wrong-" + TOKEN).statusCode());
 
-        try (AccessRelay none = AccessRelay.start(upstream.baseUrl(), Map.of("PROXY_KEY", "pk-no-admin-0123456789"), Clock.systemUTC())) {
-            assertEquals(404, Web.get(none.baseUrl + "/admin/", null).statusCode(), "no ADMIN_TOKEN, no console");
+        try (RunningRelay none = SCOPE.startIn(upstream, Map.of("PROXY_KEY", "pk-no-admin-0123456789"), Clock.systemUTC())) {
+            assertEquals(404, TestHttp.get(none.baseUrl() + "/admin/", null).statusCode(), "no ADMIN_TOKEN, no console");
         }
     }
 
     @Test
     void theOverviewCountsTrafficAndShowsUpstreamAndKeyStates() throws Exception {
-        long before = Web.body(Web.get(relay.baseUrl + "/admin/overview", ADMIN)).at("/requests/total").asLong();
-        assertEquals(200, Web.json("POST", relay.v1() + "/chat/completions", "Bearer " + PROXY_KEY, Web.chat("gpt-4o-mini", "Hi."))
+        long before = TestHttp.body(TestHttp.get(relay.baseUrl() + "/admin/overview", ADMIN)).at("/requests/total").asLong();
+        assertEquals(200, TestHttp.call("POST", relay.v1() + "/chat/completions", "Bearer " + PROXY_KEY, TestHttp.chat("gpt-4o-mini", "Hi."))
                 .statusCode());
-        assertEquals(401, Web.json("POST", relay.v1() + "/chat/completions", "Bearer nope", Web.chat("gpt-4o-mini", "Hi."))
+        assertEquals(401, TestHttp.call("POST", relay.v1() + "/chat/completions", "Bearer nope", TestHttp.chat("gpt-4o-mini", "Hi."))
                 .statusCode());
-        HttpResponse<String> r = Web.get(relay.baseUrl + "/admin/overview", ADMIN);
+        HttpResponse<String> r = TestHttp.get(relay.baseUrl() + "/admin/overview", ADMIN);
         assertEquals(200, r.statusCode());
         assertEquals("no-store", r.headers().firstValue("cache-control").orElseThrow(), "data is never cached");
-        JsonNode o = Web.body(r);
+        JsonNode o = TestHttp.body(r);
         assertEquals(before + 2, o.at("/requests/total").asLong(), "the two relayed requests, not the admin calls: " + o);
         assertTrue(o.at("/requests/client_errors").asLong() >= 1);
         assertEquals(0, o.at("/streams/open").asInt());
@@ -106,13 +113,13 @@ class ConsoleApiEndToEndTest {
         String id = "console-api-cut-" + System.nanoTime();
         String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"moderation\":true,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"say:All fine. Then forbiddenword shows up. Bye.\"}]}";
-        HttpResponse<String> cut = Web.json("POST", relay.v1() + "/chat/completions", "Bearer " + PROXY_KEY, body, "X-Request-Id", id);
+        HttpResponse<String> cut = TestHttp.call("POST", relay.v1() + "/chat/completions", "Bearer " + PROXY_KEY, body, "X-Request-Id", id);
         assertTrue(cut.body().contains("content_filter"), cut.body());
 
-        HttpResponse<String> r = Web.get(relay.baseUrl + "/admin/moderation/events?limit=50", ADMIN);
+        HttpResponse<String> r = TestHttp.get(relay.baseUrl() + "/admin/moderation/events?limit=50", ADMIN);
         assertEquals(200, r.statusCode(), r.body());
         JsonNode event = null;
-        for (JsonNode e : Web.body(r).get("data")) if (e.get("request_id").asText().equals(id)) event = e;
+        for (JsonNode e : TestHttp.body(r).get("data")) if (e.get("request_id").asText().equals(id)) event = e;
         assertNotNull(event, r.body());
         assertEquals("cut_blocked", event.get("outcome").asText());
         assertEquals("keywords", event.get("source").asText());
@@ -128,9 +135,9 @@ class ConsoleApiEndToEndTest {
         String inputId = "console-api-input-" + System.nanoTime();
         String asked = "{\"model\":\"gpt-4o-mini\",\"moderation_input\":true,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"please say forbiddenword now\"}]}";
-        assertEquals("content_filter", Web.error(Web.json("POST", relay.v1() + "/chat/completions", "Bearer " + PROXY_KEY, asked,
+        assertEquals("content_filter", TestHttp.error(TestHttp.call("POST", relay.v1() + "/chat/completions", "Bearer " + PROXY_KEY, asked,
                 "X-Request-Id", inputId), 400).get("code").asText());
-        JsonNode one = Web.body(Web.get(relay.baseUrl + "/admin/moderation/events?limit=1", ADMIN)).get("data");
+        JsonNode one = TestHttp.body(TestHttp.get(relay.baseUrl() + "/admin/moderation/events?limit=1", ADMIN)).get("data");
         assertEquals(1, one.size());
         JsonNode latest = one.get(0);
         assertEquals(inputId, latest.get("request_id").asText());
@@ -139,19 +146,19 @@ class ConsoleApiEndToEndTest {
         assertFalse(latest.toString().contains("please say"), "never the text");
 
         for (String bad : List.of("0", "-1", "abc", "100000")) {
-            Web.error(Web.get(relay.baseUrl + "/admin/moderation/events?limit=" + bad, ADMIN), 400);
+            TestHttp.error(TestHttp.get(relay.baseUrl() + "/admin/moderation/events?limit=" + bad, ADMIN), 400);
         }
     }
 
     @Test
     void theConfigurationHasEverySettingAndNoSecret() throws Exception {
-        HttpResponse<String> r = Web.get(relay.baseUrl + "/admin/config", ADMIN);
+        HttpResponse<String> r = TestHttp.get(relay.baseUrl() + "/admin/config", ADMIN);
         assertEquals(200, r.statusCode());
         for (String secret : List.of(TOKEN, UPSTREAM_KEY, PROXY_KEY, METRICS_TOKEN)) {
             assertFalse(r.body().contains(secret), "a secret in /admin/config");
             assertFalse(r.body().contains(secret.substring(0, 14)), "part of a secret in /admin/config");
         }
-        JsonNode s = Web.body(r).get("settings");
+        JsonNode s = TestHttp.body(r).get("settings");
         assertEquals("[redacted]", s.at("/access/admin_token").asText());
         assertEquals("[redacted]", s.at("/observability/metrics_token").asText());
         assertEquals("[redacted]", s.at("/upstream/keys/0").asText());
@@ -161,7 +168,7 @@ class ConsoleApiEndToEndTest {
 
     @Test
     void theChatLogEntryIsThereOnlyWithTheChatLog() throws Exception {
-        assertEquals("chat_log_off", Web.error(Web.get(relay.baseUrl + "/admin/chat/some-request", ADMIN), 404).get("code").asText());
-        Web.error(Web.get(relay.baseUrl + "/admin/chat/some-request", null), 401);
+        assertEquals("chat_log_off", TestHttp.error(TestHttp.get(relay.baseUrl() + "/admin/chat/some-request", ADMIN), 404).get("code").asText());
+        TestHttp.error(TestHttp.get(relay.baseUrl() + "/admin/chat/some-request", null), 401);
     }
 }

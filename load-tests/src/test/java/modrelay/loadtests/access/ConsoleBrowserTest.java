@@ -1,5 +1,10 @@
 package modrelay.loadtests.access;
 
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RunningRelay;
+import modrelay.loadtests.fixture.TestHttp;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,6 +43,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
+    @RegisterExtension
+    static final RelayFixture SCOPE = RelayFixture.scope();
     static final String TOKEN = "console-admin-token-0123456789";
     static final String UPSTREAM_KEY = "sk-server-side-console-0123456789";
     static final String PROXY_KEY = "pk-operator-console-0123456789";
@@ -45,7 +52,7 @@ class ConsoleBrowserTest {
     @TempDir
     static Path dir;
     private static FakeUpstream upstream;
-    private static AccessRelay relay;
+    private static RunningRelay relay;
     private static Browser browser;
 
     @BeforeAll
@@ -54,7 +61,7 @@ class ConsoleBrowserTest {
         upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(java.time.Duration.ZERO));
         Path keywords = dir.resolve("keywords.txt");
         Files.writeString(keywords, "forbiddenword\n");
-        relay = AccessRelay.start(upstream.baseUrl(), Map.of("ADMIN_TOKEN", TOKEN, "DATA_DIR", dir.resolve("db").toString(),
+        relay = SCOPE.startIn(upstream, Map.of("ADMIN_TOKEN", TOKEN, "DATA_DIR", dir.resolve("db").toString(),
                 "OPENAI_KEY", UPSTREAM_KEY, "PROXY_KEY", PROXY_KEY, "MODERATION_KEYWORDS_FILE", keywords.toString(),
                 "LOG_CHAT", "true", "LOG_DIR", dir.resolve("logs").toString(), "SUBKEY_REFRESH", "0"), Clock.systemUTC());
     }
@@ -85,7 +92,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(1)
     void aWrongTokenIsRefusedAndTheRightOneSignsIn() throws Exception {
-        browser.page(relay.baseUrl, "#/overview");
+        browser.page(relay.baseUrl(), "#/overview");
         browser.js("sessionStorage.clear()");
         browser.driver.navigate().refresh();
         browser.visible(By.id("token")).sendKeys("not-the-admin-token-at-all");
@@ -112,8 +119,8 @@ class ConsoleBrowserTest {
     @Test
     @Order(2)
     void aSubKeyMadeInThePageWorksShowsInUsageAndStopsWhenRevokedThere() throws Exception {
-        browser.signIn(relay.baseUrl, TOKEN);
-        browser.page(relay.baseUrl, "#/keys");
+        browser.signIn(relay.baseUrl(), TOKEN);
+        browser.page(relay.baseUrl(), "#/keys");
         browser.loaded("keys");
         String name = "acme-" + UUID.randomUUID().toString().substring(0, 8);
         browser.visible(By.id("key-new")).click();
@@ -135,9 +142,9 @@ class ConsoleBrowserTest {
         assertEquals("Hello from a console key.", answer.choices().get(0).message().content().orElseThrow());
 
         // The list no longer shows the secret once the page is left.
-        browser.page(relay.baseUrl, "#/overview");
+        browser.page(relay.baseUrl(), "#/overview");
         browser.loaded("overview");
-        browser.page(relay.baseUrl, "#/keys");
+        browser.page(relay.baseUrl(), "#/keys");
         browser.loaded("keys");
         WebElement used = browser.visible(By.cssSelector("tr[data-key='" + id + "']"));
         assertTrue(used.getText().startsWith(name), used.getText());
@@ -147,9 +154,9 @@ class ConsoleBrowserTest {
         usageShows(id);
 
         // Edit in the page: only what changed is sent (the key's other settings stay).
-        browser.page(relay.baseUrl, "#/keys");
+        browser.page(relay.baseUrl(), "#/keys");
         browser.loaded("keys");
-        boolean budgets = Web.body(Web.get(relay.baseUrl + "/admin/keys/" + id, "Bearer " + TOKEN)).has("token_budget");
+        boolean budgets = TestHttp.body(TestHttp.get(relay.baseUrl() + "/admin/keys/" + id, "Bearer " + TOKEN)).has("token_budget");
         browser.visible(By.id("edit-" + id)).click();
         if (budgets) browser.visible(By.id("kf-tokens-per-day")).sendKeys("100000");
         WebElement rpm = browser.visible(By.id("kf-rpm"));
@@ -161,7 +168,7 @@ class ConsoleBrowserTest {
         browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-key='" + id + "']"), "120 rpm"));
         String edited = browser.driver.findElement(By.cssSelector("tr[data-key='" + id + "']")).getText();
         assertTrue(edited.contains("50 remaining requests") && edited.contains("high") && edited.contains("+gpt-4o*"), edited);
-        JsonNode shown = Web.body(Web.get(relay.baseUrl + "/admin/keys/" + id, "Bearer " + TOKEN));
+        JsonNode shown = TestHttp.body(TestHttp.get(relay.baseUrl() + "/admin/keys/" + id, "Bearer " + TOKEN));
         assertEquals(120, shown.get("requests_per_minute").asInt());
         assertEquals(50, shown.get("remaining_requests").asInt());
         assertEquals("high", shown.get("moderation_floor").asText());
@@ -173,7 +180,7 @@ class ConsoleBrowserTest {
             System.out.println("console test: sub-keys have no budgets on this relay; the budget edit was not exercised");
         }
 
-        browser.page(relay.baseUrl, "#/keys");
+        browser.page(relay.baseUrl(), "#/keys");
         browser.loaded("keys");
         browser.visible(By.id("revoke-" + id)).click();
         browser.visible(By.id("confirm-revoke-" + id)).click();
@@ -183,8 +190,8 @@ class ConsoleBrowserTest {
 
     /** GET /admin/usage comes with the usage work (issue 13); until it is in, the page says so and this checks that. */
     private void usageShows(String id) throws Exception {
-        HttpResponse<String> probe = Web.get(relay.baseUrl + "/admin/usage", "Bearer " + TOKEN);
-        browser.page(relay.baseUrl, "#/usage");
+        HttpResponse<String> probe = TestHttp.get(relay.baseUrl() + "/admin/usage", "Bearer " + TOKEN);
+        browser.page(relay.baseUrl(), "#/usage");
         if (probe.statusCode() == 404) {
             assertFalse(browser.visible(By.id("usage-missing")).getText().isEmpty());
             System.out.println("console test: GET /admin/usage is not on this relay; the usage assertions ran against its absence");
@@ -218,13 +225,13 @@ class ConsoleBrowserTest {
         String requestId = "console-cut-" + UUID.randomUUID();
         String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"moderation\":true,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"say:Fine start. Then forbiddenword appears here. The end.\"}]}";
-        HttpResponse<String> r = Web.json("POST", relay.v1() + "/chat/completions", "Bearer " + PROXY_KEY, body,
+        HttpResponse<String> r = TestHttp.call("POST", relay.v1() + "/chat/completions", "Bearer " + PROXY_KEY, body,
                 "X-Request-Id", requestId);
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("content_filter"), "the keyword moderator cut the stream: " + r.body());
 
-        browser.signIn(relay.baseUrl, TOKEN);
-        browser.page(relay.baseUrl, "#/audit");
+        browser.signIn(relay.baseUrl(), TOKEN);
+        browser.page(relay.baseUrl(), "#/audit");
         WebElement row = browser.visible(By.cssSelector("#audit-table tr[data-request='" + requestId + "']"));
         String text = row.getText();
         assertTrue(text.contains(requestId) && text.contains("cut (verdict)") && text.contains("keywords")
@@ -246,8 +253,8 @@ class ConsoleBrowserTest {
     @Test
     @Order(4)
     void theConfigurationPageShowsTheSettingsWithoutASecretAndReloads() throws Exception {
-        browser.signIn(relay.baseUrl, TOKEN);
-        browser.page(relay.baseUrl, "#/config");
+        browser.signIn(relay.baseUrl(), TOKEN);
+        browser.page(relay.baseUrl(), "#/config");
         browser.loaded("config");
         String page = browser.driver.getPageSource();
         for (String secret : List.of(TOKEN, UPSTREAM_KEY, PROXY_KEY)) assertFalse(page.contains(secret), "a secret on the page");
@@ -262,16 +269,16 @@ class ConsoleBrowserTest {
     @Order(5)
     void onAPhoneNothingOverflowsAndChineseIsOneClickAway() throws Exception {
         chat(PROXY_KEY, "Some traffic for the overview.");
-        browser.signIn(relay.baseUrl, TOKEN);
+        browser.signIn(relay.baseUrl(), TOKEN);
         try {
             browser.size(390, 844);
             for (String page : List.of("overview", "keys", "audit", "config")) {
-                browser.page(relay.baseUrl, "#/" + page);
+                browser.page(relay.baseUrl(), "#/" + page);
                 browser.loaded(page);
                 Number overflow = (Number) browser.js("return document.documentElement.scrollWidth - window.innerWidth");
                 assertTrue(overflow.intValue() <= 0, page + " is wider than a phone by " + overflow + " px");
             }
-            browser.page(relay.baseUrl, "#/overview");
+            browser.page(relay.baseUrl(), "#/overview");
             browser.loaded("overview");
             browser.screenshot("overview-phone");
             browser.size(1280, 900);
@@ -295,7 +302,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(6)
     void overviewScreenshotPageWeightAndTimeToData() throws Exception {
-        browser.signIn(relay.baseUrl, TOKEN);
+        browser.signIn(relay.baseUrl(), TOKEN);
         browser.driver.navigate().refresh();
         browser.loaded("overview");
         Number toData = (Number) browser.js("return performance.getEntriesByName('modrelay-overview-data')[0].startTime");

@@ -1,5 +1,10 @@
 package modrelay.loadtests.e2e;
 
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RunningRelay;
+import modrelay.loadtests.fixture.TestHttp;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,11 +40,13 @@ import org.junit.jupiter.api.io.TempDir;
  * relay's tokenizer on the text it received. Records are read back through GET /admin/usage.
  */
 class UsageEndToEndTest {
+    @RegisterExtension
+    final RelayFixture SCOPE = RelayFixture.scope();
     private static final String TOKEN = "admin-token-usage-e2e-1";
     private static final String PROXY_KEY = "proxy-key-usage-e2e-0123456789";
     private FakeUpstream upstream;
     private FakeTms tms;
-    private RelayUnderTest relay;
+    private RunningRelay relay;
     private OpenAIClient client;
 
     @TempDir
@@ -58,7 +65,7 @@ class UsageEndToEndTest {
                 "TENCENT_CLOUD_SID", FakeTms.SECRET_ID, "TENCENT_CLOUD_SKEY", FakeTms.SECRET_KEY,
                 "TENCENT_CLOUD_ENDPOINT", "http://" + tms.endpoint(), "MODERATION_TIMEOUT", "2000"));
         env.putAll(extra);
-        relay = RelayUnderTest.start(upstream.baseUrl(), env);
+        relay = SCOPE.startIn(upstream, env);
         client = OpenAIOkHttpClient.builder().apiKey(PROXY_KEY).baseUrl(relay.v1()).maxRetries(0).build();
     }
 
@@ -93,9 +100,9 @@ class UsageEndToEndTest {
 
     /** The totals of GET /admin/usage for today (UTC). */
     private JsonNode totals() throws Exception {
-        HttpResponse<String> r = Http.get(relay.baseUrl + "/admin/usage?group_by=model", "Bearer " + TOKEN);
+        HttpResponse<String> r = TestHttp.get(relay.baseUrl() + "/admin/usage?group_by=model", "Bearer " + TOKEN);
         assertEquals(200, r.statusCode(), r.body());
-        return Http.json(r.body()).get("totals");
+        return TestHttp.json(r.body()).get("totals");
     }
 
     @Test
