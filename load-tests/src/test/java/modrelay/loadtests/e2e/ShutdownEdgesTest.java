@@ -1,5 +1,7 @@
 package modrelay.loadtests.e2e;
 
+import modrelay.loadtests.fixture.RawConnection;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,13 +19,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeUpstream;
+import modrelay.loadtests.fixture.RawConnection;
 import org.junit.jupiter.api.Test;
 
 /**
  * Bodies that declare more than MAX_REQUEST_BYTES, many at once, against a relay with a small
  * container's heap: each uploader reads a 413 in OpenAI's shape before its body is read (the relay
  * never buffers what it will refuse), keeps uploading without hurting anyone, and the relay serves on.
- * Raw sockets, because the JDK client waits on {@code Expect: 100-continue} for such bodies.
+ * Raw connections, because the JDK client waits on {@code Expect: 100-continue} for such bodies.
  */
 class DeclaredTooLargeBodiesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,47 +68,23 @@ class DeclaredTooLargeBodiesTest {
      * while this one reads the answer. Writing stops when the relay closes the connection.
      */
     private static String upload(int port) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(60_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Authorization: Bearer sk-client\r\nContent-Length: " + DECLARED + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        try (RawConnection connection = new RawConnection(port)) {
+            connection.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer sk-client\r\nContent-Length: " + DECLARED + "\r\n\r\n");
             Thread writer = new Thread(() -> {
                 byte[] chunk = new byte[64 * 1024];
                 Arrays.fill(chunk, (byte) '[');
                 try {
-                    for (int i = 0; i < 128; i++) out.write(chunk);
+                    for (int i = 0; i < 128; i++) connection.send(chunk);
                 } catch (IOException closedByTheRelay) {
                     // expected: the relay answered and closed
                 }
             }, "too-large-uploader");
             writer.setDaemon(true);
             writer.start();
-            return readAnswer(socket.getInputStream());
+            return connection.readResponse();
         } catch (IOException e) {
             throw new RuntimeException(e);
-        }
-    }
-
-    /** The status line, headers and the Content-Length body of one answer. */
-    private static String readAnswer(InputStream in) throws IOException {
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        int headEnd = -1;
-        long length = -1;
-        byte[] buf = new byte[4096];
-        while (true) {
-            String text = seen.toString(StandardCharsets.UTF_8);
-            if (headEnd < 0 && (headEnd = text.indexOf("\r\n\r\n")) >= 0) {
-                for (String line : text.substring(0, headEnd).split("\r\n")) {
-                    if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) length = Long.parseLong(line.substring(15).trim());
-                }
-            }
-            if (headEnd >= 0 && length >= 0 && seen.size() >= headEnd + 4 + length) return text;
-            int n = in.read(buf);
-            if (n < 0) return text;
-            seen.write(buf, 0, n);
         }
     }
 }
