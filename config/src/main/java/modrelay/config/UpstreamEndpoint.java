@@ -18,6 +18,7 @@ import java.util.List;
  * @param weight     share of traffic among upstreams of the same priority (at least 1)
  * @param priority   higher is tried first; lower priorities are fallbacks
  * @param apiVersion Azure's {@code api-version} query parameter; "" for OpenAI-compatible upstreams
+ * @param strip      request fields taken out of JSON bodies before they go to this upstream (a provider preset's)
  */
 public record UpstreamEndpoint(
         String name,
@@ -28,11 +29,19 @@ public record UpstreamEndpoint(
         List<ModelRoute> models,
         int weight,
         int priority,
-        String apiVersion) {
+        String apiVersion,
+        List<FieldStrip> strip) {
 
     public UpstreamEndpoint {
         keys = List.copyOf(keys);
         models = List.copyOf(models);
+        strip = List.copyOf(strip);
+    }
+
+    /** Without fields to strip. */
+    public UpstreamEndpoint(String name, UpstreamKind kind, URI origin, URI apiRoot, List<Secret> keys, List<ModelRoute> models,
+            int weight, int priority, String apiVersion) {
+        this(name, kind, origin, apiRoot, keys, models, weight, priority, apiVersion, List.of());
     }
 
     public boolean hasServerKeys() {

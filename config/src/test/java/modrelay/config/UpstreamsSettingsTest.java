@@ -121,7 +121,7 @@ class UpstreamsSettingsTest {
                 error("[{\"url\":\"https://a.example\",\"weight\":0}]"));
         assertEquals("UPSTREAMS[0].priority must be a whole number from -1000000 to 1000000, got \"high\"",
                 error("[{\"url\":\"https://a.example\",\"priority\":\"high\"}]"));
-        assertEquals("UPSTREAMS[0] has an unknown field \"modles\"; known: name, url, kind, keys, models, weight, priority, api-version",
+        assertEquals("UPSTREAMS[0] has an unknown field \"modles\"; known: name, url, kind, keys, models, weight, priority, api-version, preset",
                 error("[{\"url\":\"https://a.example\",\"modles\":[\"*\"]}]"));
         assertEquals("UPSTREAMS[1].name \"a\" is used by an earlier upstream; give each upstream its own name",
                 error("[" + ok + "," + ok + "]"));

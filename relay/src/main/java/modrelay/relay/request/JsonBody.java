@@ -38,7 +38,7 @@ public final class JsonBody {
     private static final List<String> FLAGS = List.of("moderation", "moderation_level", "moderation_input");
 
     /** One top-level member's bytes, name through value. */
-    private record Span(String name, int start, int end) {}
+    private record Span(String name, int start, int valueStart, int end) {}
 
     /** Why a body is refused; the message is safe to show the client. {@code flag} marks a flag of the wrong type. */
     public static final class Invalid extends Exception {
@@ -128,36 +128,84 @@ public final class JsonBody {
 
     /** The body as it goes upstream: byte for byte the client's unless it carried moderation flags. */
     public byte[] upstream() {
-        return hadFlags ? rebuild(null) : bytes;
+        return hadFlags ? rebuild(Optional.empty(), BodyEdit.NONE) : bytes;
     }
 
     /** The upstream body with the top-level {@code model} set to {@code name}. */
     public byte[] upstreamWithModel(String name) {
-        return rebuild(name);
+        return rebuild(Optional.of(name), BodyEdit.NONE);
     }
 
-    private byte[] rebuild(String modelName) {
+    /**
+     * The upstream body with {@code model} renamed (when given) and {@code edit} applied, spliced from this reading.
+     * The flags are always removed; what the relay judged (model, stream, messages) is the caller's to keep out of
+     * {@code edit}.
+     */
+    public byte[] upstream(Optional<String> model, BodyEdit edit) {
+        if (model.isEmpty() && edit.isEmpty()) return upstream();
+        return rebuild(model, edit);
+    }
+
+    private byte[] rebuild(Optional<String> modelName, BodyEdit edit) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 32);
         out.write('{');
         boolean first = true;
         boolean wroteModel = false;
+        java.util.Set<String> present = new java.util.HashSet<>();
         for (Span s : spans) {
-            if (FLAGS.contains(s.name())) continue;
+            present.add(s.name());
+            if (FLAGS.contains(s.name()) || edit.drop().contains(s.name())) continue;
             if (!first) out.write(',');
             first = false;
-            if (modelName != null && s.name().equals("model")) {
-                writeModel(out, modelName);
+            if (modelName.isPresent() && s.name().equals("model")) {
+                writeModel(out, modelName.get());
                 wroteModel = true;
+            } else if (edit.caps().containsKey(s.name())) {
+                java.math.BigDecimal cap = edit.caps().get(s.name());
+                java.math.BigDecimal value = number(s);
+                if (value != null && value.compareTo(cap) <= 0) out.write(bytes, s.start(), s.end() - s.start());
+                else writeMember(out, s.name(), cap.toPlainString()); // over the cap, or unreadable as a number: the cap holds
             } else {
                 out.write(bytes, s.start(), s.end() - s.start());
             }
         }
-        if (modelName != null && !wroteModel) {
+        if (modelName.isPresent() && !wroteModel) {
             if (!first) out.write(',');
-            writeModel(out, modelName);
+            first = false;
+            writeModel(out, modelName.get());
+        }
+        for (java.util.Map.Entry<String, java.math.BigDecimal> c : edit.caps().entrySet()) {
+            if (present.contains(c.getKey()) || edit.drop().contains(c.getKey())) continue;
+            if (!first) out.write(',');
+            first = false;
+            writeMember(out, c.getKey(), c.getValue().toPlainString());
+        }
+        for (java.util.Map.Entry<String, String> d : edit.defaults().entrySet()) {
+            if (present.contains(d.getKey()) || edit.caps().containsKey(d.getKey()) || edit.drop().contains(d.getKey())) continue;
+            if (!first) out.write(',');
+            first = false;
+            writeMember(out, d.getKey(), d.getValue());
         }
         out.write('}');
         return out.toByteArray();
+    }
+
+    /** The member's value when it is a JSON number, else null. */
+    private java.math.BigDecimal number(Span s) {
+        String v = new String(bytes, s.valueStart(), s.end() - s.valueStart(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (!v.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) return null;
+        try {
+            return new java.math.BigDecimal(v);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static void writeMember(ByteArrayOutputStream out, String name, String jsonValue) {
+        out.write('"');
+        out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(name));
+        out.writeBytes("\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.writeBytes(jsonValue.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static void writeModel(ByteArrayOutputStream out, String name) {
@@ -198,6 +246,7 @@ public final class JsonBody {
             int start = (int) p.currentTokenLocation().getByteOffset();
             String name = p.currentName();
             JsonToken v = p.nextToken();
+            int valueStart = (int) p.currentTokenLocation().getByteOffset();
             switch (name) {
                 case "model" -> {
                     model = v == JsonToken.VALUE_STRING ? new RequestModel.Named(p.getText())
@@ -237,7 +286,7 @@ public final class JsonBody {
                 }
             }
             if (v == JsonToken.VALUE_STRING) p.finishToken();
-            spans.add(new Span(name, start, (int) p.currentLocation().getByteOffset()));
+            spans.add(new Span(name, start, valueStart, (int) p.currentLocation().getByteOffset()));
         }
         if (t != JsonToken.END_OBJECT) throw new Invalid("the body is not a complete JSON object", false);
         if (p.nextToken() != null) throw new Invalid("the body has content after its JSON object", false);
