@@ -13,6 +13,7 @@ import modrelay.moderation.ModerationLevel;
  * @param rpm        requests per minute (per relay instance); empty means no limit
  * @param floor      moderation level this key's requests get at least; empty means the relay's policy alone
  * @param endpoints  the endpoints this key may use
+ * @param binding    the upstream it is pinned to, its parameter defaults and caps ({@link SubKeyBinding})
  */
 public record SubKey(
         String id,
@@ -28,14 +29,23 @@ public record SubKey(
         Optional<Integer> rpm,
         ModelRules models,
         Optional<ModerationLevel> floor,
-        EndpointRules endpoints) {
+        EndpointRules endpoints,
+        SubKeyBinding binding) {
+
+    /** A key without a binding. */
+    public SubKey(String id, String name, String secretHash, String hint, Instant createdAt, Optional<Instant> expiresAt,
+            Optional<Instant> revokedAt, Optional<Long> remaining, long used, Optional<Instant> lastUsedAt,
+            Optional<Integer> rpm, ModelRules models, Optional<ModerationLevel> floor, EndpointRules endpoints) {
+        this(id, name, secretHash, hint, createdAt, expiresAt, revokedAt, remaining, used, lastUsedAt, rpm, models, floor,
+                endpoints, SubKeyBinding.NONE);
+    }
 
     /** A key with the default endpoint allowlist. */
     public SubKey(String id, String name, String secretHash, String hint, Instant createdAt, Optional<Instant> expiresAt,
             Optional<Instant> revokedAt, Optional<Long> remaining, long used, Optional<Instant> lastUsedAt,
             Optional<Integer> rpm, ModelRules models, Optional<ModerationLevel> floor) {
         this(id, name, secretHash, hint, createdAt, expiresAt, revokedAt, remaining, used, lastUsedAt, rpm, models, floor,
-                EndpointRules.DEFAULT);
+                EndpointRules.DEFAULT, SubKeyBinding.NONE);
     }
 
     public enum Status { ACTIVE, EXPIRED, REVOKED, EXHAUSTED }

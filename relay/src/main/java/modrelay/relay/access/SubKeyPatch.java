@@ -10,6 +10,7 @@ import modrelay.moderation.ModerationLevel;
  * be unset, an empty inner Optional clears them (no expiry, no limit, no floor).
  *
  * @param endpoints a new endpoint allowlist
+ * @param binding   changes to the key's binding (upstream, defaults, caps)
  */
 public record SubKeyPatch(
         Optional<String> name,
@@ -19,7 +20,15 @@ public record SubKeyPatch(
         Optional<List<String>> allowedModels,
         Optional<List<String>> deniedModels,
         Optional<Optional<ModerationLevel>> floor,
-        Optional<EndpointRules> endpoints) {
+        Optional<EndpointRules> endpoints,
+        SubKeyBinding.Patch binding) {
+
+    /** A patch that leaves the binding as it is. */
+    public SubKeyPatch(Optional<String> name, Optional<Optional<Instant>> expiresAt, Optional<Optional<Long>> remaining,
+            Optional<Optional<Integer>> rpm, Optional<List<String>> allowedModels, Optional<List<String>> deniedModels,
+            Optional<Optional<ModerationLevel>> floor, Optional<EndpointRules> endpoints) {
+        this(name, expiresAt, remaining, rpm, allowedModels, deniedModels, floor, endpoints, SubKeyBinding.Patch.NONE);
+    }
 
     /** A patch that leaves the endpoint allowlist as it is. */
     public SubKeyPatch(Optional<String> name, Optional<Optional<Instant>> expiresAt, Optional<Optional<Long>> remaining,
@@ -35,6 +44,6 @@ public record SubKeyPatch(
 
     public boolean isEmpty() {
         return name.isEmpty() && expiresAt.isEmpty() && remaining.isEmpty() && rpm.isEmpty() && allowedModels.isEmpty()
-                && deniedModels.isEmpty() && floor.isEmpty() && endpoints.isEmpty();
+                && deniedModels.isEmpty() && floor.isEmpty() && endpoints.isEmpty() && binding.isEmpty();
     }
 }

@@ -150,7 +150,7 @@ public final class AdminRoutes extends AllDirectives {
         String secret = SubKeySecrets.newSecret();
         SubKey key = new SubKey(SubKeySecrets.newId(), spec.name(), SubKeySecrets.hash(secret), SubKeySecrets.hint(secret),
                 now(keys), spec.expiresAt(), Optional.empty(), spec.remaining(), 0, Optional.empty(), spec.rpm(),
-                new ModelRules(spec.allowedModels(), spec.deniedModels()), spec.floor(), spec.endpoints());
+                new ModelRules(spec.allowedModels(), spec.deniedModels()), spec.floor(), spec.endpoints(), spec.binding());
         return onSuccess(keys.create(key), r -> r instanceof AdminResult.Ok<SubKey> ok
                 ? complete(json(StatusCodes.CREATED, KeyViews.one(ok.value(), now(keys), Optional.of(secret))))
                 : complete(failure(r)));

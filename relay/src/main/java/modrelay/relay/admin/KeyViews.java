@@ -41,6 +41,10 @@ final class KeyViews {
         else o.putNull("moderation_floor");
         ArrayNode endpoints = o.putArray("allowed_endpoints");
         k.endpoints().granted().forEach(endpoints::add);
+        if (k.binding().upstream().isPresent()) o.put("upstream", k.binding().upstream().get());
+        else o.putNull("upstream");
+        o.set("defaults", k.binding().defaultsNode());
+        o.set("caps", k.binding().capsNode());
         return o;
     }
 

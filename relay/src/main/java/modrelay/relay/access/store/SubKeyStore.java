@@ -32,6 +32,7 @@ import modrelay.relay.access.Consumption;
 import modrelay.relay.access.EndpointRules;
 import modrelay.relay.access.ModelRules;
 import modrelay.relay.access.SubKey;
+import modrelay.relay.access.SubKeyBinding;
 import modrelay.relay.access.SubKeyPatch;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -53,7 +54,8 @@ public final class SubKeyStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SubKeyStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, name, secret_sha256, secret_hint, created_at, expires_at, revoked_at, "
-            + "remaining, used, last_used_at, rpm, allowed_models, denied_models, moderation_floor, allowed_endpoints";
+            + "remaining, used, last_used_at, rpm, allowed_models, denied_models, moderation_floor, allowed_endpoints, "
+            + "binding";
 
     private final HikariDataSource pool;
     private final ExecutorService executor;
@@ -211,7 +213,7 @@ public final class SubKeyStore implements AutoCloseable {
     public void insertNow(SubKey k) throws SQLException {
         try (Connection c = pool.getConnection();
                 PreparedStatement st = c.prepareStatement("INSERT INTO subkeys (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             st.setString(1, k.id());
             st.setString(2, k.name());
             st.setString(3, k.secretHash());
@@ -227,6 +229,7 @@ public final class SubKeyStore implements AutoCloseable {
             st.setString(13, json(k.models().denied()));
             setLevel(st, 14, k.floor());
             st.setString(15, json(k.endpoints().granted()));
+            st.setString(16, k.binding().toJson());
             st.executeUpdate();
         }
     }
@@ -267,6 +270,14 @@ public final class SubKeyStore implements AutoCloseable {
             sets.add("allowed_endpoints = ?");
             binds.add((st, i) -> st.setString(i, json(v.granted())));
         });
+        if (!p.binding().isEmpty()) {
+            // The binding is one column: a patch of one part keeps the others as stored.
+            Optional<SubKey> current = byIdNow(id);
+            if (current.isEmpty()) return Optional.empty();
+            String merged = p.binding().applyTo(current.get().binding()).toJson();
+            sets.add("binding = ?");
+            binds.add((st, i) -> st.setString(i, merged));
+        }
         if (!sets.isEmpty()) {
             try (Connection c = pool.getConnection();
                     PreparedStatement st = c.prepareStatement(
@@ -365,7 +376,16 @@ public final class SubKeyStore implements AutoCloseable {
                 new ModelRules(list(rs.getString("allowed_models")), list(rs.getString("denied_models"))),
                 Optional.ofNullable(rs.getString("moderation_floor"))
                         .map(l -> ModerationLevel.valueOf(l.trim().toUpperCase(Locale.ROOT))),
-                new EndpointRules(list(rs.getString("allowed_endpoints"))));
+                new EndpointRules(list(rs.getString("allowed_endpoints"))),
+                binding(rs.getString("binding")));
+    }
+
+    private static SubKeyBinding binding(String json) throws SQLException {
+        try {
+            return SubKeyBinding.fromJson(json);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("unreadable binding in the sub-key table");
+        }
     }
 
     private static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {
