@@ -71,4 +71,10 @@ class ProviderPresetSettingsTest {
         assertEquals("UPSTREAMS[1].name \"deepseek\" is used by an earlier upstream; give each upstream its own name",
                 assertThrows(ConfigException.class, () -> one("[{\"preset\":\"deepseek\"},{\"preset\":\"deepseek\"}]")).getMessage());
     }
+
+    @Test
+    void theParallelStrategyIsOneOfTheStrategiesAndNotTheDefault() {
+        assertEquals("parallel", SettingsLoader.load(Map.of("ROUTING_STRATEGY", "Parallel")).routing().strategy());
+        assertEquals("priority", SettingsLoader.load(Map.of()).routing().strategy());
+    }
 }

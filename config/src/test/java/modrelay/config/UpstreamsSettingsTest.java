@@ -136,7 +136,7 @@ class UpstreamsSettingsTest {
         assertEquals("UPSTREAMS[0] must be an object like {\"url\":\"...\",\"models\":[\"*\"]}, got \"https://a.example\"",
                 error("[\"https://a.example\"]"));
         assertEquals("UPSTREAMS must list at least one upstream, got []", error("[]"));
-        assertEquals("ROUTING_STRATEGY must be one of priority|round-robin|least-in-flight, got \"random\"",
+        assertEquals("ROUTING_STRATEGY must be one of priority|round-robin|least-in-flight|parallel, got \"random\"",
                 error(Map.of("ROUTING_STRATEGY", "random")));
         assertEquals("MAX_ATTEMPTS must be 1-10, got \"0\"", error(Map.of("MAX_ATTEMPTS", "0")));
     }
