@@ -26,7 +26,7 @@ public record RoutingSettings(
         Duration cooldown,
         Duration modelsRefresh) {
 
-    public static final List<String> STRATEGIES = List.of("priority", "round-robin", "least-in-flight");
+    public static final List<String> STRATEGIES = List.of("priority", "round-robin", "least-in-flight", "parallel");
 
     public RoutingSettings {
         upstreams = List.copyOf(upstreams);

@@ -32,7 +32,19 @@ public final class SettingsLoader {
         return load(ConfigFactory.load(), env);
     }
 
+    /** Seed projects' variable names ({@link EnvAliases}) are read as modrelay's; an error names the one the user set. */
     public static Settings load(Config config, Map<String, String> env) {
+        List<EnvAliases.Use> aliases = EnvAliases.used(env);
+        try {
+            return loadResolved(config, EnvAliases.apply(env));
+        } catch (ConfigException e) {
+            String named = EnvAliases.nameAlias(e.getMessage(), aliases);
+            if (named.equals(e.getMessage())) throw e;
+            throw new ConfigException(named);
+        }
+    }
+
+    private static Settings loadResolved(Config config, Map<String, String> env) {
         SettingSource s = new SettingSource(config, env);
         ServerSettings server = server(s);
         UpstreamSettings upstream = upstream(s);
@@ -182,7 +194,7 @@ public final class SettingsLoader {
 
     /** The access part alone, as POST /admin/reload re-reads it (IP rules from the config file and environment). */
     public static AccessSettings loadAccess(Config config, Map<String, String> env) {
-        return access(new SettingSource(config, env));
+        return access(new SettingSource(config, EnvAliases.apply(env))); // FORWARD_KEY too
     }
 
     private static ModerationSettings moderation(SettingSource s) {

@@ -20,6 +20,7 @@ import java.util.List;
  * @param apiVersion Azure's {@code api-version} query parameter; "" for OpenAI-compatible upstreams
  * @param streamUsage whether the relay may add {@code stream_options.include_usage} to streamed chat and
  *                   completions requests (UPSTREAMS' {@code "stream_usage": false} for servers that reject it)
+ * @param strip      request fields taken out of JSON bodies before they go to this upstream (a provider preset's)
  */
 public record UpstreamEndpoint(
         String name,
@@ -31,17 +32,19 @@ public record UpstreamEndpoint(
         int weight,
         int priority,
         String apiVersion,
-        boolean streamUsage) {
-
-    /** An upstream that takes {@code stream_options}. */
-    public UpstreamEndpoint(String name, UpstreamKind kind, URI origin, URI apiRoot, List<Secret> keys, List<ModelRoute> models,
-            int weight, int priority, String apiVersion) {
-        this(name, kind, origin, apiRoot, keys, models, weight, priority, apiVersion, true);
-    }
+        boolean streamUsage,
+        List<FieldStrip> strip) {
 
     public UpstreamEndpoint {
         keys = List.copyOf(keys);
         models = List.copyOf(models);
+        strip = List.copyOf(strip);
+    }
+
+    /** An upstream that takes {@code stream_options}, without fields to strip. */
+    public UpstreamEndpoint(String name, UpstreamKind kind, URI origin, URI apiRoot, List<Secret> keys, List<ModelRoute> models,
+            int weight, int priority, String apiVersion) {
+        this(name, kind, origin, apiRoot, keys, models, weight, priority, apiVersion, true, List.of());
     }
 
     public boolean hasServerKeys() {

@@ -27,7 +27,7 @@ import java.util.Set;
 final class UpstreamsParser {
     static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
     private static final List<String> FIELDS =
-            List.of("name", "url", "kind", "keys", "models", "weight", "priority", "api-version", "stream_usage");
+            List.of("name", "url", "kind", "keys", "models", "weight", "priority", "api-version", "stream_usage", "preset");
 
     private UpstreamsParser() {}
 
@@ -80,15 +80,27 @@ final class UpstreamsParser {
                 throw new ConfigException(at + " has an unknown field \"" + field + "\"; known: " + String.join(", ", FIELDS));
             }
         }
-        String kindRaw = optionalString(at, obj, "kind").orElse("openai");
+        Optional<ProviderPreset> preset = optionalString(at, obj, "preset").map(p -> ProviderPreset.of(p).orElseThrow(() ->
+                new ConfigException(at + ".preset must be one of " + ProviderPreset.names() + ", got \"" + p + "\"")));
+        String kindRaw = optionalString(at, obj, "kind").orElse(preset.map(p -> p.kind().configName()).orElse("openai"));
         UpstreamKind kind = switch (kindRaw.toLowerCase(Locale.ROOT)) {
             case "openai" -> UpstreamKind.OPENAI;
             case "azure" -> UpstreamKind.AZURE;
             default -> throw new ConfigException(at + ".kind must be openai or azure, got \"" + kindRaw + "\"");
         };
-        String urlRaw = optionalString(at, obj, "url")
-                .orElseThrow(() -> new ConfigException(at + ".url is missing: the upstream's base URL, e.g. https://api.deepseek.com/v1"));
+        if (preset.isPresent() && preset.get().kind() != kind) {
+            throw new ConfigException(at + ".kind " + kind.configName() + " contradicts preset " + preset.get().configName()
+                    + " (" + preset.get().kind().configName() + "); leave kind out");
+        }
+        Optional<String> urlGiven = optionalString(at, obj, "url");
+        String urlRaw = urlGiven.or(() -> preset.flatMap(ProviderPreset::baseUrl))
+                .orElseThrow(() -> new ConfigException(at + ".url is missing: the upstream's base URL, e.g. "
+                        + (kind == UpstreamKind.AZURE ? "https://<resource>.openai.azure.com" : "https://api.deepseek.com/v1")));
         URI url = url(at + ".url", urlRaw);
+        if (preset.isPresent() && urlGiven.isPresent() && (url.getRawPath() == null || url.getRawPath().isEmpty())) {
+            // A preset's host moved (a region, a gateway, a test's fake): its path prefix still applies.
+            url = url(at + ".url", url + preset.get().pathPrefix());
+        }
         URI origin;
         URI apiRoot;
         String path = url.getRawPath() == null ? "" : url.getRawPath();
@@ -108,7 +120,7 @@ final class UpstreamsParser {
             apiRoot = url;
             origin = url;
         }
-        String name = optionalString(at, obj, "name").orElse(url.getHost());
+        String name = optionalString(at, obj, "name").orElse(preset.map(ProviderPreset::configName).orElse(url.getHost()));
         if (!name.matches("[A-Za-z0-9._\\-]{1,64}")) {
             throw new ConfigException(at + ".name must be 1-64 letters, digits, '.', '_' or '-', got \"" + name + "\"");
         }
@@ -131,7 +143,7 @@ final class UpstreamsParser {
             throw new ConfigException(at + ".stream_usage must be true or false, got " + describe(streamUsage));
         }
         return new UpstreamEndpoint(name, kind, origin, apiRoot, keys, models, weight, priority, apiVersion,
-                streamUsage == null || (Boolean) streamUsage.unwrapped());
+                streamUsage == null || (Boolean) streamUsage.unwrapped(), preset.map(ProviderPreset::strip).orElse(List.of()));
     }
 
     private static URI url(String field, String raw) {

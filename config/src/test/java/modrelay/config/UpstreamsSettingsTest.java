@@ -121,7 +121,7 @@ class UpstreamsSettingsTest {
                 error("[{\"url\":\"https://a.example\",\"weight\":0}]"));
         assertEquals("UPSTREAMS[0].priority must be a whole number from -1000000 to 1000000, got \"high\"",
                 error("[{\"url\":\"https://a.example\",\"priority\":\"high\"}]"));
-        assertEquals("UPSTREAMS[0] has an unknown field \"modles\"; known: name, url, kind, keys, models, weight, priority, api-version, stream_usage",
+        assertEquals("UPSTREAMS[0] has an unknown field \"modles\"; known: name, url, kind, keys, models, weight, priority, api-version, stream_usage, preset",
                 error("[{\"url\":\"https://a.example\",\"modles\":[\"*\"]}]"));
         assertEquals("UPSTREAMS[1].name \"a\" is used by an earlier upstream; give each upstream its own name",
                 error("[" + ok + "," + ok + "]"));
@@ -136,7 +136,7 @@ class UpstreamsSettingsTest {
         assertEquals("UPSTREAMS[0] must be an object like {\"url\":\"...\",\"models\":[\"*\"]}, got \"https://a.example\"",
                 error("[\"https://a.example\"]"));
         assertEquals("UPSTREAMS must list at least one upstream, got []", error("[]"));
-        assertEquals("ROUTING_STRATEGY must be one of priority|round-robin|least-in-flight, got \"random\"",
+        assertEquals("ROUTING_STRATEGY must be one of priority|round-robin|least-in-flight|parallel, got \"random\"",
                 error(Map.of("ROUTING_STRATEGY", "random")));
         assertEquals("MAX_ATTEMPTS must be 1-10, got \"0\"", error(Map.of("MAX_ATTEMPTS", "0")));
     }

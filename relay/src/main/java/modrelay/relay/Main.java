@@ -1,6 +1,10 @@
 package modrelay.relay;
 
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import modrelay.config.ConfigException;
+import modrelay.config.EnvAliases;
 import modrelay.config.Settings;
 import modrelay.config.SettingsLoader;
 import org.slf4j.Logger;
@@ -25,10 +29,12 @@ public final class Main {
         Logger log = LoggerFactory.getLogger(Main.class);
         try {
             RelayServer server = RelayServer.start(settings).toCompletableFuture().join();
-            log.info("modrelay listening on {}:{}{} → {} (proxy keys: {}, server-side upstream keys: {}, moderation default={} min={})",
+            log.info("modrelay listening on {}:{}{} → {} (proxy keys: {}, server-side upstream keys: {}, moderation default={} min={}){}",
                     settings.server().host(), server.port(), settings.server().routePrefix(), upstreamsOf(settings),
                     settings.access().proxyKeys().size(), serverKeys(settings), settings.moderation().defaultLevel(),
-                    settings.moderation().minLevel());
+                    settings.moderation().minLevel(), aliasesOf(System.getenv()));
+            List<String> ignored = EnvAliases.ignored(System.getenv());
+            if (!ignored.isEmpty()) log.warn("set but not read: {}", String.join(", ", ignored));
         } catch (ConfigException e) {
             System.err.println("modrelay: " + e.getMessage());
             System.exit(2);
@@ -37,6 +43,13 @@ public final class Main {
             System.err.println("modrelay: could not start: " + cause.getMessage());
             System.exit(1);
         }
+    }
+
+    /** The seed projects' variable names this start relied on, named so the operator can move to the new ones. */
+    static String aliasesOf(Map<String, String> env) {
+        List<EnvAliases.Use> used = EnvAliases.used(env);
+        if (used.isEmpty()) return "";
+        return " (read under old names: " + used.stream().map(EnvAliases.Use::toString).collect(Collectors.joining(", ")) + ")";
     }
 
     /** Where requests go: UPSTREAM_URL, or the declared upstreams by name (UPSTREAMS replaces UPSTREAM_URL). */

@@ -26,4 +26,11 @@ class MainTest {
         assertEquals("http://127.0.0.1:8080", Main.upstreamsOf(s));
         assertEquals(2, Main.serverKeys(s));
     }
+
+    @Test
+    void theStartLineNamesTheOldNamesItWasStartedWith() {
+        assertEquals(" (read under old names: OXY_TARGET as UPSTREAM_URL, FORWARD_KEY as PROXY_KEY)",
+                Main.aliasesOf(Map.of("OXY_TARGET", "http://127.0.0.1:8080", "FORWARD_KEY", "fk-xxx1")));
+        assertEquals("", Main.aliasesOf(Map.of("UPSTREAM_URL", "http://127.0.0.1:8080", "OXY_TARGET", "http://old")));
+    }
 }

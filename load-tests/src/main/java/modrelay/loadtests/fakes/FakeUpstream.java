@@ -55,9 +55,12 @@ public final class FakeUpstream implements AutoCloseable {
      * @param retryAfterSeconds the {@code Retry-After} of a 429
      * @param recordRequests keep every request for {@link #requests()}; off for benchmarks
      * @param azure when present, the fake speaks Azure OpenAI instead ({@link FakeAzure})
+     * @param provider when present, the fake speaks that provider's OpenAI-compatible endpoint ({@link FakeProvider})
      */
+
     public record Options(int port, Duration tokenInterval, String defaultReply, Map<String, Integer> statusByKey,
-                          int retryAfterSeconds, boolean recordRequests, java.util.Optional<FakeAzure> azure) {
+                          int retryAfterSeconds, boolean recordRequests, java.util.Optional<FakeAzure> azure,
+                          java.util.Optional<FakeProvider> provider) {
         public static final String DEFAULT_REPLY = "Hello! I am a fake model behind a relay. "
                 + "I speak one token at a time, so every sentence arrives in pieces. "
                 + "这是一个用于测试的中文句子。";
@@ -67,24 +70,30 @@ public final class FakeUpstream implements AutoCloseable {
             if (tokenInterval.isNegative()) throw new IllegalArgumentException("tokenInterval < 0");
         }
 
+        public Options(int port, Duration tokenInterval, String defaultReply, Map<String, Integer> statusByKey,
+                       int retryAfterSeconds, boolean recordRequests, java.util.Optional<FakeAzure> azure) {
+            this(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure,
+                    java.util.Optional.empty());
+        }
+
         public static Options defaults() {
             return new Options(0, Duration.ofMillis(20), DEFAULT_REPLY, Map.of(), 1, true, java.util.Optional.empty());
         }
 
         public Options withPort(int port) {
-            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure);
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure, provider);
         }
 
         public Options withTokenInterval(Duration tokenInterval) {
-            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure);
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure, provider);
         }
 
         public Options withDefaultReply(String defaultReply) {
-            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure);
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure, provider);
         }
 
         public Options withStatusByKey(Map<String, Integer> statusByKey) {
-            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure);
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure, provider);
         }
 
         /** Adds one key to {@link #statusByKey}. */
@@ -95,17 +104,23 @@ public final class FakeUpstream implements AutoCloseable {
         }
 
         public Options withRetryAfterSeconds(int retryAfterSeconds) {
-            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure);
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure, provider);
         }
 
         public Options withRecordRequests(boolean recordRequests) {
-            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure);
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure, provider);
         }
 
         /** Speak Azure OpenAI: deployment paths, {@code api-version}, {@code api-key}, Azure's errors and filter results. */
+        /** Speak a provider's OpenAI-compatible endpoint: its path prefix, its rejected fields, its stream shape. */
+        public Options withProvider(FakeProvider provider) {
+            return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests, azure,
+                    java.util.Optional.of(provider));
+        }
+
         public Options withAzure(FakeAzure azure) {
             return new Options(port, tokenInterval, defaultReply, statusByKey, retryAfterSeconds, recordRequests,
-                    java.util.Optional.of(azure));
+                    java.util.Optional.of(azure), provider);
         }
     }
 

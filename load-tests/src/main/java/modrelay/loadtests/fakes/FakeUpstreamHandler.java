@@ -73,6 +73,7 @@ final class FakeUpstreamHandler {
             return FakeAzure.answer(options.azure().get(), request, body, options.statusByKey(), options.retryAfterSeconds(),
                     openAiPath -> dispatch(request, entity, body, connection, request.method().value(), openAiPath));
         }
+        if (options.provider().isPresent()) return provider(options.provider().get(), request, entity, body, connection);
         Optional<HttpResponse> keyError = FakeKeyErrors.forRequest(request);
         if (keyError.isPresent()) return done(keyError.get());
         Integer forcedStatus = forcedStatus(request);
@@ -80,6 +81,37 @@ final class FakeUpstreamHandler {
             return done(FakeErrorReplies.forStatus(forcedStatus, options.retryAfterSeconds()));
         }
         return dispatch(request, entity, body, connection, request.method().value(), request.getUri().path());
+    }
+
+    /** A provider's endpoint: its path prefix, a bearer key, its rejected fields, then OpenAI's endpoints in its stream shape. */
+    private CompletionStage<HttpResponse> provider(FakeProvider p, HttpRequest request, HttpEntity.Strict entity, byte[] body,
+                                                   FakeUpstreamConnection connection) {
+        String path = request.getUri().path();
+        if (!path.startsWith(p.pathPrefix() + "/")) {
+            return done(FakeUpstreamHttp.json(404, "{\"error\":{\"message\":\"" + p.name() + ": no such path " + path
+                    + "\",\"type\":\"invalid_request_error\",\"code\":\"not_found\"}}"));
+        }
+        boolean bearer = request.getHeader("authorization").map(h -> h.value().regionMatches(true, 0, "Bearer ", 0, 7)
+                && h.value().length() > 7).orElse(false);
+        if (!bearer) {
+            return done(FakeUpstreamHttp.json(401, "{\"error\":{\"message\":\"" + p.name() + ": missing bearer key\","
+                    + "\"type\":\"authentication_error\",\"code\":\"invalid_api_key\"}}"));
+        }
+        String openAiPath = "/v1" + path.substring(p.pathPrefix().length());
+        if (request.method().value().equals("POST") && openAiPath.equals("/v1/chat/completions")) {
+            JsonNode json = FakeUpstreamJson.parseOrNull(body);
+            if (json != null && json.isObject() && json.path("model").asText("").startsWith(p.rejectedFor())) {
+                for (String field : p.rejected()) {
+                    if (json.has(field)) {
+                        return done(FakeUpstreamHttp.json(400, "{\"error\":{\"message\":\"" + p.name() + " rejects "
+                                + field + "\",\"type\":\"invalid_request_error\",\"code\":\"invalid_parameter\"}}"));
+                    }
+                }
+            }
+            return generation(request, body, FakeUpstreamPrompts::chatPrompt,
+                    call -> FakeProviderReplies.reply(p, call, connection));
+        }
+        return dispatch(request, entity, body, connection, request.method().value(), openAiPath);
     }
 
     /** The OpenAI endpoint at {@code path} (for Azure mode, the OpenAI path its deployment path stands for). */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,8 @@ final class RelayProcess implements AutoCloseable {
         RELAY_VARIABLES.forEach(b.environment()::remove);
         b.environment().put("HOST", "127.0.0.1");
         b.environment().put("PORT", Integer.toString(port));
-        b.environment().put("DATA_DIR", System.getProperty("java.io.tmpdir"));
+        // A directory of its own: the shared tmpdir's modrelay.db carries whatever migrations another branch's run applied.
+        b.environment().put("DATA_DIR", Files.createTempDirectory("relay-process").toString());
         b.environment().put("SHUTDOWN_DEADLINE", "1s");
         b.environment().putAll(env);
         return new RelayProcess(b.start(), port);

@@ -9,6 +9,7 @@ import modrelay.moderation.ModerationLevel;
 import modrelay.relay.endpoint.Endpoint;
 import modrelay.relay.endpoint.RequestModel;
 import modrelay.relay.errors.OpenAiError;
+import modrelay.relay.request.BodyEdit;
 
 /**
  * Who a request is, once its key was checked, and what that means for it: a proxy key (or an open
@@ -70,6 +71,19 @@ public sealed interface Admission {
         return false;
     }
 
+    /**
+     * What this client's key changes in a JSON body on {@code endpoint} before it goes upstream (a sub-key binding's
+     * defaults and caps; generation endpoints only, where they mean generation settings).
+     */
+    default BodyEdit bodyEdit(Endpoint endpoint) {
+        return BodyEdit.NONE;
+    }
+
+    /** The upstream (by name) this client's requests must go to, or empty: routed by model. */
+    default Optional<String> pinnedUpstream() {
+        return Optional.empty();
+    }
+
     record ProxyKey(String client) implements Admission {}
 
     record Refused(OpenAiError error) implements Admission {
@@ -91,6 +105,16 @@ public sealed interface Admission {
         @Override
         public boolean checksModels() {
             return key.models().restricts();
+        }
+
+        @Override
+        public BodyEdit bodyEdit(Endpoint endpoint) {
+            return endpoint.dialect().isPresent() ? key.binding().edit() : BodyEdit.NONE;
+        }
+
+        @Override
+        public Optional<String> pinnedUpstream() {
+            return key.binding().upstream();
         }
 
         @Override

@@ -14,6 +14,7 @@ import modrelay.moderation.ModerationLevel;
  * @param floor      moderation level this key's requests get at least; empty means the relay's policy alone
  * @param endpoints  the endpoints this key may use
  * @param budgets    token and spend limits and their use
+ * @param binding    the upstream it is pinned to, its parameter defaults and caps ({@link SubKeyBinding})
  */
 public record SubKey(
         String id,
@@ -30,14 +31,15 @@ public record SubKey(
         ModelRules models,
         Optional<ModerationLevel> floor,
         EndpointRules endpoints,
-        SubKeyBudgets budgets) {
+        SubKeyBudgets budgets,
+        SubKeyBinding binding) {
 
-    /** A key without token or spend limits. */
+    /** A key without token or spend limits and without a binding. */
     public SubKey(String id, String name, String secretHash, String hint, Instant createdAt, Optional<Instant> expiresAt,
             Optional<Instant> revokedAt, Optional<Long> remaining, long used, Optional<Instant> lastUsedAt,
             Optional<Integer> rpm, ModelRules models, Optional<ModerationLevel> floor, EndpointRules endpoints) {
         this(id, name, secretHash, hint, createdAt, expiresAt, revokedAt, remaining, used, lastUsedAt, rpm, models, floor,
-                endpoints, SubKeyBudgets.NONE);
+                endpoints, SubKeyBudgets.NONE, SubKeyBinding.NONE);
     }
 
     /** A key with the default endpoint allowlist. */
@@ -45,7 +47,7 @@ public record SubKey(
             Optional<Instant> revokedAt, Optional<Long> remaining, long used, Optional<Instant> lastUsedAt,
             Optional<Integer> rpm, ModelRules models, Optional<ModerationLevel> floor) {
         this(id, name, secretHash, hint, createdAt, expiresAt, revokedAt, remaining, used, lastUsedAt, rpm, models, floor,
-                EndpointRules.DEFAULT);
+                EndpointRules.DEFAULT, SubKeyBudgets.NONE, SubKeyBinding.NONE);
     }
 
     public enum Status { ACTIVE, EXPIRED, REVOKED, EXHAUSTED }

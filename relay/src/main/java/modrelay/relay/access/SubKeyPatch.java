@@ -10,6 +10,7 @@ import modrelay.moderation.ModerationLevel;
  * be unset, an empty inner Optional clears them (no expiry, no limit, no floor).
  *
  * @param endpoints a new endpoint allowlist
+ * @param binding   changes to the key's binding (upstream, defaults, caps)
  */
 public record SubKeyPatch(
         Optional<String> name,
@@ -20,13 +21,15 @@ public record SubKeyPatch(
         Optional<List<String>> deniedModels,
         Optional<Optional<ModerationLevel>> floor,
         Optional<EndpointRules> endpoints,
-        SubKeyBudgets.Patch budgets) {
+        SubKeyBudgets.Patch budgets,
+        SubKeyBinding.Patch binding) {
 
-    /** A patch that leaves the budgets as they are. */
+    /** A patch that leaves the budgets and the binding as they are. */
     public SubKeyPatch(Optional<String> name, Optional<Optional<Instant>> expiresAt, Optional<Optional<Long>> remaining,
             Optional<Optional<Integer>> rpm, Optional<List<String>> allowedModels, Optional<List<String>> deniedModels,
             Optional<Optional<ModerationLevel>> floor, Optional<EndpointRules> endpoints) {
-        this(name, expiresAt, remaining, rpm, allowedModels, deniedModels, floor, endpoints, SubKeyBudgets.Patch.NONE);
+        this(name, expiresAt, remaining, rpm, allowedModels, deniedModels, floor, endpoints, SubKeyBudgets.Patch.NONE,
+                SubKeyBinding.Patch.NONE);
     }
 
     /** A patch that leaves the endpoint allowlist as it is. */
@@ -43,6 +46,6 @@ public record SubKeyPatch(
 
     public boolean isEmpty() {
         return name.isEmpty() && expiresAt.isEmpty() && remaining.isEmpty() && rpm.isEmpty() && allowedModels.isEmpty()
-                && deniedModels.isEmpty() && floor.isEmpty() && endpoints.isEmpty() && budgets.isEmpty();
+                && deniedModels.isEmpty() && floor.isEmpty() && endpoints.isEmpty() && budgets.isEmpty() && binding.isEmpty();
     }
 }

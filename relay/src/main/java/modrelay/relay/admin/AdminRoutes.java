@@ -41,7 +41,7 @@ import modrelay.relay.upstream.UpstreamKeys;
  * POST   /admin/keys          create; the answer holds the secret ("key"), shown this once
  * GET    /admin/keys          list (no secrets)
  * GET    /admin/keys/{id}     one key with its usage
- * PATCH  /admin/keys/{id}     change name, expiry, limits, models, floor, endpoints
+ * PATCH  /admin/keys/{id}     change name, expiry, limits, models, floor, endpoints, binding (upstream, defaults, caps)
  * DELETE /admin/keys/{id}     revoke (the key answers 401 from then on)
  * POST   /admin/reload        re-read IP rules (config/environment) and sub-keys (database)
  * GET    /admin/upstream-keys                        the relay's upstream keys: alias, state, reason, until
@@ -180,7 +180,8 @@ public final class AdminRoutes extends AllDirectives {
         String secret = SubKeySecrets.newSecret();
         SubKey key = new SubKey(SubKeySecrets.newId(), spec.name(), SubKeySecrets.hash(secret), SubKeySecrets.hint(secret),
                 now(keys), spec.expiresAt(), Optional.empty(), spec.remaining(), 0, Optional.empty(), spec.rpm(),
-                new ModelRules(spec.allowedModels(), spec.deniedModels()), spec.floor(), spec.endpoints(), spec.budgets());
+                new ModelRules(spec.allowedModels(), spec.deniedModels()), spec.floor(), spec.endpoints(), spec.budgets(),
+                spec.binding());
         return onSuccess(keys.create(key), r -> r instanceof AdminResult.Ok<SubKey> ok
                 ? complete(json(StatusCodes.CREATED, KeyViews.one(ok.value(), now(keys), Optional.of(secret))))
                 : complete(failure(r)));

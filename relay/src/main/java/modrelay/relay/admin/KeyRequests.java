@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import modrelay.moderation.ModerationLevel;
 import modrelay.relay.access.EndpointRules;
+import modrelay.relay.access.SubKeyBinding;
 import modrelay.relay.access.SubKeyPatch;
 import modrelay.relay.endpoint.Group;
 
@@ -35,14 +36,18 @@ import modrelay.relay.endpoint.Group;
  *  "tokens_per_day": 100000,                 per UTC day
  *  "tokens_per_month": 2000000,              per UTC month
  *  "tokens_per_minute": 20000,               per minute
- *  "spend_budget": 25.0}                     money at the operator's PRICES
+ *  "spend_budget": 25.0,                     money at the operator's PRICES
+ *  "upstream": "deepseek",                   the upstream (UPSTREAMS name) every request goes to; null = by model
+ *  "defaults": {"temperature": 0.3},         parameters added when a request omits them; null or {} = none
+ *  "caps": {"max_tokens": 1024}}             numeric parameters bounded (added when omitted); null or {} = none
  * </pre>
  */
 public final class KeyRequests {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("name", "expires_at", "remaining_requests", "requests_per_minute",
             "allowed_models", "denied_models", "moderation_floor", "allowed_endpoints", "token_budget", "tokens_per_day",
-            "tokens_per_month", "tokens_per_minute", "spend_budget");
+            "tokens_per_month", "tokens_per_minute", "spend_budget",
+            "upstream", "defaults", "caps");
 
     private KeyRequests() {}
 
@@ -62,14 +67,14 @@ public final class KeyRequests {
 
     public record NewKey(String name, Optional<Instant> expiresAt, Optional<Long> remaining, Optional<Integer> rpm,
             List<String> allowedModels, List<String> deniedModels, Optional<ModerationLevel> floor, EndpointRules endpoints,
-            SubKeyBudgets budgets) {}
+            SubKeyBudgets budgets, SubKeyBinding binding) {}
 
     public static NewKey create(byte[] body, Instant now, boolean moderatorAvailable) throws Invalid {
         SubKeyPatch p = patch(body, now, moderatorAvailable);
         if (p.name().isEmpty()) throw new Invalid("name", "'name' is required: a label for the key, like the customer's name");
         return new NewKey(p.name().get(), p.expiresAt().flatMap(x -> x), p.remaining().flatMap(x -> x), p.rpm().flatMap(x -> x),
                 p.allowedModels().orElse(List.of()), p.deniedModels().orElse(List.of()), p.floor().flatMap(x -> x),
-                p.endpoints().orElse(EndpointRules.DEFAULT), p.budgets().applied());
+                p.endpoints().orElse(EndpointRules.DEFAULT), p.budgets().applied(), p.binding().applyTo(SubKeyBinding.NONE));
     }
 
     public static SubKeyPatch patch(byte[] body, Instant now, boolean moderatorAvailable) throws Invalid {
@@ -88,7 +93,8 @@ public final class KeyRequests {
             }
         }
         return new SubKeyPatch(name(root), expiresAt(root, now), remaining(root), rpm(root), models(root, "allowed_models"),
-                models(root, "denied_models"), floor(root, moderatorAvailable), endpoints(root), budgets(root));
+                models(root, "denied_models"), floor(root, moderatorAvailable), endpoints(root), budgets(root),
+                new SubKeyBinding.Patch(upstream(root), defaults(root), caps(root)));
     }
 
     private static SubKeyBudgets.Patch budgets(JsonNode root) throws Invalid {
@@ -211,5 +217,54 @@ public final class KeyRequests {
                     + "(TENCENT_CLOUD_SID/TENCENT_CLOUD_SKEY or MODERATION_KEYWORDS_FILE)");
         }
         return Optional.of(Optional.of(v.equals("high") ? ModerationLevel.HIGH : ModerationLevel.LOW));
+    }
+
+    private static Optional<Optional<String>> upstream(JsonNode root) throws Invalid {
+        JsonNode n = root.get("upstream");
+        if (n == null) return Optional.empty();
+        if (n.isNull()) return Optional.of(Optional.empty());
+        if (!n.isTextual() || !n.textValue().matches("[A-Za-z0-9._\\-]{1,64}")) {
+            throw new Invalid("upstream", "'upstream' must be the name of an upstream in UPSTREAMS (1-64 letters, digits, "
+                    + "'.', '_' or '-'), or null to route by model");
+        }
+        return Optional.of(Optional.of(n.textValue()));
+    }
+
+    private static Optional<java.util.Map<String, String>> defaults(JsonNode root) throws Invalid {
+        JsonNode n = root.get("defaults");
+        if (n == null) return Optional.empty();
+        if (n.isNull()) return Optional.of(java.util.Map.of());
+        if (!n.isObject() || n.size() > SubKeyBinding.MAX_ENTRIES) {
+            throw new Invalid("defaults", "'defaults' must be an object of at most " + SubKeyBinding.MAX_ENTRIES
+                    + " parameters, like {\"temperature\": 0.3}, or null for none");
+        }
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Iterator<java.util.Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            java.util.Map.Entry<String, JsonNode> e = it.next();
+            Optional<String> why = SubKeyBinding.refusedName(e.getKey());
+            if (why.isPresent()) throw new Invalid("defaults", "'defaults." + e.getKey() + "': " + why.get());
+            out.put(e.getKey(), e.getValue().toString());
+        }
+        return Optional.of(out);
+    }
+
+    private static Optional<java.util.Map<String, java.math.BigDecimal>> caps(JsonNode root) throws Invalid {
+        JsonNode n = root.get("caps");
+        if (n == null) return Optional.empty();
+        if (n.isNull()) return Optional.of(java.util.Map.of());
+        String msg = "'caps' must be an object of at most " + SubKeyBinding.MAX_ENTRIES
+                + " numeric parameters with their largest value, like {\"max_tokens\": 1024}, or null for none";
+        if (!n.isObject() || n.size() > SubKeyBinding.MAX_ENTRIES) throw new Invalid("caps", msg);
+        java.util.Map<String, java.math.BigDecimal> out = new java.util.LinkedHashMap<>();
+        for (Iterator<java.util.Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            java.util.Map.Entry<String, JsonNode> e = it.next();
+            Optional<String> why = SubKeyBinding.refusedName(e.getKey());
+            if (why.isPresent()) throw new Invalid("caps", "'caps." + e.getKey() + "': " + why.get());
+            if (!e.getValue().isNumber() || e.getValue().decimalValue().signum() < 0) {
+                throw new Invalid("caps", "'caps." + e.getKey() + "' must be a number, 0 or more: " + msg);
+            }
+            out.put(e.getKey(), e.getValue().decimalValue());
+        }
+        return Optional.of(out);
     }
 }

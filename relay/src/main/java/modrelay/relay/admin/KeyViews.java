@@ -42,6 +42,10 @@ final class KeyViews {
         ArrayNode endpoints = o.putArray("allowed_endpoints");
         k.endpoints().granted().forEach(endpoints::add);
         budgets(o, k.budgets());
+        if (k.binding().upstream().isPresent()) o.put("upstream", k.binding().upstream().get());
+        else o.putNull("upstream");
+        o.set("defaults", k.binding().defaultsNode());
+        o.set("caps", k.binding().capsNode());
         return o;
     }
 

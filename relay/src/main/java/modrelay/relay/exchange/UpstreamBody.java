@@ -2,6 +2,7 @@ package modrelay.relay.exchange;
 
 import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.ContentTypes;
+import modrelay.relay.request.BodyEdit;
 import modrelay.relay.request.JsonBody;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.RequestEntity;
@@ -25,12 +26,23 @@ public sealed interface UpstreamBody {
     }
 
     /**
-     * A JSON body the relay read once ({@link JsonBody}): sent as {@code application/json}, its flags removed; an
-     * upstream that knows the model by another name gets {@link #withModel}, spliced from the same reading.
+     * A JSON body the relay read once ({@link JsonBody}): sent as {@code application/json}, its flags removed, the
+     * client's key's {@code edit} (a sub-key binding's defaults and caps) applied; an upstream that knows the model by
+     * another name or strips fields gets {@link #forUpstream}, spliced from the same reading.
      */
-    record Json(JsonBody body, ByteString bytes) implements UpstreamBody {
+    record Json(JsonBody body, ByteString bytes, BodyEdit edit) implements UpstreamBody {
         public static Json of(JsonBody body) {
-            return new Json(body, ByteString.fromArrayUnsafe(body.upstream()));
+            return new Json(body, ByteString.fromArrayUnsafe(body.upstream()), BodyEdit.NONE);
+        }
+
+        /** The body with the client's edit applied: what every upstream gets unless it needs more. */
+        public static Json of(JsonBody body, BodyEdit edit) {
+            if (edit.isEmpty()) return of(body);
+            return new Json(body, ByteString.fromArrayUnsafe(body.upstream(java.util.Optional.empty(), edit, false)), edit);
+        }
+
+        public Json(JsonBody body, ByteString bytes) {
+            this(body, bytes, BodyEdit.NONE);
         }
 
         public RequestEntity entity() {
@@ -42,13 +54,16 @@ public sealed interface UpstreamBody {
         }
 
         public RequestEntity withModel(String name) {
-            return HttpEntities.create(ContentTypes.APPLICATION_JSON, body.upstreamWithModel(name));
+            return forUpstream(java.util.Optional.of(name), BodyEdit.NONE, false);
         }
 
-        /** The body with the model renamed (unless {@code name} is null) and, when {@code askUsage}, include_usage spliced in. */
-        public RequestEntity entity(String name, boolean askUsage) {
-            if (!askUsage) return withModel(name);
-            return HttpEntities.create(ContentTypes.APPLICATION_JSON, body.upstreamAskingUsage(name));
+        /**
+         * The body for one upstream: the model renamed when given, its own edit (fields it strips) on top of the
+         * client's, and {@code stream_options.include_usage} spliced in when {@code askUsage}.
+         */
+        public RequestEntity forUpstream(java.util.Optional<String> model, BodyEdit upstreamEdit, boolean askUsage) {
+            if (model.isEmpty() && upstreamEdit.isEmpty() && !askUsage) return entity();
+            return HttpEntities.create(ContentTypes.APPLICATION_JSON, body.upstream(model, edit.and(upstreamEdit), askUsage));
         }
     }
 

@@ -102,7 +102,7 @@ final class BodyFilter implements RequestFilter {
                     ? OpenAiError.invalidParameter(invalid.getMessage(), "invalid_moderation_flag")
                     : OpenAiError.badJson(invalid.getMessage()));
         }
-        UpstreamBody.Json upstream = UpstreamBody.Json.of(body);
+        UpstreamBody.Json upstream = UpstreamBody.Json.of(body, ex.inbound().admission().bodyEdit(ex.inbound().endpoint()));
         Exchange read = ex.withInbound(ex.inbound().withBody(upstream, Optional.of(body), body.model(), Optional.empty()));
         return Step.next(keepForChatLog ? read.withRequestJson(upstream.bytes()) : read);
     }

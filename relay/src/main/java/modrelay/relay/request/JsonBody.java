@@ -138,12 +138,12 @@ public final class JsonBody {
 
     /** The body as it goes upstream: byte for byte the client's unless it carried moderation flags. */
     public byte[] upstream() {
-        return hadFlags ? rebuild(null, false) : bytes;
+        return hadFlags ? rebuild(Optional.empty(), BodyEdit.NONE, false) : bytes;
     }
 
     /** The upstream body with the top-level {@code model} set to {@code name}. */
     public byte[] upstreamWithModel(String name) {
-        return rebuild(name, false);
+        return rebuild(Optional.of(name), BodyEdit.NONE, false);
     }
 
     /**
@@ -156,42 +156,64 @@ public final class JsonBody {
     }
 
     /**
-     * The upstream body with {@code stream_options.include_usage} set to true (see {@link #canAskUsage}),
-     * spliced from this one reading, and the model renamed when {@code modelName} is not null.
+     * The upstream body with {@code model} renamed (when given), {@code edit} applied and, when {@code askUsage},
+     * {@code stream_options.include_usage} set to true (see {@link #canAskUsage}), spliced from this one reading.
+     * The flags are always removed; what the relay judged (model, stream, messages) is the caller's to keep out of
+     * {@code edit}.
      */
-    public byte[] upstreamAskingUsage(String modelName) {
-        if (!canAskUsage()) throw new IllegalStateException("the body cannot ask for usage");
-        return rebuild(modelName, true);
+    public byte[] upstream(Optional<String> model, BodyEdit edit, boolean askUsage) {
+        if (askUsage && !canAskUsage()) throw new IllegalStateException("the body cannot ask for usage");
+        if (model.isEmpty() && edit.isEmpty() && !askUsage) return upstream();
+        return rebuild(model, edit, askUsage);
     }
 
     private static final byte[] INCLUDE_USAGE = "\"include_usage\":true".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static final byte[] STREAM_OPTIONS = "\"stream_options\":{\"include_usage\":true}"
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
-    private byte[] rebuild(String modelName, boolean askUsage) {
+    private byte[] rebuild(Optional<String> modelName, BodyEdit edit, boolean askUsage) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 48);
         out.write('{');
         boolean first = true;
         boolean wroteModel = false;
         boolean wroteUsage = false;
+        java.util.Set<String> present = new java.util.HashSet<>();
         for (Span s : spans) {
-            if (FLAGS.contains(s.name())) continue;
+            present.add(s.name());
+            if (FLAGS.contains(s.name()) || edit.drop().contains(s.name())) continue;
             if (!first) out.write(',');
             first = false;
-            if (modelName != null && s.name().equals("model")) {
-                writeModel(out, modelName);
+            if (modelName.isPresent() && s.name().equals("model")) {
+                writeModel(out, modelName.get());
                 wroteModel = true;
             } else if (askUsage && s.name().equals("stream_options")) {
                 writeStreamOptions(out, s);
                 wroteUsage = true;
+            } else if (edit.caps().containsKey(s.name())) {
+                java.math.BigDecimal cap = edit.caps().get(s.name());
+                java.math.BigDecimal value = number(s);
+                if (value != null && value.compareTo(cap) <= 0) out.write(bytes, s.start(), s.end() - s.start());
+                else writeMember(out, s.name(), cap.toPlainString()); // over the cap, or unreadable as a number: the cap holds
             } else {
                 out.write(bytes, s.start(), s.end() - s.start());
             }
         }
-        if (modelName != null && !wroteModel) {
+        if (modelName.isPresent() && !wroteModel) {
             if (!first) out.write(',');
             first = false;
-            writeModel(out, modelName);
+            writeModel(out, modelName.get());
+        }
+        for (java.util.Map.Entry<String, java.math.BigDecimal> c : edit.caps().entrySet()) {
+            if (present.contains(c.getKey()) || edit.drop().contains(c.getKey())) continue;
+            if (!first) out.write(',');
+            first = false;
+            writeMember(out, c.getKey(), c.getValue().toPlainString());
+        }
+        for (java.util.Map.Entry<String, String> d : edit.defaults().entrySet()) {
+            if (present.contains(d.getKey()) || edit.caps().containsKey(d.getKey()) || edit.drop().contains(d.getKey())) continue;
+            if (!first) out.write(',');
+            first = false;
+            writeMember(out, d.getKey(), d.getValue());
         }
         if (askUsage && !wroteUsage) {
             if (!first) out.write(',');
@@ -200,6 +222,7 @@ public final class JsonBody {
         out.write('}');
         return out.toByteArray();
     }
+
 
     /** The client's stream_options with include_usage true: its false token replaced, or the field put first. */
     private void writeStreamOptions(ByteArrayOutputStream out, Span s) {
@@ -222,6 +245,24 @@ public final class JsonBody {
         while (i < s.end() && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) i++;
         if (bytes[i] != '}') out.write(',');
         out.write(bytes, rest, s.end() - rest);
+    }
+
+    /** The member's value when it is a JSON number, else null. */
+    private java.math.BigDecimal number(Span s) {
+        String v = new String(bytes, s.valueStart(), s.end() - s.valueStart(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (!v.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) return null;
+        try {
+            return new java.math.BigDecimal(v);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static void writeMember(ByteArrayOutputStream out, String name, String jsonValue) {
+        out.write('"');
+        out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(name));
+        out.writeBytes("\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.writeBytes(jsonValue.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static void writeModel(ByteArrayOutputStream out, String name) {

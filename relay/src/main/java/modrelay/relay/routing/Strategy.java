@@ -17,12 +17,13 @@ import modrelay.relay.routing.RoutingTable.Route;
  * <ul>
  *   <li>{@code priority}: weighted random (an upstream of weight 3 comes first three times as often as one of weight 1);</li>
  *   <li>{@code round-robin}: weighted rotation over a shared counter, the others following in rotation order;</li>
- *   <li>{@code least-in-flight}: fewest requests in flight first, ties in weighted random order.</li>
+ *   <li>{@code least-in-flight}: fewest requests in flight first, ties in weighted random order;</li>
+ *   <li>{@code parallel}: weighted random as {@code priority}; the router then races the first MAX_ATTEMPTS at once.</li>
  * </ul>
  * Pure apart from the random source and the counter, both given (a seeded random in tests).
  */
 public final class Strategy {
-    public enum Kind { PRIORITY, ROUND_ROBIN, LEAST_IN_FLIGHT }
+    public enum Kind { PRIORITY, ROUND_ROBIN, LEAST_IN_FLIGHT, PARALLEL }
 
     private final Kind kind;
     private final List<UpstreamEndpoint> upstreams;
@@ -39,6 +40,7 @@ public final class Strategy {
         return switch (configName) {
             case "round-robin" -> Kind.ROUND_ROBIN;
             case "least-in-flight" -> Kind.LEAST_IN_FLIGHT;
+            case "parallel" -> Kind.PARALLEL;
             default -> Kind.PRIORITY;
         };
     }
@@ -55,7 +57,7 @@ public final class Strategy {
         List<Route> out = new ArrayList<>(candidates.size());
         for (List<Route> tier : tiers.values()) {
             out.addAll(switch (kind) {
-                case PRIORITY -> weightedShuffle(tier);
+                case PRIORITY, PARALLEL -> weightedShuffle(tier);
                 case ROUND_ROBIN -> rotation(tier);
                 case LEAST_IN_FLIGHT -> leastInFlight(tier, inFlight);
             });

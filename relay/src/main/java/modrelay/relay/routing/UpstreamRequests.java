@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import modrelay.config.FieldStrip;
 import modrelay.relay.errors.OpenAiError;
+import modrelay.relay.request.BodyEdit;
 import modrelay.relay.exchange.UpstreamBody;
 import modrelay.relay.routing.RoutingTable.Route;
 
@@ -66,7 +68,7 @@ public final class UpstreamRequests {
         out.addAll(headers);
         credential.ifPresent(k -> out.add(u.credential(k)));
         return new Result.Built(HttpRequest.create().withMethod(method).withUri(uri).withHeaders(out)
-                .withEntity(entityFor(route, body, clientModel, askUsage)));
+                .withEntity(entityFor(u, route, body, clientModel, askUsage)));
     }
 
     private static final java.util.Set<String> STREAM_OPTIONS = java.util.Set.of("chat.completions.create", "completions.create");
@@ -81,17 +83,27 @@ public final class UpstreamRequests {
                 && body instanceof UpstreamBody.Json json && json.body().canAskUsage();
     }
 
-    /** The body, with {@code model} renamed when this upstream knows the model by another name (JSON the relay read only). */
-    static RequestEntity entityFor(Route route, UpstreamBody body, Optional<String> clientModel) {
-        return entityFor(route, body, clientModel, false);
+    /**
+     * The body, with {@code model} renamed when this upstream knows the model by another name, the fields this
+     * upstream rejects taken out and, when {@code askUsage}, the stream's usage asked for (JSON the relay read only;
+     * other bodies go as they came).
+     */
+    static RequestEntity entityFor(Upstream u, Route route, UpstreamBody body, Optional<String> clientModel, boolean askUsage) {
+        if (!(body instanceof UpstreamBody.Json json)) return body.entity();
+        Optional<String> rename = route.upstreamModel() != null && clientModel.isPresent()
+                && !route.upstreamModel().equals(clientModel.get()) ? Optional.of(route.upstreamModel()) : Optional.empty();
+        String sentModel = route.upstreamModel() != null ? route.upstreamModel() : clientModel.orElse("");
+        return json.forUpstream(rename, BodyEdit.dropping(stripped(u.endpoint().strip(), sentModel)), askUsage);
     }
 
-    static RequestEntity entityFor(Route route, UpstreamBody body, Optional<String> clientModel, boolean askUsage) {
-        boolean rename = route.upstreamModel() != null && clientModel.isPresent() && !route.upstreamModel().equals(clientModel.get());
-        if (body instanceof UpstreamBody.Json json && (rename || askUsage)) {
-            return json.entity(rename ? route.upstreamModel() : null, askUsage);
+    /** The fields of {@code rules} that apply to the model name sent upstream. */
+    static java.util.Set<String> stripped(List<FieldStrip> rules, String upstreamModel) {
+        if (rules.isEmpty()) return java.util.Set.of();
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (FieldStrip r : rules) {
+            if (r.models().equals("*") || Glob.matches(r.models(), upstreamModel)) out.addAll(r.fields());
         }
-        return body.entity();
+        return out;
     }
 
     static boolean isJson(ContentType ct) {

@@ -132,17 +132,46 @@ public final class UpstreamRouter {
             Optional<String> clientKey) {
         Attempts.Request req = new Attempts.Request(method, ex, headers, clientKey);
         String path = ex.pathOnly();
+        Optional<String> pin = ex.inbound().admission().pinnedUpstream();
+        if (pin.isPresent()) return pinned(req, ex, body, path, pin.get());
         if (table.trivial()) {
-            return new Attempts(shared, req, body, ex.model(), List.of(new Route(0, ex.model().orElse(null)))).run();
+            return attempt(req, body, ex.model(), List.of(new Route(0, ex.model().orElse(null))));
         }
         if (path.startsWith("/openai/")) {
             Optional<String> deployment = AzurePaths.deploymentOf(path);
             List<Route> azure = deployment.map(table::azureCandidates).orElse(List.of());
             if (azure.isEmpty()) azure = List.of(new Route(0, null));
-            return new Attempts(shared, req, body, Optional.empty(), ordered(azure)).run();
+            return attempt(req, body, Optional.empty(), ordered(azure));
         }
         // The model comes from the canonical request: the router never reads a body.
         return route(req, new ModelRead(body, ex.model(), ex.model().isEmpty() && streamedForm(body)));
+    }
+
+    /**
+     * A key bound to one upstream: only that one is tried, under the name its routes give the model. An upstream the
+     * relay does not have, or one that does not serve the model, is a refusal, never a quiet fallback elsewhere.
+     */
+    private CompletionStage<Routed> pinned(Attempts.Request req, Exchange ex, UpstreamBody body, String path, String name) {
+        int index = -1;
+        for (int i = 0; i < table.upstreams().size(); i++) if (table.upstreams().get(i).name().equals(name)) index = i;
+        if (index < 0) {
+            return refused(new OpenAiError(StatusCodes.FORBIDDEN, "This key is bound to an upstream this relay does not have; "
+                    + "ask the relay's operator.", "invalid_request_error", "upstream_not_available"));
+        }
+        Route route;
+        if (path.startsWith("/openai/")) {
+            route = new Route(index, AzurePaths.deploymentOf(path).orElse(null));
+        } else if (ex.model().isPresent()) {
+            Optional<Route> r = table.route(index, ex.model().get());
+            if (r.isEmpty()) {
+                return refused(new OpenAiError(StatusCodes.NOT_FOUND, "The model '" + ex.model().get()
+                        + "' is not served by the upstream this key is bound to.", "invalid_request_error", "model_not_found"));
+            }
+            route = r.get();
+        } else {
+            route = new Route(index, null);
+        }
+        return attempt(req, body, ex.model(), List.of(route));
     }
 
     /** A body and the model the request names; {@code streamedUpload}: a form that streams before its model is known. */
@@ -186,7 +215,28 @@ public final class UpstreamRouter {
             // No model (GET /v1/files, ...): the first declared upstream, as files and batches live there.
             candidates = List.of(new Route(0, null));
         }
-        return new Attempts(shared, req, read.body(), read.model(), ordered(candidates)).run();
+        return attempt(req, read.body(), read.model(), ordered(candidates));
+    }
+
+    /**
+     * The attempts for these candidates: one after another, or with the {@code parallel} strategy the first
+     * {@code MAX_ATTEMPTS} raced at once when the body can be sent more than once (each entrant keeps its own
+     * key retries; see {@link Race}).
+     */
+    private CompletionStage<Routed> attempt(Attempts.Request req, UpstreamBody body, Optional<String> model, List<Route> routes) {
+        if (strategy.kind() != Strategy.Kind.PARALLEL || routes.size() < 2 || !body.replayable()) {
+            return new Attempts(shared, req, body, model, routes).run();
+        }
+        List<CompletionStage<Routed>> entrants = new ArrayList<>();
+        for (Route r : routes.subList(0, Math.min(routes.size(), routing.maxAttempts()))) {
+            entrants.add(new Attempts(shared, req, body, model, List.of(r)).run());
+        }
+        return new Race<>(entrants,
+                r -> r instanceof Routed.Answered a && a.response().status().intValue() < 400,
+                r -> r instanceof Routed.Answered,
+                r -> {
+                    if (r instanceof Routed.Answered a) shared.client().discard(a.response());
+                }).run();
     }
 
     private static CompletionStage<Routed> refused(OpenAiError error) {

@@ -38,7 +38,8 @@ abstract class BudgetStoreContract {
         String secret = SubKeySecrets.newSecret();
         return new SubKey(id, "customer " + id, SubKeySecrets.hash(secret), SubKeySecrets.hint(secret), T0.minusSeconds(10),
                 Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty(),
-                new ModelRules(List.of(), List.of()), Optional.empty(), EndpointRules.DEFAULT, budgets);
+                new ModelRules(List.of(), List.of()), Optional.empty(), EndpointRules.DEFAULT, budgets,
+                SubKeyBinding.NONE);
     }
 
     static SubKeyBudgets limits(Long total, Long perDay, Long perMinute, Double spend) {
@@ -55,7 +56,7 @@ abstract class BudgetStoreContract {
         assertEquals(Optional.of(k), store.byIdNow("key_r"));
         SubKeyPatch p = new SubKeyPatch(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), new SubKeyBudgets.Patch(Optional.of(Optional.empty()),
-                Optional.empty(), Optional.empty(), Optional.of(Optional.of(20L)), Optional.empty()));
+                Optional.empty(), Optional.empty(), Optional.of(Optional.of(20L)), Optional.empty()), SubKeyBinding.Patch.NONE);
         SubKeyBudgets after = store.updateNow("key_r", p).orElseThrow().budgets();
         assertEquals(Optional.empty(), after.tokenBudget());
         assertEquals(Optional.of(20L), after.tokensPerMinute());

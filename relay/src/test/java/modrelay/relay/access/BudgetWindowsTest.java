@@ -41,7 +41,7 @@ class BudgetWindowsTest {
     void overLimitAnswersSayWhichLimitAndWhenItReopens() {
         SubKey k = new SubKey("key_x", "x", "h", "h", Instant.EPOCH, Optional.empty(), Optional.empty(), Optional.empty(), 0,
                 Optional.empty(), Optional.empty(), new ModelRules(List.of(), List.of()), Optional.empty(), EndpointRules.DEFAULT,
-                new SubKeyBudgets(Optional.of(10L), Optional.empty(), Optional.empty(), Optional.of(5L), Optional.empty(), 0, 0));
+                new SubKeyBudgets(Optional.of(10L), Optional.empty(), Optional.empty(), Optional.of(5L), Optional.empty(), 0, 0), SubKeyBinding.NONE);
         var total = AccessErrors.refusal(new Consumption.OverLimit("token_budget", Optional.empty()), k);
         assertEquals(429, total.status().intValue());
         assertTrue(total.getHeader("Retry-After").isEmpty(), "a total budget never reopens");

@@ -197,4 +197,27 @@ abstract class SubKeyStoreContract {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void bindingsRoundTripAndAPatchOfOnePartKeepsTheOthers() throws Exception {
+        SubKeyStore store = open(settings());
+        SubKey plain = key("key_bind", Optional.empty());
+        SubKey k = new SubKey(plain.id(), plain.name(), plain.secretHash(), plain.hint(), plain.createdAt(), plain.expiresAt(),
+                plain.revokedAt(), plain.remaining(), plain.used(), plain.lastUsedAt(), plain.rpm(), plain.models(), plain.floor(),
+                plain.endpoints(), modrelay.relay.access.SubKeyBudgets.NONE, new modrelay.relay.access.SubKeyBinding(Optional.of("beta"),
+                        java.util.Map.of("temperature", "0.2"), java.util.Map.of("max_tokens", java.math.BigDecimal.valueOf(64))));
+        store.insertNow(k);
+        assertEquals(k.binding().upstream(), store.byIdNow("key_bind").orElseThrow().binding().upstream());
+        assertEquals(k.binding().defaults(), store.byIdNow("key_bind").orElseThrow().binding().defaults());
+        modrelay.relay.access.SubKeyPatch onlyCaps = new modrelay.relay.access.SubKeyPatch(Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                modrelay.relay.access.SubKeyBudgets.Patch.NONE, new modrelay.relay.access.SubKeyBinding.Patch(Optional.empty(), Optional.empty(),
+                        Optional.of(java.util.Map.of("max_tokens", java.math.BigDecimal.valueOf(32)))));
+        modrelay.relay.access.SubKeyBinding after = store.updateNow("key_bind", onlyCaps).orElseThrow().binding();
+        assertEquals(Optional.of("beta"), after.upstream());
+        assertEquals(java.util.Map.of("temperature", "0.2"), after.defaults());
+        assertEquals(32, after.caps().get("max_tokens").intValue());
+        store.insertNow(key("key_old", Optional.empty()));
+        assertEquals(modrelay.relay.access.SubKeyBinding.NONE, store.byIdNow("key_old").orElseThrow().binding(), "no binding by default");
+    }
 }

@@ -20,7 +20,7 @@ class JsonBodyUsageTest {
     private static String asked(String body) throws Exception {
         JsonBody b = parse(body);
         assertTrue(b.canAskUsage(), body);
-        String out = new String(b.upstreamAskingUsage(null), StandardCharsets.UTF_8);
+        String out = new String(b.upstream(java.util.Optional.empty(), BodyEdit.NONE, true), StandardCharsets.UTF_8);
         // what goes upstream parses again, strictly (no duplicate keys), and asks for usage
         JsonBody again = JsonBody.parse(out.getBytes(StandardCharsets.UTF_8));
         assertEquals(java.util.Optional.of(true), again.includeUsage());
@@ -56,7 +56,7 @@ class JsonBodyUsageTest {
     @Test
     void flagsAreStillRemovedAndTheModelRenamed() throws Exception {
         JsonBody b = parse("{\"model\":\"a\",\"moderation\":true,\"stream\":true,\"messages\":[]}");
-        JsonNode out = JSON.readTree(b.upstreamAskingUsage("b"));
+        JsonNode out = JSON.readTree(b.upstream(java.util.Optional.of("b"), BodyEdit.NONE, true));
         assertEquals("b", out.get("model").asText());
         assertFalse(out.has("moderation"));
         assertTrue(out.path("stream_options").path("include_usage").asBoolean());

@@ -112,4 +112,25 @@ class UpstreamRequestsTest {
         UpstreamRequests.Result.Unroutable un = assertInstanceOf(UpstreamRequests.Result.Unroutable.class, r);
         assertEquals("invalid_url", un.error().code());
     }
+
+    @Test
+    void aPresetsStrippedFieldsLeaveTheBodyForThatUpstreamOnlyAndOnlyForItsModels() throws Exception {
+        modrelay.config.UpstreamEndpoint e = openai("deepseek", 0, 1, "*");
+        modrelay.config.UpstreamEndpoint stripping = new modrelay.config.UpstreamEndpoint(e.name(), e.kind(), e.origin(),
+                e.apiRoot(), e.keys(), e.models(), 1, 0, "", true,
+                List.of(new modrelay.config.FieldStrip("deepseek-reasoner*", List.of("logprobs", "top_logprobs"))));
+        Upstream u = new Upstream(0, stripping, Optional.empty());
+        String reasoner = "{\"model\":\"deepseek-reasoner\",\"logprobs\":true,\"top_logprobs\":2,\"messages\":[]}";
+        HttpRequest r = built(u, new Route(0, "deepseek-reasoner"), "/v1/chat/completions", Optional.empty(), json(reasoner),
+                Optional.of("deepseek-reasoner"));
+        assertFalse(JSON.readTree(body(r)).has("logprobs"));
+        assertFalse(JSON.readTree(body(r)).has("top_logprobs"));
+        String chat = "{\"model\":\"deepseek-chat\",\"logprobs\":true}";
+        HttpRequest c = built(u, new Route(0, "deepseek-chat"), "/v1/chat/completions", Optional.empty(), json(chat),
+                Optional.of("deepseek-chat"));
+        assertEquals(chat, body(c), "another model of the same upstream keeps its fields, byte for byte");
+        HttpRequest plain = built(OPENAI, new Route(0, "deepseek-reasoner"), "/v1/chat/completions", Optional.empty(),
+                json(reasoner), Optional.of("deepseek-reasoner"));
+        assertTrue(JSON.readTree(body(plain)).has("logprobs"), "an upstream without the rule gets them");
+    }
 }

@@ -32,6 +32,7 @@ import modrelay.relay.access.Consumption;
 import modrelay.relay.access.EndpointRules;
 import modrelay.relay.access.ModelRules;
 import modrelay.relay.access.SubKey;
+import modrelay.relay.access.SubKeyBinding;
 import modrelay.relay.access.SubKeyPatch;
 import modrelay.relay.access.SubKeyBudgets;
 import modrelay.relay.access.BudgetWindows;
@@ -56,7 +57,8 @@ public final class SubKeyStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, name, secret_sha256, secret_hint, created_at, expires_at, revoked_at, "
             + "remaining, used, last_used_at, rpm, allowed_models, denied_models, moderation_floor, allowed_endpoints, "
-            + "token_budget, tokens_per_day, tokens_per_month, tokens_per_minute, spend_budget, tokens_used, spend_used";
+            + "token_budget, tokens_per_day, tokens_per_month, tokens_per_minute, spend_budget, tokens_used, spend_used, "
+            + "binding";
 
     private final HikariDataSource pool;
     private final ExecutorService executor;
@@ -242,7 +244,7 @@ public final class SubKeyStore implements AutoCloseable {
     public void insertNow(SubKey k) throws SQLException {
         try (Connection c = pool.getConnection();
                 PreparedStatement st = c.prepareStatement("INSERT INTO subkeys (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             st.setString(1, k.id());
             st.setString(2, k.name());
             st.setString(3, k.secretHash());
@@ -266,6 +268,7 @@ public final class SubKeyStore implements AutoCloseable {
             setDouble(st, 20, b.spendBudget());
             st.setLong(21, b.tokensUsed());
             st.setDouble(22, b.spendUsed());
+            st.setString(23, k.binding().toJson());
             st.executeUpdate();
         }
     }
@@ -315,6 +318,14 @@ public final class SubKeyStore implements AutoCloseable {
             sets.add("spend_budget = ?");
             binds.add((st, i) -> setDouble(st, i, v));
         });
+        if (!p.binding().isEmpty()) {
+            // The binding is one column: a patch of one part keeps the others as stored.
+            Optional<SubKey> current = byIdNow(id);
+            if (current.isEmpty()) return Optional.empty();
+            String merged = p.binding().applyTo(current.get().binding()).toJson();
+            sets.add("binding = ?");
+            binds.add((st, i) -> st.setString(i, merged));
+        }
         if (!sets.isEmpty()) {
             try (Connection c = pool.getConnection();
                     PreparedStatement st = c.prepareStatement(
@@ -577,7 +588,8 @@ public final class SubKeyStore implements AutoCloseable {
                 new EndpointRules(list(rs.getString("allowed_endpoints"))),
                 new SubKeyBudgets(optionalLong(rs, "token_budget"), optionalLong(rs, "tokens_per_day"),
                         optionalLong(rs, "tokens_per_month"), optionalLong(rs, "tokens_per_minute"),
-                        optionalDouble(rs, "spend_budget"), rs.getLong("tokens_used"), rs.getDouble("spend_used")));
+                        optionalDouble(rs, "spend_budget"), rs.getLong("tokens_used"), rs.getDouble("spend_used")),
+                binding(rs.getString("binding")));
     }
 
     private static Optional<Double> optionalDouble(ResultSet rs, String column) throws SQLException {
@@ -595,6 +607,14 @@ public final class SubKeyStore implements AutoCloseable {
             sets.add(column + " = ?");
             binds.add((st, i) -> setLong(st, i, x));
         });
+    }
+
+    private static SubKeyBinding binding(String json) throws SQLException {
+        try {
+            return SubKeyBinding.fromJson(json);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("unreadable binding in the sub-key table");
+        }
     }
 
     private static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {
