@@ -118,9 +118,11 @@ class ModelRoutingTest {
         assertFalse(ids.contains("deepseek-v3"), "offered under its configured name: " + ids);
         assertFalse(ids.contains("gpt-4o*"), "globs are not model names");
 
-        long upstreamLists = countModelListCalls();
         for (int i = 0; i < 5; i++) modelIds();
-        assertEquals(upstreamLists, countModelListCalls(), "GET /v1/models never calls the upstreams");
+        // Six answers, and each upstream listed at most once: by the start-up refresh (deepseek's may still be on
+        // its way, so the count is a bound, not a before/after difference).
+        assertTrue(modelListCalls(openai) <= 1 && modelListCalls(deepseek) <= 1,
+                "GET /v1/models never calls the upstreams: " + modelListCalls(openai) + ", " + modelListCalls(deepseek));
 
         HttpResponse<String> one = relay.get("/v1/models/deepseek-chat", "Authorization", "Bearer pk");
         assertEquals(200, one.statusCode());
@@ -136,9 +138,8 @@ class ModelRoutingTest {
         assertEquals(ids, viaClient);
     }
 
-    private long countModelListCalls() {
-        return openai.requests().stream().filter(r -> r.path().equals("/v1/models")).count()
-                + deepseek.requests().stream().filter(r -> r.path().equals("/v1/models")).count();
+    private static long modelListCalls(FakeUpstream fake) {
+        return fake.requests().stream().filter(r -> r.path().equals("/v1/models")).count();
     }
 
     private List<String> modelIds() {
