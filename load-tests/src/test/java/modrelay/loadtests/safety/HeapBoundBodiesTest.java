@@ -45,6 +45,9 @@ class HeapBoundBodiesTest {
     void manyLargeNestedBodiesAtOnceGetAnswersAndTheRelayKeepsServing() throws Exception {
         FakeUpstream upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO));
         try (RelayProcess relay = RelayProcess.start(Map.of("UPSTREAM_URL", upstream.baseUrl(),
+                // The fake reads eight 7 MiB bodies at once; on a loaded 2-core machine that took longer than the
+                // default 30 s header timeout (a 504 once). This test is about the heap, so the deadline is the client's.
+                "TIMEOUT", "120000",
                 // a data folder of its own: no sub-key file of another test turns keys on
                 "DATA_DIR", java.nio.file.Files.createTempDirectory("heap-bound").toString()))) {
             relay.awaitLine(l -> l.contains("modrelay listening on"));
