@@ -26,7 +26,7 @@
 #   RELAY_JAVA_OPTS=...     JVM flags of the relays and the bare proxy (default: the README's java -jar line)
 #   PORT_BASE=19300         first of the ten loopback ports used
 #   QUICK=1                 a short smoke run (a few seconds per step, small stream counts)
-#   ONLY=moderation         only step 4 (the fake, the TMS and the three relays; about 2 minutes), in MOD_ROUNDS
+#   ONLY=moderation         only step 4 (the fake, the TMS and the three relays; about 5 minutes), in MOD_ROUNDS
 #                           interleaved rounds; writes load-tests/results/bench-moderation-<date>.md
 #   MOD_ROUNDS=N            interleaved rounds of step 4, the median ratio reported (default 1, 3 with ONLY=moderation)
 #   RESULTS_DIR=...         where the report goes (default load-tests/results)
@@ -289,27 +289,30 @@ hold() { # url, moderation flag, streams, concurrency, label
 hold "$URL_RELAY" absent 8 4 warm-unmoderated >/dev/null
 hold "$URL_MOD" true 8 4 warm-moderated >/dev/null
 hold "$URL_MOD0" true 8 4 warm-moderated-ctx0 >/dev/null
+# The floor is one round trip to the fake TMS as this machine serves it now, not its configured latency:
+# the fake answers an unsigned POST with an error after the same timer, so curl sees what a relay's call sees.
+tms_round_trip_ms() { # median of 21 sequential calls
+  for i in $(seq 1 21); do
+    curl -s -o /dev/null -w '%{time_total}\n' --max-time 5 -X POST -H 'Content-Type: application/json' \
+      -H 'Authorization: none' -d '{}' "http://127.0.0.1:$P_TMS/"
+  done | sort -g | awk '{ v[NR] = $1 * 1000 } END { printf "%.1f", v[int((NR + 1) / 2)] }'
+}
 # MOD_ROUNDS interleaved rounds; the tables show the round whose default-context ratio is the median.
-declare -a ROUND_UN ROUND_ON ROUND_0 ROUND_RATIO
+declare -a ROUND_UN ROUND_ON ROUND_0 ROUND_RATIO ROUND_RTT
 for round in $(seq 1 "$MOD_ROUNDS"); do
   ROUND_UN[$round]=$(hold "$URL_RELAY" absent "$MOD_STREAMS" 1 unmoderated)
   ROUND_ON[$round]=$(hold "$URL_MOD" true "$MOD_STREAMS" 1 moderated)
   ROUND_0[$round]=$(hold "$URL_MOD0" true "$MOD_STREAMS" 1 moderated-ctx0)
+  ROUND_RTT[$round]=$(tms_round_trip_ms)
   ROUND_RATIO[$round]=$(calc "%.4f" "$(kv "${ROUND_ON[$round]}" total_ms_mean) / $(kv "${ROUND_UN[$round]}" total_ms_mean)")
-  log "moderation round $round: unmoderated $(kv "${ROUND_UN[$round]}" total_ms_mean) ms, moderated $(kv "${ROUND_ON[$round]}" total_ms_mean) ms, ctx 0 $(kv "${ROUND_0[$round]}" total_ms_mean) ms (ratio ${ROUND_RATIO[$round]}; load $(load_avg))"
+  log "moderation round $round: unmoderated $(kv "${ROUND_UN[$round]}" total_ms_mean) ms, moderated $(kv "${ROUND_ON[$round]}" total_ms_mean) ms, ctx 0 $(kv "${ROUND_0[$round]}" total_ms_mean) ms (ratio ${ROUND_RATIO[$round]}), fake TMS round trip ${ROUND_RTT[$round]} ms; load $(load_avg)"
 done
 MEDIAN_ROUND=$(for r in $(seq 1 "$MOD_ROUNDS"); do echo "${ROUND_RATIO[$r]} $r"; done | sort -g | awk '{ v[NR] = $2 } END { print v[int((NR + 1) / 2)] }')
 MOD_UN_OUT=${ROUND_UN[$MEDIAN_ROUND]}; MOD_ON_OUT=${ROUND_ON[$MEDIAN_ROUND]}; MOD_0_OUT=${ROUND_0[$MEDIAN_ROUND]}
 log "unmoderated:      $(grep -E '^(RESULT|TIMING|ERRORS)' <<<"$MOD_UN_OUT" | tr '\n' ' ')"
 log "moderated:        $(grep -E '^(RESULT|TIMING|ERRORS)' <<<"$MOD_ON_OUT" | tr '\n' ' ')"
 log "moderated ctx 0:  $(grep -E '^(RESULT|TIMING|ERRORS)' <<<"$MOD_0_OUT" | tr '\n' ' ')"
-# The floor is one round trip to the fake TMS as this machine serves it now, not its configured latency:
-# the fake answers an unsigned POST with an error after the same timer, so curl sees what a relay's call sees.
-TMS_RTT_MS=$(for i in $(seq 1 21); do
-  curl -s -o /dev/null -w '%{time_total}\n' --max-time 5 -X POST -H 'Content-Type: application/json' \
-    -H 'Authorization: none' -d '{}' "http://127.0.0.1:$P_TMS/"
-done | sort -g | awk '{ v[NR] = $1 * 1000 } END { printf "%.1f", v[int((NR + 1) / 2)] }')
-log "fake TMS round trip (curl, median of 21): $TMS_RTT_MS ms"
+TMS_RTT_MS=${ROUND_RTT[$MEDIAN_ROUND]}
 TMS_CALLS_NOTE="fake TMS answers after ${TMS_LATENCY_MS} ms"
 
 moderation_section() { # the report's step 4; sets MOD_RATIO_MEAN, MOD_RATIO_P50, MOD0_RATIO_MEAN, FIRST_MOD, FIRST_LIMIT
@@ -335,15 +338,15 @@ moderation_section() { # the report's step 4; sets MOD_RATIO_MEAN, MOD_RATIO_P50
   echo "Total time moderated / unmoderated: default context mean **$MOD_RATIO_MEAN**, median **$MOD_RATIO_P50**; context 0 mean **$MOD0_RATIO_MEAN** (goal ≤ 1.05)." \
        "First text p50: default context $FIRST_MOD ms, context 0 $(kv "$MOD_0_OUT" first_text_ms_p50) ms, vs first-sentence time + one TMS round trip = $FIRST_LIMIT ms."
   echo
-  echo "The fake TMS's round trip as measured in this run (curl, unsigned POST answered after the same timer, median of 21): **$TMS_RTT_MS ms** (configured: $TMS_LATENCY_MS ms). The last sentence cannot be released before one round trip after the last token, so the floor of the ratio in this run is (unmoderated mean + round trip) / unmoderated mean = **$MOD_RATIO_FLOOR**; first-sentence time + measured round trip = $FIRST_LIMIT_RTT ms."
+  echo "The fake TMS's round trip as measured right after that round (curl, unsigned POST answered after the same timer, median of 21): **$TMS_RTT_MS ms** (configured: $TMS_LATENCY_MS ms). The last sentence cannot be released before one round trip after the last token, so the floor of the ratio in this run is (unmoderated mean + round trip) / unmoderated mean = **$MOD_RATIO_FLOOR**; first-sentence time + measured round trip = $FIRST_LIMIT_RTT ms."
   echo
   if (( MOD_ROUNDS > 1 )); then
     echo "$MOD_ROUNDS interleaved rounds (the tables above show round $MEDIAN_ROUND, the median); total mean ms per round:"
     echo
-    echo "| round | unmoderated | moderated, context 100 | moderated, context 0 | moderated / unmoderated | context 0 / unmoderated |"
-    echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| round | unmoderated | moderated, context 100 | moderated, context 0 | moderated / unmoderated | context 0 / unmoderated | TMS round trip ms | floor |"
+    echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     for r in $(seq 1 "$MOD_ROUNDS"); do
-      echo "| $r | $(kv "${ROUND_UN[$r]}" total_ms_mean) | $(kv "${ROUND_ON[$r]}" total_ms_mean) | $(kv "${ROUND_0[$r]}" total_ms_mean) | $(calc "%.3f" "${ROUND_RATIO[$r]}") | $(calc "%.3f" "$(kv "${ROUND_0[$r]}" total_ms_mean) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") |"
+      echo "| $r | $(kv "${ROUND_UN[$r]}" total_ms_mean) | $(kv "${ROUND_ON[$r]}" total_ms_mean) | $(kv "${ROUND_0[$r]}" total_ms_mean) | $(calc "%.3f" "${ROUND_RATIO[$r]}") | $(calc "%.3f" "$(kv "${ROUND_0[$r]}" total_ms_mean) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") | ${ROUND_RTT[$r]} | $(calc "%.3f" "($(kv "${ROUND_UN[$r]}" total_ms_mean) + ${ROUND_RTT[$r]}) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") |"
     done
     echo
     echo "Median ratio over the rounds: **$MOD_RATIO_MEDIAN** (goal ≤ 1.05)."
