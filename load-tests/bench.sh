@@ -26,6 +26,9 @@
 #   RELAY_JAVA_OPTS=...     JVM flags of the relays and the bare proxy (default: the README's java -jar line)
 #   PORT_BASE=19300         first of the ten loopback ports used
 #   QUICK=1                 a short smoke run (a few seconds per step, small stream counts)
+#   ONLY=moderation         only step 4 (the fake, the TMS and the three relays; about 5 minutes), in MOD_ROUNDS
+#                           interleaved rounds; writes load-tests/results/bench-moderation-<date>.md
+#   MOD_ROUNDS=N            interleaved rounds of step 4, the median ratio reported (default 1, 3 with ONLY=moderation)
 #   RESULTS_DIR=...         where the report goes (default load-tests/results)
 #   BENCH_SOURCE=...        what was measured, for the report (default: the git commit of this checkout)
 set -euo pipefail
@@ -37,6 +40,9 @@ DEMO_JAR=$ROOT/load-tests/$BUILD_DIR/modrelay-demo.jar
 RESULTS_DIR=${RESULTS_DIR:-$ROOT/load-tests/results}
 PORT_BASE=${PORT_BASE:-19300}
 QUICK=${QUICK:-0}
+ONLY=${ONLY:-}
+[[ -z $ONLY || $ONLY == moderation ]] || { echo "ONLY must be empty or 'moderation'" >&2; exit 2; }
+if [[ $ONLY == moderation ]]; then MOD_ROUNDS=${MOD_ROUNDS:-3}; else MOD_ROUNDS=${MOD_ROUNDS:-1}; fi
 # The flags of the README's java -jar line (docs/operations.md, Performance, says why each one), plus a
 # common pool of 2: on a machine or container with 2 CPUs or fewer the JDK's common pool has parallelism 1,
 # and CompletableFuture then runs every async stage on a *new thread* (Main sets it too; explicit here).
@@ -119,7 +125,9 @@ wait_http() { # url, pid, name
 
 # ---------------------------------------------------------------- what the bench needs
 ulimit -n "$(ulimit -Hn)"
-if ! command -v nginx >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+if [[ -n $ONLY ]]; then
+  command -v curl >/dev/null 2>&1 || die "curl is needed: apt-get install curl"
+elif ! command -v nginx >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
   [[ $(id -u) == 0 ]] || die "nginx, wrk and curl are needed: apt-get install nginx wrk curl (as root)"
   log "installing nginx, wrk and curl (Debian packages)"
   apt-get update -q >"$WORK/apt.log" 2>&1
@@ -185,12 +193,16 @@ log "work dir $WORK; load average $START_LOAD"
 start_bg fake java $FAKE_JAVA_OPTS $SLOW_START -cp "$DEMO_JAR" modrelay.loadtests.fakes.FakeUpstream "$P_FAKE" 0; PID_FAKE=$BG_PID
 start_bg tms java $TOOL_JAVA_OPTS $SLOW_START -cp "$DEMO_JAR" modrelay.loadtests.fakes.FakeTms "$P_TMS" "$TMS_LATENCY_MS"; PID_TMS=$BG_PID
 
+if [[ -z $ONLY ]]; then
 mkdir -p "$WORK/nginx-tmp"
 sed -e "s|@WORK@|$WORK|g" -e "s|@NGINX_PORT@|$P_NGINX|g" -e "s|@UPSTREAM_PORT@|$P_FAKE|g" \
   "$ROOT/load-tests/bench/nginx.conf.template" >"$WORK/nginx.conf"
 start_bg nginx "$NGINX" -e "$WORK/nginx-error.log" -p "$WORK" -c "$WORK/nginx.conf"; PID_NGINX=$BG_PID
 start_bg bare java $BARE_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.bench.BareProxy "$P_BARE" "$P_FAKE" pool; PID_BARE=$BG_PID
 start_bg bare-paired java $BARE_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.bench.BareProxy "$P_PAIRED" "$P_FAKE" paired; PID_PAIRED=$BG_PID
+else
+  PID_NGINX= PID_BARE= PID_PAIRED=
+fi
 
 # Every stream comes from 127.0.0.1: the per-address connection cap must not count them.
 relay_env=(HOST=127.0.0.1 UPSTREAM_URL=http://127.0.0.1:$P_FAKE ACCESS_LOG_LEVEL=OFF UPSTREAM_MAX_CONNECTIONS=10000 MAX_CONNECTIONS_PER_IP=100000)
@@ -206,21 +218,26 @@ start_relay relay-moderated "$P_MOD" "${TMS_ENV[@]}"; PID_MOD=$BG_PID
 start_relay relay-moderated-ctx0 "$P_MOD0" "${TMS_ENV[@]}" MODERATION_CONTEXT_CHARS=0; PID_MOD0=$BG_PID
 
 wait_http "http://127.0.0.1:$P_FAKE/v1/models" "$PID_FAKE" fake
-wait_http "http://127.0.0.1:$P_NGINX/v1/models" "$PID_NGINX" nginx
+[[ -n $ONLY ]] || wait_http "http://127.0.0.1:$P_NGINX/v1/models" "$PID_NGINX" nginx
 wait_http "http://127.0.0.1:$P_RELAY/healthz" "$PID_RELAY" relay
 wait_http "http://127.0.0.1:$P_MOD/healthz" "$PID_MOD" relay-moderated
 wait_http "http://127.0.0.1:$P_MOD0/healthz" "$PID_MOD0" relay-moderated-ctx0
-wait_http "http://127.0.0.1:$P_BARE/readyz" "$PID_BARE" bare
-wait_http "http://127.0.0.1:$P_PAIRED/v1/models" "$PID_PAIRED" bare-paired
+if [[ -z $ONLY ]]; then
+  wait_http "http://127.0.0.1:$P_BARE/readyz" "$PID_BARE" bare
+  wait_http "http://127.0.0.1:$P_PAIRED/v1/models" "$PID_PAIRED" bare-paired
+fi
 for i in $(seq 1 40); do port_free "$P_TMS" || break; sleep 0.25; done
 
 BODY='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"say:ok."}]}'
-for u in "$URL_DIRECT" "$URL_NGINX" "$URL_BARE" "$URL_PAIRED" "$URL_RELAY"; do
+CHECK_URLS=("$URL_DIRECT" "$URL_RELAY")
+[[ -n $ONLY ]] || CHECK_URLS+=("$URL_NGINX" "$URL_BARE" "$URL_PAIRED")
+for u in "${CHECK_URLS[@]}"; do
   reply=$(curl -s --max-time 5 -H 'Content-Type: application/json' -H 'Authorization: Bearer sk-bench' -d "$BODY" "$u")
   grep -q '"content":"ok."' <<<"$reply" || die "unexpected reply from $u: $reply"
 done
 log "all started: fake :$P_FAKE, TMS :$P_TMS, nginx :$P_NGINX, bare :$P_BARE, bare-paired :$P_PAIRED, modrelay :$P_RELAY, moderated :$P_MOD, moderated ctx 0 :$P_MOD0"
 
+if [[ -z $ONLY ]]; then
 # ---------------------------------------------------------------- 1. max requests/s
 declare -A READY_MS COLD_RSS PEER_OUT
 LUA=$ROOT/load-tests/bench/chat-post.lua
@@ -258,6 +275,8 @@ for run in $(seq 1 "$PROBE_RUNS"); do
   done
 done
 
+fi # steps 1 and 2
+
 # ---------------------------------------------------------------- 4. moderated vs unmoderated
 # (before the stream levels, while both relays are warm; interleaved to share the machine's noise)
 log "moderation: warm-up"
@@ -270,13 +289,87 @@ hold() { # url, moderation flag, streams, concurrency, label
 hold "$URL_RELAY" absent 8 4 warm-unmoderated >/dev/null
 hold "$URL_MOD" true 8 4 warm-moderated >/dev/null
 hold "$URL_MOD0" true 8 4 warm-moderated-ctx0 >/dev/null
-MOD_UN_OUT=$(hold "$URL_RELAY" absent "$MOD_STREAMS" 1 unmoderated)
-MOD_ON_OUT=$(hold "$URL_MOD" true "$MOD_STREAMS" 1 moderated)
-MOD_0_OUT=$(hold "$URL_MOD0" true "$MOD_STREAMS" 1 moderated-ctx0)
+# The floor is one round trip to the fake TMS as this machine serves it now, not its configured latency:
+# the fake answers an unsigned POST with an error after the same timer, so curl sees what a relay's call sees.
+tms_round_trip_ms() { # median of 21 sequential calls
+  for i in $(seq 1 21); do
+    curl -s -o /dev/null -w '%{time_total}\n' --max-time 5 -X POST -H 'Content-Type: application/json' \
+      -H 'Authorization: none' -d '{}' "http://127.0.0.1:$P_TMS/"
+  done | sort -g | awk '{ v[NR] = $1 * 1000 } END { printf "%.1f", v[int((NR + 1) / 2)] }'
+}
+# MOD_ROUNDS interleaved rounds; the tables show the round whose default-context ratio is the median.
+declare -a ROUND_UN ROUND_ON ROUND_0 ROUND_RATIO ROUND_RTT
+for round in $(seq 1 "$MOD_ROUNDS"); do
+  ROUND_UN[$round]=$(hold "$URL_RELAY" absent "$MOD_STREAMS" 1 unmoderated)
+  ROUND_ON[$round]=$(hold "$URL_MOD" true "$MOD_STREAMS" 1 moderated)
+  ROUND_0[$round]=$(hold "$URL_MOD0" true "$MOD_STREAMS" 1 moderated-ctx0)
+  ROUND_RTT[$round]=$(tms_round_trip_ms)
+  ROUND_RATIO[$round]=$(calc "%.4f" "$(kv "${ROUND_ON[$round]}" total_ms_mean) / $(kv "${ROUND_UN[$round]}" total_ms_mean)")
+  log "moderation round $round: unmoderated $(kv "${ROUND_UN[$round]}" total_ms_mean) ms, moderated $(kv "${ROUND_ON[$round]}" total_ms_mean) ms, ctx 0 $(kv "${ROUND_0[$round]}" total_ms_mean) ms (ratio ${ROUND_RATIO[$round]}), fake TMS round trip ${ROUND_RTT[$round]} ms; load $(load_avg)"
+done
+MEDIAN_ROUND=$(for r in $(seq 1 "$MOD_ROUNDS"); do echo "${ROUND_RATIO[$r]} $r"; done | sort -g | awk '{ v[NR] = $2 } END { print v[int((NR + 1) / 2)] }')
+MOD_UN_OUT=${ROUND_UN[$MEDIAN_ROUND]}; MOD_ON_OUT=${ROUND_ON[$MEDIAN_ROUND]}; MOD_0_OUT=${ROUND_0[$MEDIAN_ROUND]}
 log "unmoderated:      $(grep -E '^(RESULT|TIMING|ERRORS)' <<<"$MOD_UN_OUT" | tr '\n' ' ')"
 log "moderated:        $(grep -E '^(RESULT|TIMING|ERRORS)' <<<"$MOD_ON_OUT" | tr '\n' ' ')"
 log "moderated ctx 0:  $(grep -E '^(RESULT|TIMING|ERRORS)' <<<"$MOD_0_OUT" | tr '\n' ' ')"
+TMS_RTT_MS=${ROUND_RTT[$MEDIAN_ROUND]}
 TMS_CALLS_NOTE="fake TMS answers after ${TMS_LATENCY_MS} ms"
+
+moderation_section() { # the report's step 4; sets MOD_RATIO_MEAN, MOD_RATIO_P50, MOD0_RATIO_MEAN, FIRST_MOD, FIRST_LIMIT
+  echo "## 4. Moderated vs unmoderated streams"
+  echo
+  echo "$MOD_STREAMS sequential streams through each relay; reply of 5 sentences, 60 tokens, one token every $MOD_TOKEN_MS ms; $TMS_CALLS_NOTE. First text = first non-empty delta; first sentence = when the first ${first_chars} characters had arrived. Context = MODERATION_CONTEXT_CHARS."
+  echo
+  echo "| relay | ok | total mean ms | total p50 ms | first text mean ms | first text p50 ms | first sentence p50 ms | total / unmoderated (mean) |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for which in unmoderated "moderated, context 100 (default)" "moderated, context 0"; do
+    case $which in unmoderated) o=$MOD_UN_OUT ;; *100*) o=$MOD_ON_OUT ;; *) o=$MOD_0_OUT ;; esac
+    echo "| $which | $(kv "$o" ok)/$MOD_STREAMS | $(kv "$o" total_ms_mean) | $(kv "$o" total_ms_p50) | $(kv "$o" first_text_ms_mean) | $(kv "$o" first_text_ms_p50) | $(kv "$o" mark_ms_p50) | $(calc "%.3f" "$(kv "$o" total_ms_mean) / $(kv "$MOD_UN_OUT" total_ms_mean)") |"
+  done
+  MOD_RATIO_MEAN=$(calc "%.3f" "$(kv "$MOD_ON_OUT" total_ms_mean) / $(kv "$MOD_UN_OUT" total_ms_mean)")
+  MOD_RATIO_P50=$(calc "%.3f" "$(kv "$MOD_ON_OUT" total_ms_p50) / $(kv "$MOD_UN_OUT" total_ms_p50)")
+  MOD0_RATIO_MEAN=$(calc "%.3f" "$(kv "$MOD_0_OUT" total_ms_mean) / $(kv "$MOD_UN_OUT" total_ms_mean)")
+  FIRST_LIMIT=$(calc "%.1f" "$(kv "$MOD_UN_OUT" mark_ms_p50) + $TMS_LATENCY_MS")
+  FIRST_LIMIT_RTT=$(calc "%.1f" "$(kv "$MOD_UN_OUT" mark_ms_p50) + $TMS_RTT_MS")
+  MOD_RATIO_FLOOR=$(calc "%.3f" "($(kv "$MOD_UN_OUT" total_ms_mean) + $TMS_RTT_MS) / $(kv "$MOD_UN_OUT" total_ms_mean)")
+  MOD_RATIO_MEDIAN=$(for r in $(seq 1 "$MOD_ROUNDS"); do echo "${ROUND_RATIO[$r]}"; done | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] }')
+  FIRST_MOD=$(kv "$MOD_ON_OUT" first_text_ms_p50)
+  echo
+  echo "Total time moderated / unmoderated: default context mean **$MOD_RATIO_MEAN**, median **$MOD_RATIO_P50**; context 0 mean **$MOD0_RATIO_MEAN** (goal ≤ 1.05)." \
+       "First text p50: default context $FIRST_MOD ms, context 0 $(kv "$MOD_0_OUT" first_text_ms_p50) ms, vs first-sentence time + one TMS round trip = $FIRST_LIMIT ms."
+  echo
+  echo "The fake TMS's round trip as measured right after that round (curl, unsigned POST answered after the same timer, median of 21): **$TMS_RTT_MS ms** (configured: $TMS_LATENCY_MS ms). The last sentence cannot be released before one round trip after the last token, so the floor of the ratio in this run is (unmoderated mean + round trip) / unmoderated mean = **$MOD_RATIO_FLOOR**; first-sentence time + measured round trip = $FIRST_LIMIT_RTT ms."
+  echo
+  if (( MOD_ROUNDS > 1 )); then
+    echo "$MOD_ROUNDS interleaved rounds (the tables above show round $MEDIAN_ROUND, the median); total mean ms per round:"
+    echo
+    echo "| round | unmoderated | moderated, context 100 | moderated, context 0 | moderated / unmoderated | context 0 / unmoderated | TMS round trip ms | floor |"
+    echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for r in $(seq 1 "$MOD_ROUNDS"); do
+      echo "| $r | $(kv "${ROUND_UN[$r]}" total_ms_mean) | $(kv "${ROUND_ON[$r]}" total_ms_mean) | $(kv "${ROUND_0[$r]}" total_ms_mean) | $(calc "%.3f" "${ROUND_RATIO[$r]}") | $(calc "%.3f" "$(kv "${ROUND_0[$r]}" total_ms_mean) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") | ${ROUND_RTT[$r]} | $(calc "%.3f" "($(kv "${ROUND_UN[$r]}" total_ms_mean) + ${ROUND_RTT[$r]}) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") |"
+    done
+    echo
+    echo "Median ratio over the rounds: **$MOD_RATIO_MEDIAN** (goal ≤ 1.05)."
+    echo
+  fi
+}
+
+if [[ $ONLY == moderation ]]; then
+  mkdir -p "$RESULTS_DIR"
+  REPORT=$RESULTS_DIR/bench-moderation-$(date -u +%Y-%m-%d-%H%M).md
+  {
+    echo "# modrelay benchmark, step 4 only (ONLY=moderation), $STARTED"
+    echo
+    echo "Machine: $(nproc) CPUs, openjdk $(java -version 2>&1 | awk -F'\"' 'NR == 1 { print $2 }'). Load average at start $START_LOAD, at end $(load_avg) (other work on the machine shares its CPUs: read ratios, not absolutes). Source: $SOURCE_NOTE. Relay JVM flags: \`$RELAY_JAVA_OPTS\`."
+    echo
+    moderation_section
+  } >"$REPORT"
+  echo
+  cat "$REPORT"
+  echo
+  log "report: $REPORT ($(( SECONDS / 60 )) min $(( SECONDS % 60 )) s)"
+  exit 0
+fi
 
 # ---------------------------------------------------------------- 3. concurrent streams
 log "stopping the relays and proxies of steps 1-4; fresh processes for start-up and the stream levels"
@@ -436,25 +529,7 @@ LAST=${STREAM_LEVELS[-1]}
   echo "The same through the bare Akka proxy:"
   histogram_table "bare-$PEER_STREAMS" "$PEER_STREAMS"
   echo
-  echo "## 4. Moderated vs unmoderated streams"
-  echo
-  echo "$MOD_STREAMS sequential streams through each relay; reply of 5 sentences, 60 tokens, one token every $MOD_TOKEN_MS ms; $TMS_CALLS_NOTE. First text = first non-empty delta; first sentence = when the first ${first_chars} characters had arrived. Context = MODERATION_CONTEXT_CHARS."
-  echo
-  echo "| relay | ok | total mean ms | total p50 ms | first text mean ms | first text p50 ms | first sentence p50 ms | total / unmoderated (mean) |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  for which in unmoderated "moderated, context 100 (default)" "moderated, context 0"; do
-    case $which in unmoderated) o=$MOD_UN_OUT ;; *100*) o=$MOD_ON_OUT ;; *) o=$MOD_0_OUT ;; esac
-    echo "| $which | $(kv "$o" ok)/$MOD_STREAMS | $(kv "$o" total_ms_mean) | $(kv "$o" total_ms_p50) | $(kv "$o" first_text_ms_mean) | $(kv "$o" first_text_ms_p50) | $(kv "$o" mark_ms_p50) | $(calc "%.3f" "$(kv "$o" total_ms_mean) / $(kv "$MOD_UN_OUT" total_ms_mean)") |"
-  done
-  MOD_RATIO_MEAN=$(calc "%.3f" "$(kv "$MOD_ON_OUT" total_ms_mean) / $(kv "$MOD_UN_OUT" total_ms_mean)")
-  MOD_RATIO_P50=$(calc "%.3f" "$(kv "$MOD_ON_OUT" total_ms_p50) / $(kv "$MOD_UN_OUT" total_ms_p50)")
-  MOD0_RATIO_MEAN=$(calc "%.3f" "$(kv "$MOD_0_OUT" total_ms_mean) / $(kv "$MOD_UN_OUT" total_ms_mean)")
-  FIRST_LIMIT=$(calc "%.1f" "$(kv "$MOD_UN_OUT" mark_ms_p50) + $TMS_LATENCY_MS")
-  FIRST_MOD=$(kv "$MOD_ON_OUT" first_text_ms_p50)
-  echo
-  echo "Total time moderated / unmoderated: default context mean **$MOD_RATIO_MEAN**, median **$MOD_RATIO_P50**; context 0 mean **$MOD0_RATIO_MEAN** (goal ≤ 1.05)." \
-       "First text p50: default context $FIRST_MOD ms, context 0 $(kv "$MOD_0_OUT" first_text_ms_p50) ms, vs first-sentence time + one TMS round trip = $FIRST_LIMIT ms."
-  echo
+  moderation_section
   echo "## 5. Start-up and idle memory"
   echo
   echo "A fresh process started alone (the fake and the TMS idle): milliseconds from launch to the first 200 from \`/readyz\` (polled every 20 ms), RSS 3 s later, and idle RSS after 500 short streams."

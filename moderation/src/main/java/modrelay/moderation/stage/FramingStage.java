@@ -24,7 +24,8 @@ import java.util.Map;
 
 /**
  * Groups events into release units. Events with text collect into an open frame until one of its
- * text streams completes a sentence, it reaches {@code maxFrameChars}, an event asks for a flush, the
+ * text streams completes a sentence (or ends a chunk on a {@code .!?} that may end one: see
+ * {@link SentenceFramer}), it reaches {@code maxFrameChars}, an event asks for a flush, the
  * upstream ends, or its first text has waited {@code maxHold} (a timer, hence a custom stage). Events
  * without text join the open frame when there is one (they must not overtake text) and otherwise go
  * out at once. Whole texts that an event repeats are checked against what their text stream carried

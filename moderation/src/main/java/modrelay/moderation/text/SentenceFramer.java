@@ -8,11 +8,18 @@ import java.util.List;
  * Akka, no time; the stream stage decides when to take a frame.
  *
  * <p>Sentence ends: after {@code 。！？；…} and after a newline; after {@code .!?} only when whitespace
- * (or, for whole texts, the end of the text) follows, so "3.14" and "v1.2" are not sentence ends. A
- * trailing {@code .} in streamed text stays undecided until the next character arrives. Abbreviations
- * are not recognised: "e.g. " ends a sentence. That only makes a frame smaller, and the moderated text
- * of the next frame still starts with the unfinished sentence (see {@link #take()}), so no context is
- * lost.
+ * (or, for whole texts, the end of the text) follows, so "3.14" and "v1.2" are not sentence ends.
+ * Abbreviations are not recognised: "e.g. " ends a sentence. That only makes a frame smaller, and the
+ * moderated text of the next frame still starts with the unfinished sentence (see {@link #take()}),
+ * so no context is lost.
+ *
+ * <p>A {@code .!?} at the very end of the streamed text so far is undecided (the next character tells
+ * "3." from "3.14"), yet the text is {@link #ready()} at once: waiting for the next token would hold
+ * every sentence back by one token interval (models stream "." and " Next" as separate tokens). The
+ * frame taken then carries its whole unfinished sentence into the next frame's head, as a frame cut
+ * by max length does, so "Pi is 3." + "14" is judged as "Pi is 3.14"; once the next character shows
+ * that the sentence did end there (whitespace), the head shrinks to what a finished sentence leaves
+ * (the rolling window).
  *
  * <p>Each frame is moderated as {@code head + fresh}: {@code fresh} is the new text that this frame
  * releases, {@code head} is context from the text taken just before it, the longer of: the beginning of
@@ -37,6 +44,12 @@ public final class SentenceFramer {
     private int lastEnd = -1;
     /** Characters of {@code pending} already examined (a trailing '.' waits for what follows). */
     private int scanned;
+    /**
+     * The head for the next frame if the last frame's undecided trailing {@code .!?} turns out to end
+     * its sentence (whitespace follows); null when the last frame did not end undecided. Until the next
+     * character decides, {@link #head} holds the longer, unfinished-sentence head.
+     */
+    private String headIfEnded;
 
     /** A framer without the rolling window (the unfinished sentence is still carried). */
     public SentenceFramer(int maxChars) {
@@ -64,6 +77,11 @@ public final class SentenceFramer {
 
     /** Adds streamed text; returns {@link #ready()}. */
     public boolean append(CharSequence text) {
+        if (headIfEnded != null && text.length() > 0) {
+            // the character after the last frame's trailing '.' decides whether its sentence ended there
+            if (Character.isWhitespace(text.charAt(0))) head = headIfEnded;
+            headIfEnded = null;
+        }
         pending.append(text);
         int n = pending.length();
         int i = scanned;
@@ -80,9 +98,17 @@ public final class SentenceFramer {
         return ready();
     }
 
-    /** Whether the pending text holds a complete sentence or has reached the maximum frame length. */
+    /**
+     * Whether the pending text holds a complete sentence (or ends on a {@code .!?} that may end one) or
+     * has reached the maximum frame length.
+     */
     public boolean ready() {
-        return lastEnd > 0 || pending.length() >= maxChars;
+        return lastEnd > 0 || endsUndecided() || pending.length() >= maxChars;
+    }
+
+    /** The pending text ends on a {@code .!?} whose meaning the next character decides. */
+    private boolean endsUndecided() {
+        return scanned < pending.length() && isSoftEnd(pending.charAt(pending.length() - 1));
     }
 
     public boolean hasPending() {
@@ -102,14 +128,22 @@ public final class SentenceFramer {
         String fresh = pending.toString();
         FrameText frame = new FrameText(head, fresh);
         String moderated = frame.moderated();
-        String unfinished = lastEnd >= 0 ? fresh.substring(lastEnd) : moderated;
-        String sentenceHead = tail(unfinished.stripLeading(), maxHeadChars); // whitespace between sentences is no context
-        String window = tail(moderated, contextChars); // head is a suffix of the text before, so this is too
-        head = window.length() > sentenceHead.length() ? window : sentenceHead;
+        // Undecided trailing '.': judged as unfinished until the next character says otherwise (see append).
+        boolean undecided = endsUndecided();
+        headIfEnded = undecided ? nextHead(moderated, fresh, fresh.length()) : null;
+        head = nextHead(moderated, fresh, lastEnd);
         pending.setLength(0);
         lastEnd = -1;
         scanned = 0;
         return frame;
+    }
+
+    /** The longer of the unfinished sentence after {@code end} (-1: none in this frame) and the rolling window. */
+    private String nextHead(String moderated, String fresh, int end) {
+        String unfinished = end >= 0 ? fresh.substring(end) : moderated;
+        String sentenceHead = tail(unfinished.stripLeading(), maxHeadChars); // whitespace between sentences is no context
+        String window = tail(moderated, contextChars); // head is a suffix of the text before, so this is too
+        return window.length() > sentenceHead.length() ? window : sentenceHead;
     }
 
     /** True for characters that end a sentence whatever follows. */

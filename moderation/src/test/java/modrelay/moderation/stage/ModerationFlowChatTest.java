@@ -97,8 +97,8 @@ class ModerationFlowChatTest {
         assertEquals("{\"prompt_tokens\":9,\"completion_tokens\":12,\"total_tokens\":21}", summary.usageJson());
         assertTrue(moderator.calls.size() >= 3, "sentences are moderated separately: " + moderator.calls);
         assertTrue(listener.outcomes().stream().allMatch(o -> o == FrameOutcome.RELEASED));
-        // "3.14" is not a sentence end: no moderated text ends in the middle of the number
-        assertTrue(moderator.calls.stream().noneMatch(t -> t.endsWith("Pi is 3.")), moderator.calls.toString());
+        // "3." ends a chunk, so it is judged at once; "14" is then judged together with it, never alone
+        assertTrue(moderator.calls.stream().anyMatch(t -> t.contains("Pi is 3.14 today")), moderator.calls.toString());
     }
 
     @Test
@@ -240,11 +240,44 @@ class ModerationFlowChatTest {
         upstream.sendNext(rest.slice(10, rest.length()));
         upstream.sendNext(Sse.data(Sse.chatFinish("tool_calls"), Sse.DONE));
         upstream.sendComplete();
-        ByteString got = client.expectNext().concat(client.expectNext());
-        client.expectComplete();
+        ByteString got = ByteString.emptyByteString();
+        for (var next = client.expectNextOrComplete(); next.isRight(); next = client.expectNextOrComplete()) {
+            got = got.concat(next.toOption().get());
+        }
         // the comment keeps its place but not its text: no one judged it
         String released = rest.utf8String().replace(": keep-alive\n\n", ":\n\n");
         assertEquals(released + Sse.data(Sse.chatFinish("tool_calls"), Sse.DONE).utf8String(), got.utf8String());
+    }
+
+    @Test
+    void aSentenceIsJudgedAsSoonAsItIsKnownCompleteNotWhenTheNextTokenComes() {
+        var moderator = ScriptedModerator.passingAll();
+        var mat = TestSource.<ByteString>create(system)
+                .via(flow(moderator, options(), new RecordingListener()))
+                .toMat(TestSink.create(system), Keep.both()).run(system);
+        TestPublisher.Probe<ByteString> upstream = mat.first();
+        TestSubscriber.Probe<ByteString> client = mat.second();
+        client.request(10);
+        upstream.sendNext(Sse.data(Sse.chatRole()));
+        assertEquals(Sse.data(Sse.chatRole()), client.expectNext());
+
+        // a chunk ending on '.', as models stream it ("ran", ".", " Then"): judged and released with nothing after it
+        ByteString first = Sse.data(Sse.chatChunk("The fox"), Sse.chatChunk(" ran."));
+        upstream.sendNext(first);
+        assertEquals(first, client.expectNext());
+        assertEquals(List.of("The fox ran."), moderator.calls);
+
+        // the last sentence has no terminator: its finish_reason completes it, before [DONE] and the end of the stream
+        ByteString last = Sse.data(Sse.chatChunk(" Then it"), Sse.chatChunk(" slept"), Sse.chatFinish("stop"));
+        upstream.sendNext(last);
+        assertEquals(last, client.expectNext());
+        assertEquals(2, moderator.calls.size(), moderator.calls.toString());
+        assertTrue(moderator.calls.get(1).endsWith(" Then it slept"), moderator.calls.toString());
+
+        upstream.sendNext(Sse.data(Sse.DONE));
+        upstream.sendComplete();
+        assertEquals(Sse.data(Sse.DONE), client.expectNext());
+        client.expectComplete();
     }
 
     @Test

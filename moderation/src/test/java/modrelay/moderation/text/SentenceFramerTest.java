@@ -44,14 +44,55 @@ class SentenceFramerTest {
     }
 
     @Test
-    void streamedTrailingDotWaitsForTheNextCharacter() {
+    void aTrailingDotIsReadyAtOnceWithoutWaitingForTheNextToken() {
         SentenceFramer framer = new SentenceFramer(100);
-        assertFalse(framer.append("Pi is 3."), "a dot at the end of a chunk may be a decimal point");
-        assertFalse(framer.append("14"), "3.14 is not a sentence end");
-        assertFalse(framer.append(" today."));
-        assertTrue(framer.append(" Next"), "the dot is followed by whitespace now");
+        assertFalse(framer.append("Pi is 3"));
+        assertTrue(framer.append("."), "a chunk ending on '.' may end a sentence: judged now, not one token later");
+        assertEquals("Pi is 3.", framer.take().fresh());
+        assertTrue(new SentenceFramer(100).append("Really?"));
+        assertTrue(new SentenceFramer(100).append("Wait..."));
         assertTrue(new SentenceFramer(100).append("结束。"), "CJK ends need nothing after them");
         assertTrue(new SentenceFramer(100).append("line\n"));
+        assertFalse(new SentenceFramer(100).append("Pi is 3.14"), "a dot inside a chunk is still told from an end");
+    }
+
+    @Test
+    void aDotThatWasNoSentenceEndIsJudgedWithTheWholeSentence() {
+        SentenceFramer framer = new SentenceFramer(100); // no rolling window: only the sentence rule carries context
+        framer.append("Done. Pi is 3.");
+        assertEquals("Done. Pi is 3.", framer.take().moderated());
+        framer.append("14 today.");
+        SentenceFramer.FrameText next = framer.take();
+        assertEquals("14 today.", next.fresh(), "released text is exactly the new text");
+        assertEquals("Pi is 3.14 today.", next.moderated(), "'3.' + '14' is judged as '3.14'");
+    }
+
+    @Test
+    void aDotFollowedByWhitespaceEndedItsSentence() {
+        SentenceFramer framer = new SentenceFramer(100);
+        framer.append("Pi is 3.");
+        framer.take();
+        framer.append(" Next one.");
+        assertEquals(" Next one.", framer.take().moderated(), "a finished sentence is no head (window 0)");
+
+        SentenceFramer windowed = new SentenceFramer(100, 6);
+        windowed.append("Pi is 3.");
+        windowed.take();
+        windowed.append(" Next.");
+        assertEquals(" is 3. Next.", windowed.take().moderated(), "the rolling window still applies");
+    }
+
+    @Test
+    void undecidedDotsInARowKeepGrowingTheHead() {
+        SentenceFramer framer = new SentenceFramer(100);
+        assertTrue(framer.append("See f."));
+        framer.take();
+        assertTrue(framer.append("u."));
+        assertEquals("See f.u.", framer.take().moderated());
+        assertTrue(framer.append("c."));
+        assertEquals("See f.u.c.", framer.take().moderated());
+        framer.append("k it");
+        assertEquals("See f.u.c.k it", framer.take().moderated(), "a term spelled with dots is seen whole");
     }
 
     @Test
