@@ -91,7 +91,7 @@ public final class UsageTrace {
     public synchronized void jsonEnded() {
         if (!on || reported != null) return;
         ByteString from = received > MAX_KEPT ? tail : kept;
-        byte[] bytes = from.toArray();
+        byte[] bytes = from.toArrayUnsafe(); // only read: a whole answer's own array, not a copy
         UsageJson.findIn(bytes, 0, bytes.length).ifPresent(u -> reported = u);
     }
 
