@@ -3,7 +3,9 @@
 # Usage accounting on vs off, side by side in one run: two relays from the same jar, USAGE=on and USAGE=off,
 # both with a SQLite store (ADMIN_TOKEN + DATA_DIR, so the only difference is USAGE), one fake upstream.
 # Rows: small non-streaming requests (req/s), moderated streams (keyword moderator; p50 time of a whole
-# stream) and unmoderated streams (req/s). Rounds alternate on/off so a busy machine disturbs both alike. Needs wrk and the jars
+# stream) and unmoderated streams (req/s). Each round measures every row on and off back to back, in ABBA order (odd
+# rounds on first), so a busy machine disturbs both alike; the summary is the median over rounds of each round's
+# on/off ratio, with the load average per round. Needs wrk and the jars
 # (./mvnw -B -q package -DskipTests). Ports 19411-19413.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -42,24 +44,35 @@ for p in 19412 19413; do
   run $p "$PLAIN" ${STREAM_CONNS:-16} ${WARM:-20} >/dev/null
 done
 OUT="$WORK/rows.txt"
+LOADS="$WORK/loads.txt"
 for r in $(seq 1 ${ROUNDS:-8}); do
-  # odd rounds on first, even rounds off first: a machine whose load drifts favours neither
+  # odd rounds on first, even rounds off first (ABBA): a machine whose load drifts favours neither
   order=$([ $((r % 2)) = 1 ] && echo "19412 19413" || echo "19413 19412")
-  for p in $order; do
-    name=$([ $p = 19412 ] && echo usage=on || echo usage=off)
-    echo "round $r $name small:  $(run $p "$SMALL" ${CONNS:-64} ${SECONDS_PER:-10})" | tee -a "$OUT"
-    echo "round $r $name stream: $(run $p "$STREAM" ${STREAM_CONNS:-16} ${SECONDS_PER:-10})" | tee -a "$OUT"
-    echo "round $r $name plain:  $(run $p "$PLAIN" ${STREAM_CONNS:-16} ${SECONDS_PER:-10})" | tee -a "$OUT"
+  for kind in small stream plain; do # each kind measured on and off back to back, so a pair sees the same load
+    case $kind in small) lua=$SMALL; c=${CONNS:-64};; stream) lua=$STREAM; c=${STREAM_CONNS:-16};; plain) lua=$PLAIN; c=${STREAM_CONNS:-16};; esac
+    for p in $order; do
+      name=$([ $p = 19412 ] && echo usage=on || echo usage=off)
+      echo "round $r $name $kind: $(run $p "$lua" $c ${SECONDS_PER:-10})" | tee -a "$OUT"
+    done
   done
+  cut -d' ' -f1 /proc/loadavg >> "$LOADS"
 done
-# medians over the rounds: small req/s, moderated stream p50 (ms) and req/s
+field() { # name kind key -> one value per round, in round order
+  grep " $1 $2:" "$OUT" | sed -E "s/.* $3=([0-9.]+).*/\1/"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+ratios() { # kind key -> median over rounds of on/off (each round's pair measured back to back)
+  paste <(field usage=on $1 $2) <(field usage=off $1 $2) | awk '$2 > 0 {printf "%.4f\n", $1 / $2}' | median
+}
 for name in usage=on usage=off; do
-  small=$(grep " $name small:" "$OUT" | sed -E 's/.*rps=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  p50=$(grep " $name stream:" "$OUT" | sed -E 's/.*p50_ms=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  srps=$(grep " $name stream:" "$OUT" | sed -E 's/.*rps=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  plain=$(grep " $name plain:" "$OUT" | sed -E 's/.*rps=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  echo "median $name: small rps=$small; moderated stream p50_ms=$p50 rps=$srps; unmoderated stream rps=$plain"
+  echo "median $name: small rps=$(field $name small rps | median); moderated stream p50_ms=$(field $name stream p50_ms | median)" \
+    "rps=$(field $name stream rps | median); unmoderated stream rps=$(field $name plain rps | median)"
 done
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "median of per-round on/off ratios (1.00 = no cost; goal within 2%):"
+echo "  small req/s on/off:              $(ratios small rps)"
+echo "  moderated stream p50 time on/off: $(ratios stream p50_ms)   (time: above 1 is slower)"
+echo "  moderated stream req/s on/off:   $(ratios stream rps)"
+echo "  unmoderated stream req/s on/off: $(ratios plain rps)"
+echo "load average (1 min) per round: $(tr '\n' ' ' < "$LOADS"); now: $(cut -d' ' -f1-3 /proc/loadavg)"
 # what the on-relay recorded, to show it counted (the off-relay records nothing)
 curl -s -H "Authorization: Bearer bench-admin-token-0123456789" "http://127.0.0.1:19412/admin/usage?group_by=model" | head -c 400; echo
