@@ -88,8 +88,21 @@ public final class UsageRecorder implements AutoCloseable {
         }
     }
 
+    private long lastEpochDay = Long.MIN_VALUE;
+    private String lastDay = "";
+
+    /** A record's UTC day, formatted once per day rather than once per record (writer thread only). */
+    private String day(java.time.Instant at) {
+        long d = Math.floorDiv(at.getEpochSecond(), 86_400);
+        if (d != lastEpochDay) {
+            lastDay = java.time.LocalDate.ofEpochDay(d).toString();
+            lastEpochDay = d;
+        }
+        return lastDay;
+    }
+
     private void add(UsageRecord r) {
-        DailyRow row = DailyRow.of(r);
+        DailyRow row = DailyRow.of(r, day(r.at()));
         unwritten.merge(row.id(), row, DailyRow::plus);
     }
 
