@@ -3,7 +3,10 @@
 # Usage accounting on vs off, side by side in one run: two relays from the same jar, USAGE=on and USAGE=off,
 # both with a SQLite store (ADMIN_TOKEN + DATA_DIR, so the only difference is USAGE), one fake upstream.
 # Rows: small non-streaming requests (req/s), moderated streams (keyword moderator; p50 time of a whole
-# stream) and unmoderated streams (req/s). Rounds alternate on/off so a busy machine disturbs both alike. Needs wrk and the jars
+# stream) and unmoderated streams (req/s). Each round measures every row on and off back to back, in ABBA order (odd
+# rounds on first), so a busy machine disturbs both alike; the summary is the median over rounds of each round's
+# on/off ratio, with the load average per round, and the relays' CPU time per request (read from /proc, so
+# it is less disturbed by other load on the box than req/s). Needs wrk and the jars
 # (./mvnw -B -q package -DskipTests). Ports 19411-19413.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -33,8 +36,15 @@ for p in 19412 19413; do # both rows must answer 200 before anything is measured
     [ "$code" = 200 ] || { echo "port $p answered $code to $body; see $WORK/*.log"; exit 1; }
   done
 done
-run() { # port lua conns seconds
-  wrk -t2 -c$3 -d$4s -s "$2" http://127.0.0.1:$1/v1/chat/completions | grep WRK
+TCK=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' /proc/$1/stat; } # the process's user + system CPU, in clock ticks
+run() { # port lua conns seconds: wrk's line plus the relay's CPU time per request (its threads, GC and writer included)
+  local pid=$([ $1 = 19412 ] && echo $ON || echo $OFF) before line
+  before=$(cpu $pid)
+  line=$(wrk -t2 -c$3 -d$4s -s "$2" http://127.0.0.1:$1/v1/chat/completions | grep WRK)
+  echo "$line" | awk -v t=$(( $(cpu $pid) - before )) -v hz=$TCK '{
+    for (i = 1; i <= NF; i++) if ($i ~ /^requests=/) { split($i, kv, "="); n = kv[2] }
+    printf "%s cpu_us_per_req=%.1f\n", $0, (n > 0 ? t * 1e6 / hz / n : 0) }'
 }
 for p in 19412 19413; do
   run $p "$SMALL" ${CONNS:-64} ${WARM:-20} >/dev/null
@@ -42,24 +52,39 @@ for p in 19412 19413; do
   run $p "$PLAIN" ${STREAM_CONNS:-16} ${WARM:-20} >/dev/null
 done
 OUT="$WORK/rows.txt"
+LOADS="$WORK/loads.txt"
 for r in $(seq 1 ${ROUNDS:-8}); do
-  # odd rounds on first, even rounds off first: a machine whose load drifts favours neither
+  # odd rounds on first, even rounds off first (ABBA): a machine whose load drifts favours neither
   order=$([ $((r % 2)) = 1 ] && echo "19412 19413" || echo "19413 19412")
-  for p in $order; do
-    name=$([ $p = 19412 ] && echo usage=on || echo usage=off)
-    echo "round $r $name small:  $(run $p "$SMALL" ${CONNS:-64} ${SECONDS_PER:-10})" | tee -a "$OUT"
-    echo "round $r $name stream: $(run $p "$STREAM" ${STREAM_CONNS:-16} ${SECONDS_PER:-10})" | tee -a "$OUT"
-    echo "round $r $name plain:  $(run $p "$PLAIN" ${STREAM_CONNS:-16} ${SECONDS_PER:-10})" | tee -a "$OUT"
+  for kind in small stream plain; do # each kind measured on and off back to back, so a pair sees the same load
+    case $kind in small) lua=$SMALL; c=${CONNS:-64};; stream) lua=$STREAM; c=${STREAM_CONNS:-16};; plain) lua=$PLAIN; c=${STREAM_CONNS:-16};; esac
+    for p in $order; do
+      name=$([ $p = 19412 ] && echo usage=on || echo usage=off)
+      echo "round $r $name $kind: $(run $p "$lua" $c ${SECONDS_PER:-10})" | tee -a "$OUT"
+    done
   done
+  cut -d' ' -f1 /proc/loadavg >> "$LOADS"
 done
-# medians over the rounds: small req/s, moderated stream p50 (ms) and req/s
+field() { # name kind key -> one value per round, in round order
+  grep " $1 $2:" "$OUT" | sed -E "s/.* $3=([0-9.]+).*/\1/"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+ratios() { # kind key -> median over rounds of on/off (each round's pair measured back to back)
+  paste <(field usage=on $1 $2) <(field usage=off $1 $2) | awk '$2 > 0 {printf "%.4f\n", $1 / $2}' | median
+}
 for name in usage=on usage=off; do
-  small=$(grep " $name small:" "$OUT" | sed -E 's/.*rps=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  p50=$(grep " $name stream:" "$OUT" | sed -E 's/.*p50_ms=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  srps=$(grep " $name stream:" "$OUT" | sed -E 's/.*rps=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  plain=$(grep " $name plain:" "$OUT" | sed -E 's/.*rps=([0-9.]+).*/\1/' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  echo "median $name: small rps=$small; moderated stream p50_ms=$p50 rps=$srps; unmoderated stream rps=$plain"
+  echo "median $name: small rps=$(field $name small rps | median) cpu_us/req=$(field $name small cpu_us_per_req | median);" \
+    "moderated stream p50_ms=$(field $name stream p50_ms | median) rps=$(field $name stream rps | median)" \
+    "cpu_us/req=$(field $name stream cpu_us_per_req | median); unmoderated stream rps=$(field $name plain rps | median)" \
+    "cpu_us/req=$(field $name plain cpu_us_per_req | median)"
 done
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "median of per-round on/off ratios (1.00 = no cost; goal within 2%):"
+echo "  small req/s on/off:              $(ratios small rps)"
+echo "  moderated stream p50 time on/off: $(ratios stream p50_ms)   (time: above 1 is slower)"
+echo "  moderated stream req/s on/off:   $(ratios stream rps)"
+echo "  unmoderated stream req/s on/off: $(ratios plain rps)"
+echo "relay CPU per request on/off (less disturbed by other load than req/s; above 1 costs more):"
+echo "  small: $(ratios small cpu_us_per_req); moderated stream: $(ratios stream cpu_us_per_req); unmoderated stream: $(ratios plain cpu_us_per_req)"
+echo "load average (1 min) per round: $(tr '\n' ' ' < "$LOADS"); now: $(cut -d' ' -f1-3 /proc/loadavg)"
 # what the on-relay recorded, to show it counted (the off-relay records nothing)
 curl -s -H "Authorization: Bearer bench-admin-token-0123456789" "http://127.0.0.1:19412/admin/usage?group_by=model" | head -c 400; echo

@@ -142,7 +142,8 @@ public final class SettingsLoader {
                 s.duration("TOTAL_TIMEOUT", "modrelay.upstream.total-timeout", Duration.ofSeconds(1)),
                 s.intInRange("UPSTREAM_MAX_CONNECTIONS", "modrelay.upstream.max-connections", 1, 1_000_000),
                 s.duration("KEY_COOLDOWN", "modrelay.upstream.key-cooldown", Duration.ZERO),
-                s.duration("UPSTREAM_KEEP_ALIVE", "modrelay.upstream.keep-alive", Duration.ofMillis(1)));
+                s.duration("UPSTREAM_KEEP_ALIVE", "modrelay.upstream.keep-alive", Duration.ofMillis(1)),
+                s.bool("UPSTREAM_STREAM_USAGE", "modrelay.upstream.stream-usage"));
     }
 
     /** An http(s) URL with a host; a trailing slash and a trailing "/v1" are dropped (clients send /v1/...). */

@@ -17,6 +17,9 @@ import java.util.List;
  * @param keyCooldown      how long a key rests after a 429 without Retry-After
  * @param keepAlive        UPSTREAM_KEEP_ALIVE: how long an idle pooled connection is reused; below the upstream's own
  *                         keep-alive timeout, so the relay does not send on a connection the upstream is closing
+ * @param streamUsage      UPSTREAM_STREAM_USAGE: whether the relay may add {@code stream_options.include_usage} to
+ *                         streams sent to UPSTREAM_URL (false for a server that rejects the field; as UPSTREAMS'
+ *                         {@code "stream_usage": false} does for one entry)
  */
 public record UpstreamSettings(
         URI baseUrl,
@@ -27,7 +30,8 @@ public record UpstreamSettings(
         Duration totalTimeout,
         int maxConnections,
         Duration keyCooldown,
-        Duration keepAlive) {
+        Duration keepAlive,
+        boolean streamUsage) {
 
     public boolean hasServerKeys() {
         return !keys.isEmpty();

@@ -152,4 +152,18 @@ class SettingsLoaderTest {
         assertEquals(Duration.ofSeconds(50), load(Map.of("UPSTREAM_KEEP_ALIVE", "50s")).upstream().keepAlive());
         assertTrue(error(Map.of("UPSTREAM_KEEP_ALIVE", "0s")).contains("UPSTREAM_KEEP_ALIVE"));
     }
+
+    @Test
+    void theSingleUpstreamCanBeToldNotToBeAskedForStreamUsage() {
+        assertTrue(load(Map.of()).routing().upstreams().get(0).streamUsage(), "asked by default, like an UPSTREAMS entry");
+        Settings off = load(Map.of("UPSTREAM_URL", "http://127.0.0.1:9", "UPSTREAM_STREAM_USAGE", "false"));
+        assertFalse(off.upstream().streamUsage());
+        assertFalse(off.routing().upstreams().get(0).streamUsage(), "UPSTREAM_URL's upstream is not asked");
+        // UPSTREAMS entries keep their own switch: the single upstream's setting does not reach them
+        Settings listed = load(Map.of("UPSTREAM_STREAM_USAGE", "false",
+                "UPSTREAMS", "[{\"name\":\"a\",\"url\":\"https://a.example\"},{\"name\":\"b\",\"url\":\"https://b.example\",\"stream_usage\":false}]"));
+        assertTrue(listed.routing().upstreams().get(0).streamUsage());
+        assertFalse(listed.routing().upstreams().get(1).streamUsage());
+        assertTrue(error(Map.of("UPSTREAM_STREAM_USAGE", "sometimes")).contains("UPSTREAM_STREAM_USAGE"));
+    }
 }

@@ -68,20 +68,73 @@ public final class RelayMetrics {
      */
     public void tokens(String model, String upstream, String subKey, long prompt, long completion, long cached, long reasoning,
             boolean estimated) {
-        String m = bounded(modelLabels, model.isEmpty() ? "-" : model, MAX_MODEL_LABELS);
-        String k = subKey == null ? null : bounded(subKeyLabels, subKey, MAX_SUBKEY_LABELS);
-        tokenCounter(m, upstream, "prompt", k).increment(prompt);
-        tokenCounter(m, upstream, "completion", k).increment(completion);
-        if (cached > 0) tokenCounter(m, upstream, "cached", k).increment(cached);
-        if (reasoning > 0) tokenCounter(m, upstream, "reasoning", k).increment(reasoning);
-        String key = "model-requests|" + m + "|" + estimated + (k == null ? "" : "|" + k);
-        cached(key, () -> {
-            Counter.Builder b = Counter.builder("modrelay.model.requests")
-                    .description("Exchanges whose usage was recorded, by model (estimated: counted by the relay)")
-                    .tags("model", m, "estimated", Boolean.toString(estimated));
-            if (k != null) b.tag("subkey", k);
-            return b.register(registry);
-        }).increment();
+        TokenMeters m = tokenMeters(new TokenMeterKey(model, upstream, subKey, estimated));
+        m.prompt.increment(prompt);
+        m.completion.increment(completion);
+        if (cached > 0) m.cached().increment(cached);
+        if (reasoning > 0) m.reasoning().increment(reasoning);
+        m.requests.increment();
+    }
+
+    /** What an exchange's token meters are found by: the labels as given, before they are bounded. */
+    private record TokenMeterKey(String model, String upstream, String subKey, boolean estimated) {}
+
+    /**
+     * The meters of one label set, found once per set rather than by building label strings per exchange.
+     * Cached and reasoning counters appear only once some exchange has such tokens (as they always have).
+     */
+    private final class TokenMeters {
+        final String model;
+        final String upstream;
+        final String subKey;
+        final Counter prompt;
+        final Counter completion;
+        final Counter requests;
+        private volatile Counter cached;
+        private volatile Counter reasoning;
+
+        TokenMeters(TokenMeterKey raw) {
+            model = bounded(modelLabels, raw.model().isEmpty() ? "-" : raw.model(), MAX_MODEL_LABELS);
+            subKey = raw.subKey() == null ? null : bounded(subKeyLabels, raw.subKey(), MAX_SUBKEY_LABELS);
+            upstream = raw.upstream();
+            prompt = tokenCounter(model, upstream, "prompt", subKey);
+            completion = tokenCounter(model, upstream, "completion", subKey);
+            String key = "model-requests|" + model + "|" + raw.estimated() + (subKey == null ? "" : "|" + subKey);
+            requests = RelayMetrics.this.cached(key, () -> {
+                Counter.Builder b = Counter.builder("modrelay.model.requests")
+                        .description("Exchanges whose usage was recorded, by model (estimated: counted by the relay)")
+                        .tags("model", model, "estimated", Boolean.toString(raw.estimated()));
+                if (subKey != null) b.tag("subkey", subKey);
+                return b.register(registry);
+            });
+        }
+
+        Counter cached() {
+            Counter c = cached;
+            if (c == null) cached = c = tokenCounter(model, upstream, "cached", subKey);
+            return c;
+        }
+
+        Counter reasoning() {
+            Counter c = reasoning;
+            if (c == null) reasoning = c = tokenCounter(model, upstream, "reasoning", subKey);
+            return c;
+        }
+    }
+
+    /**
+     * Most label sets whose meters are kept for lookup. Model names come from clients: past the cap (reached only
+     * when names beyond MAX_MODEL_LABELS arrive) a set's meters are found the slow way, through the registry cache.
+     */
+    static final int MAX_TOKEN_METER_SETS = 4 * MAX_MODEL_LABELS + 2 * MAX_SUBKEY_LABELS;
+    private final Map<TokenMeterKey, TokenMeters> tokenMeters = new ConcurrentHashMap<>();
+
+    private TokenMeters tokenMeters(TokenMeterKey key) {
+        TokenMeters m = tokenMeters.get(key);
+        if (m != null) return m;
+        m = new TokenMeters(key);
+        if (tokenMeters.size() < MAX_TOKEN_METER_SETS) tokenMeters.putIfAbsent(key, m);
+        return m;
     }
 
     private Counter tokenCounter(String model, String upstream, String direction, String subKey) {

@@ -55,9 +55,12 @@ public final class AccessLog {
         if (usage != null) {
             field(line, msg, "prompt_tokens", usage.usage().prompt());
             field(line, msg, "completion_tokens", usage.usage().completion());
+            field(line, msg, "total_tokens", usage.usage().total());
             field(line, msg, "cached_tokens", usage.usage().cached());
             field(line, msg, "reasoning_tokens", usage.usage().reasoning());
             field(line, msg, "usage_estimated", usage.usage().estimated());
+            // only for a model in PRICES: an unpriced exchange has no cost, not a cost of 0
+            if (usage.cost().isPresent()) field(line, msg, "cost", usage.cost().get());
         }
         line.log(msg.toString());
     }

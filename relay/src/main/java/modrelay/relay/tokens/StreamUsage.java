@@ -76,11 +76,19 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
                             push(out, chunk);
                             return;
                         }
-                        ByteString buf = pending.concat(chunk);
-                        ByteString passed = strip ? ByteString.emptyByteString() : chunk;
-                        ByteString rest = split(buf, strip);
-                        if (strip) passed = lastPassed;
-                        pending = rest;
+                        ByteString buf = pending.concat(chunk).compact(); // one copy, so the scans below read one array
+                        ByteString passed;
+                        int complete = lastBoundaryEnd(buf);
+                        if (!hasUsageObject(buf.take(complete))) {
+                            // no usage among the complete events: they pass whole, without being cut into events
+                            passed = strip ? buf.take(complete) : chunk;
+                            pending = buf.drop(complete);
+                        } else {
+                            passed = strip ? ByteString.emptyByteString() : chunk;
+                            ByteString rest = split(buf, strip);
+                            if (strip) passed = lastPassed;
+                            pending = rest;
+                        }
                         if (pending.size() > MAX_PENDING) {
                             if (strip) passed = passed.concat(pending);
                             pending = ByteString.emptyByteString();
@@ -159,6 +167,25 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
         if (choices == null || choices.isNull() || (choices.isArray() && choices.isEmpty())) return ByteString.emptyByteString();
         obj.remove("usage");
         return ByteString.fromString("data: " + Json.write(obj) + "\n\n", StandardCharsets.UTF_8);
+    }
+
+    /** The end of the last complete event in bytes (0: none), found as {@code split} finds them. */
+    static int lastBoundaryEnd(ByteString bytes) {
+        ByteBuffer b = bytes.asByteBuffer();
+        int base = b.position();
+        int n = b.remaining();
+        int last = 0;
+        int i = 0;
+        while (i < n) {
+            int end = boundaryEnd(b, base, i, n);
+            if (end < 0) {
+                i++;
+                continue;
+            }
+            last = end;
+            i = end;
+        }
+        return last;
     }
 
     /** The offset just past a blank line ("\n\n" or "\n\r\n") whose first '\n' is at i, or -1. */

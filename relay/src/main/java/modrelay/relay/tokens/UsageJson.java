@@ -2,6 +2,7 @@ package modrelay.relay.tokens;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.Optional;
@@ -51,13 +52,105 @@ public final class UsageJson {
     public static Optional<Usage> findIn(byte[] bytes, int from, int to) {
         for (int at = lastObjectAfterUsageKey(bytes, from, to); at >= 0; at = lastObjectAfterUsageKey(bytes, from, at - 1)) {
             try (JsonParser p = FACTORY.createParser(bytes, at, to - at)) {
-                Optional<Usage> u = read((JsonNode) Json.MAPPER.readTree(p));
+                Optional<Usage> u = stream(p);
                 if (u.isPresent()) return u;
             } catch (IOException | RuntimeException unreadable) {
                 // cut off (a tail) or not JSON: try an earlier one
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * What {@link #read(JsonNode)} gives for the object the parser is at, read token by token without building
+     * a tree (this runs once per answer on the request's thread). The object must be whole: one cut off throws.
+     */
+    static Optional<Usage> stream(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) return Optional.empty();
+        Field prompt = new Field(), input = new Field(), completion = new Field(), output = new Field();
+        Details promptDetails = new Details(), inputDetails = new Details();
+        Details completionDetails = new Details(), outputDetails = new Details();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "prompt_tokens" -> prompt.set(p, value);
+                case "input_tokens" -> input.set(p, value);
+                case "completion_tokens" -> completion.set(p, value);
+                case "output_tokens" -> output.set(p, value);
+                case "prompt_tokens_details" -> promptDetails.set(p, value, "cached_tokens");
+                case "input_tokens_details" -> inputDetails.set(p, value, "cached_tokens");
+                case "completion_tokens_details" -> completionDetails.set(p, value, "reasoning_tokens");
+                case "output_tokens_details" -> outputDetails.set(p, value, "reasoning_tokens");
+                default -> p.skipChildren();
+            }
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT) throw new IOException("usage object cut off");
+        Field pr = prompt.present() ? prompt : input;
+        Field co = completion.present() ? completion : output;
+        if (!pr.count && !co.count) return Optional.empty();
+        Details pd = promptDetails.present() ? promptDetails : inputDetails;
+        Details cd = completionDetails.present() ? completionDetails : outputDetails;
+        return Optional.of(new Usage(pr.value(), co.value(), pd.inner.value(), cd.inner.value(), false));
+    }
+
+    /** One count field as read: absent, JSON null, or a value that may be a count. */
+    private static final class Field {
+        boolean seen;
+        boolean isNull;
+        boolean count;
+        long value;
+
+        void set(JsonParser p, JsonToken t) throws IOException {
+            seen = true;
+            isNull = t == JsonToken.VALUE_NULL;
+            count = false;
+            if (t == JsonToken.VALUE_NUMBER_INT) {
+                // as JsonNode.asLong: a number past long's range wraps (and is then no count when negative)
+                long v = p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue().longValue() : p.getLongValue();
+                count = v >= 0;
+                value = v;
+            } else {
+                p.skipChildren();
+            }
+        }
+
+        /** Present as {@link #first} means it: there and not null. */
+        boolean present() {
+            return seen && !isNull;
+        }
+
+        long value() {
+            return count ? value : 0;
+        }
+    }
+
+    /** A details object: the one count inside it that usage reads (its last occurrence, as in a tree). */
+    private static final class Details {
+        boolean seen;
+        boolean isNull;
+        Field inner = new Field();
+
+        void set(JsonParser p, JsonToken t, String countName) throws IOException {
+            seen = true;
+            isNull = t == JsonToken.VALUE_NULL;
+            inner = new Field();
+            if (t != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals(countName)) inner.set(p, value);
+                else p.skipChildren();
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) throw new IOException("usage details cut off");
+        }
+
+        boolean present() {
+            return seen && !isNull;
+        }
     }
 
     /** Whether the bytes hold a {@code "usage"} key whose value is an object (not {@code null}). */

@@ -91,7 +91,7 @@ public final class UsageTrace {
     public synchronized void jsonEnded() {
         if (!on || reported != null) return;
         ByteString from = received > MAX_KEPT ? tail : kept;
-        byte[] bytes = from.toArray();
+        byte[] bytes = from.toArrayUnsafe(); // only read: a whole answer's own array, not a copy
         UsageJson.findIn(bytes, 0, bytes.length).ifPresent(u -> reported = u);
     }
 
@@ -105,10 +105,15 @@ public final class UsageTrace {
      * The usage: as reported, else counted (marked estimated) from the request's prompt and the answer's
      * text as received; with no dialect to read the answer (embeddings), the completion is 0.
      */
-    public synchronized Usage resolve(String model, Optional<Dialect> dialect, byte[] requestJson) {
+    public Usage resolve(String model, Optional<Dialect> dialect, byte[] requestJson) {
+        return resolve(model, dialect, () -> requestJson);
+    }
+
+    /** As above, the request's bytes built only when they are counted (a body with flags is rebuilt for them). */
+    public synchronized Usage resolve(String model, Optional<Dialect> dialect, java.util.function.Supplier<byte[]> requestJson) {
         if (reported == null && !stream && received > 0) jsonEnded();
         if (reported != null) return reported;
-        long prompt = TokenCounter.count(model, PromptText.of(requestJson));
+        long prompt = TokenCounter.count(model, PromptText.of(requestJson.get()));
         long completion = 0;
         if (dialect.isPresent() && !kept.isEmpty()) {
             String text = stream ? AnswerText.ofStream(dialect.get(), kept) : AnswerText.ofJson(dialect.get(), kept);

@@ -11,8 +11,9 @@ import modrelay.relay.tokens.UsageRecord;
 public record DailyRow(String day, String key, String model, long requests, long prompt, long completion, long cached, long reasoning,
         long estimated, Optional<Double> cost) {
 
-    static DailyRow of(UsageRecord r) {
-        return new DailyRow(r.at().toString().substring(0, 10), r.subKey().orElse(""), r.model(), 1, r.usage().prompt(),
+    /** @param day the record's UTC day (yyyy-MM-dd) */
+    static DailyRow of(UsageRecord r, String day) {
+        return new DailyRow(day, r.subKey().orElse(""), r.model(), 1, r.usage().prompt(),
                 r.usage().completion(), r.usage().cached(), r.usage().reasoning(), r.usage().estimated() ? 1 : 0, r.cost());
     }
 

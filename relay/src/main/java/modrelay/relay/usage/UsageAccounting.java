@@ -53,8 +53,7 @@ public final class UsageAccounting {
         if (!ex.metered() || status < 200 || status >= 300) return Optional.empty();
         UsageTrace trace = ex.usage();
         String model = ex.model().orElse("");
-        byte[] request = ex.inbound().json().map(JsonBody::upstream).orElse(new byte[0]);
-        Usage usage = trace.resolve(model, ex.dialect(), request);
+        Usage usage = trace.resolve(model, ex.dialect(), () -> ex.inbound().json().map(JsonBody::upstream).orElse(new byte[0]));
         Optional<String> subKey = ex.inbound().admission() instanceof Admission.Sub s ? Optional.of(s.key().id()) : Optional.empty();
         Optional<Double> cost = settings.priceOf(model).map(p -> Prices.cost(p, usage));
         UsageRecord r = new UsageRecord(clock.instant(), subKey, model, trace.upstream(), usage, moderationOutcome, cost);

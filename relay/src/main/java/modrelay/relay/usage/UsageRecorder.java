@@ -17,11 +17,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes every exchange's usage record off the request path: {@link #offer} puts it in a bounded queue
- * (never waits; a full queue drops the record and counts it), one writer thread sums what waits per
- * (day, sub-key, model) and adds each sum to the database every flush interval, in one transaction. A
- * batch the database refused is kept (summed, so it stays small) and tried again with the next one.
- * {@link #flush} writes what waits now (the report calls it, so an instance's report includes its own
- * latest exchanges); {@link #close} writes the rest at shutdown.
+ * (never waits; a full queue drops the record and counts it), one writer thread wakes once every flush
+ * interval, sums what waits per (day, sub-key, model) and adds each sum to the database in one
+ * transaction. It does not wake per record: a request costs a queue insert and nothing else (no thread
+ * hand-off, no transaction per burst). A batch the database refused is kept (summed, so it stays small)
+ * and tried again with the next one. {@link #flush} writes what waits now (the report calls it, so an
+ * instance's report includes its own latest exchanges); {@link #close} writes the rest at shutdown.
  */
 public final class UsageRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
@@ -35,10 +36,6 @@ public final class UsageRecorder implements AutoCloseable {
     private final BlockingQueue<CompletableFuture<Void>> flushes = new ArrayBlockingQueue<>(1024);
     private final Thread writer;
     private volatile boolean closed;
-    /** Put in the queue to wake the writer (a flush or close); never written. */
-    private static final UsageRecord WAKE = new UsageRecord(java.time.Instant.EPOCH, java.util.Optional.empty(), "", "",
-            modrelay.relay.tokens.Usage.NONE, "", java.util.Optional.empty());
-
     public UsageRecorder(UsageStore store, int queueSize, Duration interval, Runnable onDropped) {
         this.queue = new ArrayBlockingQueue<>(queueSize);
         this.store = store;
@@ -67,32 +64,45 @@ public final class UsageRecorder implements AutoCloseable {
     /** Completes once everything queued before the call is in the database (or failed to be). */
     public CompletionStage<Void> flush() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (closed || !flushes.offer(done)) {
-            done.complete(null);
-            return done;
-        }
-        queue.offer(WAKE); // a full queue wakes the writer anyway
+        if (closed || !flushes.offer(done)) done.complete(null);
         return done;
     }
 
     private void run() {
+        List<CompletableFuture<Void>> asked = new ArrayList<>();
+        long due = System.nanoTime() + interval.toNanos();
         while (!closed || !queue.isEmpty()) {
-            List<CompletableFuture<Void>> asked = new ArrayList<>();
             try {
-                UsageRecord first = queue.poll(interval.toMillis(), TimeUnit.MILLISECONDS);
-                if (first != null) add(first);
+                // sleeps until the interval is up or someone asks for a flush (close asks too): never per record
+                long wait = due - System.nanoTime();
+                CompletableFuture<Void> flush = wait > 0 ? flushes.poll(wait, TimeUnit.NANOSECONDS) : null;
+                if (flush != null) asked.add(flush);
             } catch (InterruptedException e) {
                 return;
             }
             flushes.drainTo(asked);
             write();
             asked.forEach(f -> f.complete(null));
+            asked.clear();
+            due = System.nanoTime() + interval.toNanos();
         }
     }
 
+    private long lastEpochDay = Long.MIN_VALUE;
+    private String lastDay = "";
+
+    /** A record's UTC day, formatted once per day rather than once per record (writer thread only). */
+    private String day(java.time.Instant at) {
+        long d = Math.floorDiv(at.getEpochSecond(), 86_400);
+        if (d != lastEpochDay) {
+            lastDay = java.time.LocalDate.ofEpochDay(d).toString();
+            lastEpochDay = d;
+        }
+        return lastDay;
+    }
+
     private void add(UsageRecord r) {
-        if (r == WAKE) return;
-        DailyRow row = DailyRow.of(r);
+        DailyRow row = DailyRow.of(r, day(r.at()));
         unwritten.merge(row.id(), row, DailyRow::plus);
     }
 
@@ -115,7 +125,7 @@ public final class UsageRecorder implements AutoCloseable {
     /** Writes what waits (at most {@code timeout}), then stops the writer. */
     public void close(Duration timeout) {
         closed = true;
-        queue.offer(WAKE);
+        flushes.offer(new CompletableFuture<>()); // wakes the writer for its last batch
         try {
             writer.join(timeout.toMillis());
         } catch (InterruptedException e) {

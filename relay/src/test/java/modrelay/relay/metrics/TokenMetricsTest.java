@@ -39,6 +39,26 @@ class TokenMetricsTest {
     }
 
     @Test
+    void countsAddUpWhetherALabelSetsMetersAreKeptOrNot() {
+        RelayMetrics m = new RelayMetrics();
+        m.tokens("m", "u", null, 2, 3, 0, 0, false);
+        m.tokens("m", "u", null, 5, 7, 1, 0, false); // the same label set again, its meters found in the lookup
+        String s = m.scrape();
+        assertTrue(s.contains("modrelay_tokens_total{direction=\"prompt\",model=\"m\",upstream=\"u\"} 7.0"), s);
+        assertTrue(s.contains("modrelay_tokens_total{direction=\"completion\",model=\"m\",upstream=\"u\"} 10.0"), s);
+        assertTrue(s.contains("modrelay_tokens_total{direction=\"cached\",model=\"m\",upstream=\"u\"} 1.0"), s);
+        assertFalse(s.contains("direction=\"reasoning\""), "no reasoning counter before any reasoning tokens");
+        assertTrue(s.contains("modrelay_model_requests_total{estimated=\"false\",model=\"m\"} 2.0"), s);
+        // more distinct names than label sets are kept for lookup: every exchange is still counted (under "other")
+        int names = RelayMetrics.MAX_TOKEN_METER_SETS + 100;
+        for (int i = 0; i < names; i++) m.tokens("n-" + i, "u", null, 1, 1, 0, 0, false);
+        long other = names - (RelayMetrics.MAX_MODEL_LABELS - 1);
+        assertTrue(m.scrape().contains("modrelay_model_requests_total{estimated=\"false\",model=\"other\"} " + other + ".0"),
+                m.scrape());
+        m.close();
+    }
+
+    @Test
     void jvmMetricsAreRegistered() {
         RelayMetrics m = new RelayMetrics();
         String s = m.scrape();

@@ -71,6 +71,23 @@ class StreamUsageTest {
     }
 
     @Test
+    void chunksHoldingWholeEventsAndAPartOfTheNextPassTheWholeOnesAtOnce() throws Exception {
+        // as TCP cuts a stream: each chunk ends inside an event; the usage chunk is split over two of them
+        List<String> chunks = List.of(C1 + C2.substring(0, 10), C2.substring(10) + USAGE.substring(0, 20), USAGE.substring(20) + DONE);
+        List<ByteString> in = new ArrayList<>();
+        for (String c : chunks) in.add(ByteString.fromString(c));
+        UsageTrace trace = UsageTrace.on();
+        List<String> out = new ArrayList<>();
+        for (ByteString b : Source.from(in).via(StreamUsage.flow(trace, true, false, true)).runWith(Sink.seq(), mat)
+                .toCompletableFuture().get(5, TimeUnit.SECONDS)) {
+            out.add(b.utf8String());
+        }
+        // the complete event goes out with the chunk it ended in; only the unfinished one waits
+        assertEquals(List.of(C1, C2, DONE), out);
+        assertEquals(Optional.of(new Usage(9, 2, 0, 0, false)), trace.reported());
+    }
+
+    @Test
     void whenTheClientAskedTheStreamPassesUnchangedAndIsStillRead() throws Exception {
         String all = C1 + C2 + USAGE + DONE;
         for (List<String> chunks : chunkings(all)) {

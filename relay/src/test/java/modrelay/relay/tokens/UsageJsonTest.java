@@ -83,4 +83,48 @@ class UsageJsonTest {
                 UsageJson.read("{\"prompt_tokens\":-4,\"completion_tokens\":5}"));
         assertTrue(UsageJson.read("{\"prompt_tokens\":1.5}").isEmpty());
     }
+
+    /**
+     * The byte scan reads the usage object token by token (no tree) and must give what the tree reading gives,
+     * for every shape a server may send: both families of names, nulls, duplicates, wrong types, huge and
+     * negative numbers, details that are not objects, nesting and strings that look like counts.
+     */
+    @Test
+    void theStreamingReadAgreesWithTheTreeReadOnOddShapes() {
+        java.util.List<String> usages = java.util.List.of(
+                "{}",
+                "{\"prompt_tokens\":1}",
+                "{\"completion_tokens\":2}",
+                "{\"prompt_tokens\":null,\"input_tokens\":3,\"output_tokens\":4}",
+                "{\"prompt_tokens\":5,\"input_tokens\":6,\"completion_tokens\":null,\"output_tokens\":7}",
+                "{\"prompt_tokens\":\"8\",\"input_tokens\":9,\"completion_tokens\":1}",
+                "{\"prompt_tokens\":1,\"prompt_tokens\":2,\"completion_tokens\":3,\"completion_tokens\":null}",
+                "{\"prompt_tokens\":-1,\"completion_tokens\":-2}",
+                "{\"prompt_tokens\":2.0,\"completion_tokens\":1e2}",
+                "{\"prompt_tokens\":99999999999999999999999,\"completion_tokens\":18446744073709551617}",
+                "{\"prompt_tokens\":9223372036854775807,\"completion_tokens\":0}",
+                "{\"prompt_tokens\":[1],\"completion_tokens\":{\"a\":1},\"output_tokens\":5}",
+                "{\"prompt_tokens\":1,\"prompt_tokens_details\":{\"cached_tokens\":1,\"cached_tokens\":4}}",
+                "{\"prompt_tokens\":1,\"prompt_tokens_details\":null,\"input_tokens_details\":{\"cached_tokens\":2}}",
+                "{\"prompt_tokens\":1,\"prompt_tokens_details\":[{\"cached_tokens\":2}],\"input_tokens_details\":{\"cached_tokens\":3}}",
+                "{\"prompt_tokens\":1,\"prompt_tokens_details\":7,\"completion_tokens_details\":\"x\"}",
+                "{\"prompt_tokens\":1,\"prompt_tokens_details\":{\"cached_tokens\":null}}",
+                "{\"prompt_tokens\":1,\"prompt_tokens_details\":{\"nested\":{\"cached_tokens\":9},\"cached_tokens\":-3}}",
+                "{\"prompt_tokens\":1,\"prompt_tokens_details\":{\"cached_tokens\":{\"n\":1}}}",
+                "{\"prompt_tokens\":1,\"completion_tokens_details\":{\"reasoning_tokens\":5},\"output_tokens_details\":{\"reasoning_tokens\":6}}",
+                "{\"output_tokens\":3,\"output_tokens_details\":{\"reasoning_tokens\":2},\"completion_tokens_details\":null}",
+                "{\"extra\":{\"prompt_tokens\":50},\"list\":[{\"completion_tokens\":1}],\"completion_tokens\":4}",
+                "{\"note\":\"prompt_tokens\\\":7\",\"completion_tokens\":true}",
+                "{ \"prompt_tokens\" : 10 ,\n \"completion_tokens\" : 20 }");
+        for (String u : usages) {
+            assertEquals(UsageJson.read(u), find("{\"usage\":" + u + "}"), u);
+            assertEquals(UsageJson.read(u), find("data: {\"choices\":[],\"usage\":" + u + "}\n\n"), u);
+        }
+    }
+
+    @Test
+    void aUsageObjectCutOffInsideItsDetailsIsNotRead() {
+        assertTrue(find("{\"usage\":{\"prompt_tokens\":1,\"prompt_tokens_details\":{\"cached_tokens\":1").isEmpty());
+        assertTrue(find("{\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2").isEmpty());
+    }
 }

@@ -65,6 +65,24 @@ class UsageRecorderTest {
     }
 
     @Test
+    void recordsEitherSideOfUtcMidnightAreSummedIntoTheirOwnDays() throws Exception {
+        try (SubKeyStore db = SubKeyStore.open(TestDatabases.sqlite(dir))) {
+            UsageStore store = new UsageStore(db);
+            UsageRecorder recorder = new UsageRecorder(store, 1000, Duration.ofMinutes(10), () -> {});
+            for (String at : List.of("2026-12-31T23:59:59.999Z", "2027-01-01T00:00:00Z", "2026-12-31T00:00:00Z", "2027-01-01T23:59:59Z")) {
+                recorder.offer(new UsageRecord(Instant.parse(at), Optional.empty(), "m", "up", new Usage(1, 1, 0, 0, false), "off",
+                        Optional.empty()));
+            }
+            recorder.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            List<DailyRow> rows = store.query(UsageQuery.parse(Map.of("group_by", "day", "from", "2026-12-01", "to", "2027-01-31"),
+                    LocalDate.parse("2027-01-31"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(List.of("2026-12-31", "2027-01-01"), rows.stream().map(DailyRow::day).toList());
+            assertEquals(List.of(2L, 2L), rows.stream().map(DailyRow::requests).toList());
+            recorder.close();
+        }
+    }
+
+    @Test
     void aFullQueueDropsAndCounts() throws Exception {
         try (SubKeyStore db = SubKeyStore.open(TestDatabases.sqlite(dir))) {
             AtomicInteger dropped = new AtomicInteger();
@@ -80,7 +98,7 @@ class UsageRecorderTest {
             });
             UsageRecorder recorder = new UsageRecorder(new UsageStore(db), 2, Duration.ofMillis(10), dropped::incrementAndGet);
             for (int i = 0; i < 50; i++) recorder.offer(rec("2026-12-01", "k", "m", 1, 1, false, null));
-            // the writer holds what it took before the database stalled (one polled, a queue's worth drained) and
+            // the writer holds what it took before the database stalled (at most a queue's worth drained) and
             // a queue's worth waits: everything else was dropped, and counted
             assertTrue(dropped.get() >= 50 - 1 - 2 * 2, "dropped " + dropped.get());
             assertEquals(dropped.get(), recorder.dropped());
