@@ -52,6 +52,15 @@ const STRINGS = {
     'config.title': 'Configuration', 'config.help': 'The settings this relay runs with; secrets show as {0}.',
     'config.reload': 'Reload IP rules and sub-keys',
     'config.reloaded': 'Reloaded: {0} whitelist and {1} blacklist entries, {2} trusted proxies, {3} sub-keys.',
+    // Sub-key bindings (issue 17 item 3)
+    'keys.binding': 'Binding', 'keys.upstream': 'Upstream', 'keys.pinModel': 'Model pin',
+    'keys.defaults': 'Parameter defaults', 'keys.caps': 'Parameter caps',
+    'keys.upstreamHint': 'an UPSTREAMS name; blank: routed by model',
+    'keys.pinModelHint': 'every request runs as this model, whatever the client names; blank: the client\'s',
+    'keys.defaultsHint': 'JSON, e.g. {"temperature": 0.3}: sent when a request omits them; blank: none',
+    'keys.capsHint': 'JSON, e.g. {"max_tokens": 1024}: the largest values sent; blank: none',
+    'keys.bindUpstream': 'upstream {0}', 'keys.bindModel': 'model {0}',
+    'keys.perDay': '{0} tokens/day', 'keys.perMonth': '{0} tokens/month',
   },
   zh: {
     'lang.switch': 'English',
@@ -100,6 +109,15 @@ const STRINGS = {
     'outcome.input_cut_unavailable': '输入被拒（审核不可用）', 'outcome.input_released_unmoderated': '输入未经审核发送',
     'config.title': '配置', 'config.help': '本中继当前生效的设置；密钥类内容显示为 {0}。', 'config.reload': '重新加载 IP 规则和子密钥',
     'config.reloaded': '已重新加载：白名单 {0} 条，黑名单 {1} 条，可信代理 {2} 个，子密钥 {3} 个。',
+    // 子密钥绑定（issue 17 第 3 项）
+    'keys.binding': '绑定', 'keys.upstream': '上游', 'keys.pinModel': '固定模型',
+    'keys.defaults': '参数默认值', 'keys.caps': '参数上限',
+    'keys.upstreamHint': 'UPSTREAMS 中的名称；留空：按模型路由',
+    'keys.pinModelHint': '无论客户端指定什么模型，每个请求都按此模型发送；留空：使用客户端的模型',
+    'keys.defaultsHint': 'JSON，如 {"temperature": 0.3}：请求未设置时加入；留空：无',
+    'keys.capsHint': 'JSON，如 {"max_tokens": 1024}：发送的最大值；留空：无',
+    'keys.bindUpstream': '上游 {0}', 'keys.bindModel': '模型 {0}',
+    'keys.perDay': '每日 {0} Token', 'keys.perMonth': '每月 {0} Token',
   },
 };
 

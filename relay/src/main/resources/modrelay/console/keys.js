@@ -53,7 +53,7 @@ export function render(main) {
       && (!q || [k.name, k.id, k.key_hint].some(x => String(x || '').toLowerCase().includes(q))));
     count.textContent = t('keys.count', shown.length, keys.length);
     const headers = [t('keys.name'), t('keys.id'), t('keys.status'), t('keys.expires'), t('keys.used'), t('keys.limits'),
-      t('keys.models'), t('keys.floor'), t('keys.endpoints')];
+      t('keys.models'), t('keys.floor'), t('keys.endpoints'), t('keys.binding')];
     if (budgetsKnown) headers.push(t('keys.tokens'), t('keys.spend'));
     headers.push(t('keys.actions'));
     clear(list);
@@ -69,6 +69,8 @@ export function render(main) {
     if (k.remaining_requests !== null) limits.push(`${fmtNumber(k.remaining_requests)} ${t('keys.remaining').toLowerCase()}`);
     if (k.requests_per_minute !== null) limits.push(`${fmtNumber(k.requests_per_minute)} rpm`);
     if (k.tokens_per_minute) limits.push(`${fmtNumber(k.tokens_per_minute)} tpm`);
+    if (k.tokens_per_day) limits.push(t('keys.perDay', fmtNumber(k.tokens_per_day)));
+    if (k.tokens_per_month) limits.push(t('keys.perMonth', fmtNumber(k.tokens_per_month)));
     const models = [...(k.allowed_models || []).map(m => '+' + m), ...(k.denied_models || []).map(m => '−' + m)];
     const cells = [
       h('td', {}, h('strong', { text: k.name }), h('div', { class: 'muted', text: k.key_hint })),
@@ -80,6 +82,7 @@ export function render(main) {
       h('td', { text: models.join(' ') || '*' }),
       h('td', { text: k.moderation_floor || t('keys.floorOff') }),
       h('td', { class: 'wrap', text: (k.allowed_endpoints || []).join(', ') }),
+      bindingCell(k),
     ];
     if (budgetsKnown) {
       cells.push(h('td', { text: `${fmtNumber(k.tokens_used)}${k.token_budget ? ' / ' + fmtNumber(k.token_budget) : ''}` }));
@@ -111,6 +114,17 @@ export function render(main) {
     return h('tr', { dataset: { key: k.id } }, cells);
   }
 
+  /** Upstream, model pin, defaults and caps, one line each; '—' for a key without a binding. */
+  function bindingCell(k) {
+    const lines = [];
+    if (k.upstream) lines.push(['upstream', t('keys.bindUpstream', k.upstream)]);
+    if (k.model) lines.push(['model', t('keys.bindModel', k.model)]);
+    for (const [name, value] of Object.entries(k.defaults || {})) lines.push(['default', `${name} = ${JSON.stringify(value)}`]);
+    for (const [name, value] of Object.entries(k.caps || {})) lines.push(['cap', `${name} ≤ ${value}`]);
+    return h('td', { class: 'wrap binding' }, lines.length === 0 ? '—'
+      : lines.map(([kind, text]) => h('div', { class: 'bind ' + kind, text })));
+  }
+
   function field(id, label, input, hint) {
     return h('div', { class: 'field' }, h('label', { for: id, text: label }), input,
       hint ? h('small', { class: 'muted', text: hint }) : null);
@@ -137,6 +151,12 @@ export function render(main) {
       floor: h('select', { id: 'kf-floor' }, ['off', 'low', 'high'].map(x =>
         h('option', { value: x, selected: (v.moderation_floor || 'off') === x, text: x === 'off' ? t('keys.floorOff') : x }))),
     };
+    const bindingInputs = {
+      upstream: input('kf-upstream', 'text', v.upstream, { maxlength: 64, spellcheck: 'false' }),
+      model: input('kf-model', 'text', v.model, { maxlength: 256, spellcheck: 'false' }),
+      defaults: jsonArea('kf-defaults', v.defaults),
+      caps: jsonArea('kf-caps', v.caps),
+    };
     const budgetInputs = {};
     for (const [name, label] of BUDGETS) {
       budgetInputs[name] = input('kf-' + name.replaceAll('_', '-'), 'number', v[name], { min: 0, step: name === 'spend_budget' ? 'any' : 1 });
@@ -161,6 +181,11 @@ export function render(main) {
       put('denied_models', f.denied, list(f.denied));
       put('allowed_endpoints', f.endpoints, list(f.endpoints).length ? list(f.endpoints) : null);
       put('moderation_floor', f.floor, f.floor.value === 'off' ? null : f.floor.value);
+      const text = el => el.value.trim() === '' ? null : el.value.trim();
+      put('upstream', bindingInputs.upstream, text(bindingInputs.upstream));
+      put('model', bindingInputs.model, text(bindingInputs.model));
+      put('defaults', bindingInputs.defaults, object(bindingInputs.defaults));
+      put('caps', bindingInputs.caps, object(bindingInputs.caps));
       for (const [name] of BUDGETS) {
         const el = budgetInputs[name];
         // Budgets go to a relay that has them, or when the operator typed one (a relay without them says so).
@@ -192,6 +217,12 @@ export function render(main) {
       field('kf-denied', t('keys.deniedModels'), f.denied, t('keys.listHint')),
       field('kf-endpoints', t('keys.endpoints'), f.endpoints, t('keys.endpointsHint')),
       field('kf-floor', t('keys.floor'), f.floor)),
+    h('fieldset', { id: 'kf-binding' }, h('legend', { text: t('keys.binding') }),
+      h('div', { class: 'grid' },
+        field('kf-upstream', t('keys.upstream'), bindingInputs.upstream, t('keys.upstreamHint')),
+        field('kf-model', t('keys.pinModel'), bindingInputs.model, t('keys.pinModelHint')),
+        field('kf-defaults', t('keys.defaults'), bindingInputs.defaults, t('keys.defaultsHint')),
+        field('kf-caps', t('keys.caps'), bindingInputs.caps, t('keys.capsHint')))),
     h('fieldset', {}, h('legend', { text: t('keys.budgets') }),
       h('div', { class: 'grid' }, BUDGETS.map(([name, label]) =>
         field(budgetInputs[name].id, t(label), budgetInputs[name], t('keys.blankNoLimit'))))),
@@ -223,6 +254,27 @@ export function render(main) {
 
   load();
   return () => clear(secretBox);
+}
+
+/** A JSON object's text area: shown as JSON, blank when the object is empty. */
+function jsonArea(id, value) {
+  const el = h('textarea', { id, name: id, rows: 2, spellcheck: 'false', class: 'json' });
+  el.defaultValue = value && Object.keys(value).length ? JSON.stringify(value) : '';
+  return el;
+}
+
+/**
+ * What a JSON text area sends: null when blank (clears it), the object when it reads as JSON, else the text as typed,
+ * so that the admin API, the one validator, refuses it with its message naming the field.
+ */
+function object(el) {
+  const s = el.value.trim();
+  if (s === '') return null;
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
 }
 
 /** An RFC 3339 time as a datetime-local input value (the browser's time zone). */

@@ -221,6 +221,82 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(3)
+    void aBindingSetInThePageReachesTheUpstreamAndABadValueShowsTheApisMessage() throws Exception {
+        browser.signIn(relay.baseUrl(), TOKEN);
+        browser.page(relay.baseUrl(), "#/keys");
+        browser.loaded("keys");
+        String name = "bound-" + UUID.randomUUID().toString().substring(0, 8);
+        browser.visible(By.id("key-new")).click();
+        browser.visible(By.id("kf-name")).sendKeys(name);
+        browser.driver.findElement(By.id("kf-defaults")).sendKeys("{\"temperature\": 0.25}");
+        browser.driver.findElement(By.id("kf-caps")).sendKeys("{\"max_tokens\": 100}");
+        browser.driver.findElement(By.id("kf-save")).click();
+        String secret = browser.visible(By.id("new-secret-value")).getAttribute("value");
+        WebElement row = browser.visible(By.xpath("//table[@id='keys-table']//tr[.//strong[text()='" + name + "']]"));
+        String id = row.getAttribute("data-key");
+        By binding = By.cssSelector("tr[data-key='" + id + "'] td.binding");
+        assertTrue(browser.driver.findElement(binding).getText().contains("temperature = 0.25"), row.getText());
+        assertTrue(browser.driver.findElement(binding).getText().contains("max_tokens ≤ 100"), row.getText());
+
+        // A value the admin API refuses: its message, naming the field, is shown in the form, and nothing changes.
+        browser.visible(By.id("edit-" + id)).click();
+        WebElement caps = browser.visible(By.id("kf-caps"));
+        assertEquals("{\"max_tokens\":100}", caps.getAttribute("value"), "the edit form shows the key's caps");
+        caps.clear();
+        caps.sendKeys("max_tokens=64");
+        browser.driver.findElement(By.id("kf-save")).click();
+        WebElement error = browser.visible(By.id("kf-error"));
+        assertTrue(error.getText().contains("'caps' must be an object"), error.getText());
+        assertEquals(100, TestHttp.body(TestHttp.get(relay.baseUrl() + "/admin/keys/" + id, "Bearer " + TOKEN)).at("/caps/max_tokens").asInt());
+        WebElement model = browser.driver.findElement(By.id("kf-model"));
+        model.sendKeys("gpt 4o");
+        caps.clear();
+        caps.sendKeys("{\"max_tokens\": 64}");
+        browser.driver.findElement(By.id("kf-save")).click();
+        browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("kf-error"), "'model'"));
+        model.clear();
+        model.sendKeys("gpt-4o-2024-08-06");
+        browser.driver.findElement(By.id("kf-save")).click();
+        browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(binding, "max_tokens ≤ 64"));
+        String shown = browser.driver.findElement(binding).getText();
+        assertTrue(shown.contains("model gpt-4o-2024-08-06") && shown.contains("temperature = 0.25"), shown);
+        browser.screenshot("keys-binding");
+
+        // Through the relay: the fake upstream receives the default, the cap and the pinned model.
+        String say = "Bound through the console " + UUID.randomUUID() + ".";
+        HttpResponse<String> r = TestHttp.post(relay.v1() + "/chat/completions", "Bearer " + secret,
+                "{\"model\":\"gpt-4o-mini\",\"max_tokens\":500,\"messages\":[{\"role\":\"user\",\"content\":\"say:" + say + "\"}]}");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode sent = sentWith(say);
+        assertEquals(64, sent.get("max_tokens").asInt(), "capped: " + sent);
+        assertEquals(0.25, sent.get("temperature").asDouble(), "the default: " + sent);
+        assertEquals("gpt-4o-2024-08-06", sent.get("model").asText(), "the pinned model: " + sent);
+
+        // Cleared in the page: the defaults go, the rest stays.
+        browser.visible(By.id("edit-" + id)).click();
+        browser.visible(By.id("kf-defaults")).clear();
+        browser.driver.findElement(By.id("kf-save")).click();
+        browser.wait.until(ExpectedConditions.not(ExpectedConditions.textToBePresentInElementLocated(binding, "temperature")));
+        JsonNode key = TestHttp.body(TestHttp.get(relay.baseUrl() + "/admin/keys/" + id, "Bearer " + TOKEN));
+        assertEquals("{}", key.get("defaults").toString());
+        assertEquals(64, key.at("/caps/max_tokens").asInt());
+        assertEquals("gpt-4o-2024-08-06", key.get("model").asText());
+        String again = "Unbound default " + UUID.randomUUID() + ".";
+        assertEquals(200, TestHttp.post(relay.v1() + "/chat/completions", "Bearer " + secret, TestHttp.chat("gpt-4o-mini", again))
+                .statusCode());
+        assertFalse(sentWith(again).has("temperature"), "a cleared default is no longer sent");
+    }
+
+    /** The chat request body the fake upstream received whose prompt holds {@code say}. */
+    private static JsonNode sentWith(String say) throws Exception {
+        for (FakeUpstream.RecordedRequest q : upstream.requests()) {
+            if (q.path().equals("/v1/chat/completions") && q.bodyText().contains(say)) return TestHttp.json(q.bodyText());
+        }
+        throw new AssertionError("the fake upstream got no chat request saying " + say);
+    }
+
+    @Test
+    @Order(4)
     void aCutStreamShowsInTheAuditViewWithItsRequestIdAndNoText() throws Exception {
         String requestId = "console-cut-" + UUID.randomUUID();
         String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"moderation\":true,\"messages\":[{\"role\":\"user\","
@@ -251,7 +327,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theConfigurationPageShowsTheSettingsWithoutASecretAndReloads() throws Exception {
         browser.signIn(relay.baseUrl(), TOKEN);
         browser.page(relay.baseUrl(), "#/config");
@@ -266,7 +342,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void onAPhoneNothingOverflowsAndChineseIsOneClickAway() throws Exception {
         chat(PROXY_KEY, "Some traffic for the overview.");
         browser.signIn(relay.baseUrl(), TOKEN);
@@ -300,7 +376,7 @@ class ConsoleBrowserTest {
 
     /** The screenshots for the README, and the two numbers of the issue: page weight and time to the overview's data. */
     @Test
-    @Order(6)
+    @Order(7)
     void overviewScreenshotPageWeightAndTimeToData() throws Exception {
         browser.signIn(relay.baseUrl(), TOKEN);
         browser.driver.navigate().refresh();

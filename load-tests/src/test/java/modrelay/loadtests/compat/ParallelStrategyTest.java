@@ -2,43 +2,43 @@ package modrelay.loadtests.compat;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.RunningRelay;
+import modrelay.loadtests.fixture.TestHttp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ROUTING_STRATEGY=parallel: one request to every candidate at once, the first success streamed, the losers cancelled. */
 class ParallelStrategyTest {
     private static final String REPLY = "One answer, from whichever upstream was first. " + "It streams for a while. ".repeat(10);
+    @RegisterExtension
+    final RelayFixture relays = RelayFixture.scope();
     private FakeUpstream a;
     private FakeUpstream b;
-    private CompatRelay relay;
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (a != null) a.close();
-        if (b != null) b.close();
-    }
+    private RunningRelay relay;
 
     private void start(String strategy, FakeUpstream.Options optionsA) {
-        a = FakeUpstream.start(optionsA);
-        b = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(20)));
+        a = relays.own(FakeUpstream.start(optionsA));
+        b = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(20))));
         Map<String, String> env = new HashMap<>(Map.of(
                 "UPSTREAMS", "[{\"name\":\"a\",\"url\":\"" + a.baseUrl() + "\",\"keys\":[\"sk-a\"]},"
                         + "{\"name\":\"b\",\"url\":\"" + b.baseUrl() + "\",\"keys\":[\"sk-b\"]}]",
                 "PROXY_KEY", "proxy-key-0123456789",
                 "MODELS_REFRESH", "0"));
         if (strategy != null) env.put("ROUTING_STRATEGY", strategy);
-        relay = CompatRelay.start(env);
+        relay = relays.start(RelaySpec.withoutFakes().env(env));
     }
 
-    private Sse chat() throws Exception {
-        return Sse.post(relay.baseUrl() + "/v1/chat/completions", "Bearer proxy-key-0123456789", Sse.chat("gpt-4o-mini", REPLY));
+    private HttpResponse<String> chat() throws Exception {
+        return TestHttp.post(relay.v1() + "/chat/completions", "Bearer proxy-key-0123456789", TestHttp.chat("gpt-4o-mini", REPLY, true));
     }
 
     private static long chats(FakeUpstream u) {
@@ -48,10 +48,10 @@ class ParallelStrategyTest {
     @Test
     void bothUpstreamsAreAskedTheClientGetsOneWholeStreamAndTheLoserSeesTheCancel() throws Exception {
         start("parallel", FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(20)));
-        Sse r = chat();
-        assertEquals(200, r.status(), r.body());
-        assertTrue(r.done(), r.body());
-        assertEquals(REPLY, r.text(), "one stream, not two interleaved");
+        HttpResponse<String> r = chat();
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(TestHttp.sseDone(r.body()), r.body());
+        assertEquals(REPLY, TestHttp.sseText(r.body()), "one stream, not two interleaved");
         assertEquals(1, chats(a));
         assertEquals(1, chats(b));
         CompletableFuture<Object> someoneCancelled = CompletableFuture.anyOf(
@@ -67,9 +67,9 @@ class ParallelStrategyTest {
     @Test
     void anUpstreamThatFailsFirstDoesNotWinTheOneThatAnswersDoes() throws Exception {
         start("parallel", FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO).withStatusForKey("sk-a", 500));
-        Sse r = chat();
-        assertEquals(200, r.status(), r.body());
-        assertEquals(REPLY, r.text());
+        HttpResponse<String> r = chat();
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(REPLY, TestHttp.sseText(r.body()));
         assertEquals(1, chats(a), "a was asked and answered 500");
         assertEquals(1, chats(b));
     }
@@ -77,8 +77,8 @@ class ParallelStrategyTest {
     @Test
     void offByDefaultOneUpstreamIsAsked() throws Exception {
         start(null, FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO));
-        Sse r = chat();
-        assertEquals(200, r.status(), r.body());
+        HttpResponse<String> r = chat();
+        assertEquals(200, r.statusCode(), r.body());
         assertEquals(1, chats(a) + chats(b));
     }
 }

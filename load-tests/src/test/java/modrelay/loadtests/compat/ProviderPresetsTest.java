@@ -3,8 +3,7 @@ package modrelay.loadtests.compat;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +11,12 @@ import java.util.concurrent.TimeUnit;
 import modrelay.loadtests.fakes.FakeAzure;
 import modrelay.loadtests.fakes.FakeProvider;
 import modrelay.loadtests.fakes.FakeUpstream;
-import org.junit.jupiter.api.AfterEach;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.RunningRelay;
+import modrelay.loadtests.fixture.TestHttp;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,16 +32,10 @@ class ProviderPresetsTest {
     private static final String BANNED = "forbiddenword";
     private static final String TAIL = " This sentence keeps the stream going for a while.".repeat(12);
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final RelayFixture relays = RelayFixture.scope();
     private FakeUpstream upstream;
-    private CompatRelay relay;
-
-    @AfterEach
-    void stop() {
-        if (relay != null) relay.close();
-        if (upstream != null) upstream.close();
-    }
+    private RunningRelay relay;
 
     static List<String> presets() {
         return FakeProvider.PRESETS;
@@ -53,31 +49,33 @@ class ProviderPresetsTest {
     private void startPreset(String preset) throws Exception {
         FakeUpstream.Options o = FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(5))
                 .withProvider(FakeProvider.of(preset));
-        FakeUpstream probe = FakeUpstream.start(o);
-        upstream = probe;
-        Path words = Files.writeString(dir.resolve("words.txt"), BANNED + "\n");
-        relay = CompatRelay.start(Map.of(
-                "UPSTREAMS", "[{\"preset\":\"" + preset + "\",\"url\":\"" + probe.baseUrl() + "\",\"keys\":[\"sk-" + preset + "\"]}]",
-                "PROXY_KEY", "proxy-key-0123456789",
-                "MODERATION_DEFAULT", "high",
-                "MODERATION_KEYWORDS_FILE", words.toString(),
-                "HEARTBEAT_INTERVAL", "200ms",
-                "MODELS_REFRESH", "0"));
+        relay = relays.start(RelaySpec.withFakeUpstream(o).withKeywords(BANNED)
+                .envWithUpstreamUrl("UPSTREAMS", url -> "[{\"preset\":\"" + preset + "\",\"url\":\"" + url + "\",\"keys\":[\"sk-"
+                        + preset + "\"]}]")
+                .env("PROXY_KEY", "proxy-key-0123456789",
+                        "MODERATION_DEFAULT", "high",
+                        "HEARTBEAT_INTERVAL", "200ms",
+                        "MODELS_REFRESH", "0"));
+        upstream = relay.upstream();
     }
 
-    private Sse chat(String model, String say, String... headers) throws Exception {
-        return Sse.post(relay.baseUrl() + "/v1/chat/completions", "Bearer proxy-key-0123456789", Sse.chat(model, say), headers);
+    private HttpResponse<String> chat(String model, String say, String... headers) throws Exception {
+        return post(TestHttp.chat(model, say, true), headers);
+    }
+
+    private HttpResponse<String> post(String body, String... headers) throws Exception {
+        return TestHttp.post(relay.v1() + "/chat/completions", "Bearer proxy-key-0123456789", body, headers);
     }
 
     @ParameterizedTest
     @MethodSource("presets")
     void aCleanStreamArrivesWholeThroughThePreset(String preset) throws Exception {
         startPreset(preset);
-        Sse r = chat(preset + "-model", CLEAN);
-        assertEquals(200, r.status(), r.body());
-        assertTrue(r.done(), r.body());
-        assertEquals(CLEAN, r.text());
-        assertEquals("stop", r.finishReason(), r.body());
+        HttpResponse<String> r = chat(preset + "-model", CLEAN);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(TestHttp.sseDone(r.body()), r.body());
+        assertEquals(CLEAN, TestHttp.sseText(r.body()));
+        assertEquals("stop", TestHttp.sseFinishReason(r.body()), r.body());
 
         FakeUpstream.RecordedRequest seen = chats().get(0);
         FakeProvider p = FakeProvider.of(preset);
@@ -89,13 +87,13 @@ class ProviderPresetsTest {
     @MethodSource("presets")
     void aCutStreamEndsCleanlyAndTheProviderSeesTheCancel(String preset) throws Exception {
         startPreset(preset);
-        Sse r = chat(preset + "-model", "Fine start. Then " + BANNED + " appears." + TAIL);
-        assertEquals(200, r.status(), r.body());
-        assertTrue(r.done(), r.body());
-        assertEquals("content_filter", r.finishReason(), r.body());
+        HttpResponse<String> r = chat(preset + "-model", "Fine start. Then " + BANNED + " appears." + TAIL);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(TestHttp.sseDone(r.body()), r.body());
+        assertEquals("content_filter", TestHttp.sseFinishReason(r.body()), r.body());
         assertFalse(r.body().contains(BANNED), r.body());
-        assertTrue(r.text().endsWith(NOTICE), r.text());
-        assertFalse(r.text().contains("keeps the stream going"), "nothing after the cut is released");
+        assertTrue(TestHttp.sseText(r.body()).endsWith(NOTICE), TestHttp.sseText(r.body()));
+        assertFalse(TestHttp.sseText(r.body()).contains("keeps the stream going"), "nothing after the cut is released");
         upstream.whenStreamsCancelled(1).toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
@@ -104,19 +102,18 @@ class ProviderPresetsTest {
         startPreset("deepseek");
         String body = "{\"model\":\"deepseek-reasoner\",\"stream\":true,\"logprobs\":true,\"top_logprobs\":2,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"say:" + CLEAN + "\"}]}";
-        Sse r = Sse.post(relay.baseUrl() + "/v1/chat/completions", "Bearer proxy-key-0123456789", body, "x-fake-reasoning", "1");
-        assertEquals(200, r.status(), "the fake answers 400 to logprobs for deepseek-reasoner, as DeepSeek does: " + r.body());
-        assertTrue(r.done(), r.body());
-        assertEquals(CLEAN, r.text());
+        HttpResponse<String> r = post(body, "x-fake-reasoning", "1");
+        assertEquals(200, r.statusCode(), "the fake answers 400 to logprobs for deepseek-reasoner, as DeepSeek does: " + r.body());
+        assertTrue(TestHttp.sseDone(r.body()), r.body());
+        assertEquals(CLEAN, TestHttp.sseText(r.body()));
         assertTrue(r.body().contains("reasoning_content"), "the reasoning is released once judged");
-        JsonNode sent = Sse.JSON.readTree(chats().get(0).bodyText());
+        JsonNode sent = TestHttp.json(chats().get(0).bodyText());
         assertFalse(sent.has("logprobs"));
         assertFalse(sent.has("top_logprobs"));
 
-        Sse chatModel = Sse.post(relay.baseUrl() + "/v1/chat/completions", "Bearer proxy-key-0123456789",
-                "{\"model\":\"deepseek-chat\",\"stream\":true,\"logprobs\":true,\"messages\":[{\"role\":\"user\",\"content\":\"say:hi.\"}]}");
-        assertEquals(200, chatModel.status(), chatModel.body());
-        assertTrue(Sse.JSON.readTree(chats().get(1).bodyText()).has("logprobs"), "deepseek-chat keeps logprobs");
+        HttpResponse<String> chatModel = post("{\"model\":\"deepseek-chat\",\"stream\":true,\"logprobs\":true,\"messages\":[{\"role\":\"user\",\"content\":\"say:hi.\"}]}");
+        assertEquals(200, chatModel.statusCode(), chatModel.body());
+        assertTrue(TestHttp.json(chats().get(1).bodyText()).has("logprobs"), "deepseek-chat keeps logprobs");
     }
 
     @Test
@@ -124,10 +121,10 @@ class ProviderPresetsTest {
         startPreset("anthropic");
         String body = "{\"model\":\"claude-sonnet-4-5\",\"stream\":true,\"seed\":7,\"user\":\"u-1\",\"store\":true,"
                 + "\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"say:" + CLEAN + "\"}]}";
-        Sse r = Sse.post(relay.baseUrl() + "/v1/chat/completions", "Bearer proxy-key-0123456789", body);
-        assertEquals(200, r.status(), r.body());
-        assertEquals(CLEAN, r.text());
-        JsonNode sent = Sse.JSON.readTree(chats().get(0).bodyText());
+        HttpResponse<String> r = post(body);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(CLEAN, TestHttp.sseText(r.body()));
+        JsonNode sent = TestHttp.json(chats().get(0).bodyText());
         assertFalse(sent.has("seed"));
         assertFalse(sent.has("user"));
         assertFalse(sent.has("store"));
@@ -138,14 +135,13 @@ class ProviderPresetsTest {
     @Test
     void aPresetUpstreamWithoutItsPathPrefixIsNotFoundAtTheFakeSoThePrefixIsWhatMakesItWork() throws Exception {
         // Declared by hand with the bare host and no preset: the relay sends /v1/..., which the Zhipu fake does not serve.
-        upstream = FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO)
-                .withProvider(FakeProvider.of("zhipu")));
-        relay = CompatRelay.start(Map.of(
-                "UPSTREAMS", "[{\"name\":\"zhipu\",\"url\":\"" + upstream.baseUrl() + "\",\"keys\":[\"sk-z\"]}]",
-                "PROXY_KEY", "proxy-key-0123456789",
-                "MODELS_REFRESH", "0"));
-        Sse r = chat("glm-4-flash", CLEAN);
-        assertEquals(404, r.status(), r.body());
+        relay = relays.start(RelaySpec.withFakeUpstream(FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO)
+                        .withProvider(FakeProvider.of("zhipu")))
+                .envWithUpstreamUrl("UPSTREAMS", url -> "[{\"name\":\"zhipu\",\"url\":\"" + url + "\",\"keys\":[\"sk-z\"]}]")
+                .env("PROXY_KEY", "proxy-key-0123456789", "MODELS_REFRESH", "0"));
+        upstream = relay.upstream();
+        HttpResponse<String> r = chat("glm-4-flash", CLEAN);
+        assertEquals(404, r.statusCode(), r.body());
         assertEquals("/v1/chat/completions", chats().get(0).path());
     }
 
@@ -153,27 +149,25 @@ class ProviderPresetsTest {
     void azurePresetSpeaksDeploymentsAndApiKey() throws Exception {
         FakeUpstream.Options o = FakeUpstream.Options.defaults().withTokenInterval(Duration.ofMillis(2))
                 .withAzure(FakeAzure.of("az-key-1", Map.of("prod-4o", "gpt-4o")));
-        upstream = FakeUpstream.start(o);
-        Path words = Files.writeString(dir.resolve("words.txt"), BANNED + "\n");
-        relay = CompatRelay.start(Map.of(
-                "UPSTREAMS", "[{\"preset\":\"azure\",\"url\":\"" + upstream.baseUrl() + "\",\"keys\":[\"az-key-1\"],"
-                        + "\"models\":{\"gpt-4o\":\"prod-4o\"}}]",
-                "PROXY_KEY", "proxy-key-0123456789",
-                "MODERATION_DEFAULT", "high",
-                "MODERATION_KEYWORDS_FILE", words.toString(),
-                "MODELS_REFRESH", "0"));
-        Sse r = chat("gpt-4o", CLEAN);
-        assertEquals(200, r.status(), r.body());
-        assertTrue(r.done(), r.body());
-        assertEquals(CLEAN, r.text());
+        relay = relays.start(RelaySpec.withFakeUpstream(o).withKeywords(BANNED)
+                .envWithUpstreamUrl("UPSTREAMS", url -> "[{\"preset\":\"azure\",\"url\":\"" + url + "\",\"keys\":[\"az-key-1\"],"
+                        + "\"models\":{\"gpt-4o\":\"prod-4o\"}}]")
+                .env("PROXY_KEY", "proxy-key-0123456789",
+                        "MODERATION_DEFAULT", "high",
+                        "MODELS_REFRESH", "0"));
+        upstream = relay.upstream();
+        HttpResponse<String> r = chat("gpt-4o", CLEAN);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(TestHttp.sseDone(r.body()), r.body());
+        assertEquals(CLEAN, TestHttp.sseText(r.body()));
         FakeUpstream.RecordedRequest seen = chats().get(0);
         assertTrue(seen.path().startsWith("/openai/deployments/prod-4o/chat/completions?api-version="), seen.path());
         assertEquals("az-key-1", seen.header("api-key"));
         assertNull(seen.header("authorization"));
 
-        Sse cut = chat("gpt-4o", "Fine start. Then " + BANNED + " appears." + TAIL);
-        assertEquals("content_filter", cut.finishReason(), cut.body());
-        assertTrue(cut.done(), cut.body());
+        HttpResponse<String> cut = chat("gpt-4o", "Fine start. Then " + BANNED + " appears." + TAIL);
+        assertEquals("content_filter", TestHttp.sseFinishReason(cut.body()), cut.body());
+        assertTrue(TestHttp.sseDone(cut.body()), cut.body());
         assertFalse(cut.body().contains(BANNED));
     }
 }

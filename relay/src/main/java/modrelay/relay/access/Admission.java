@@ -84,6 +84,14 @@ public sealed interface Admission {
         return Optional.empty();
     }
 
+    /**
+     * The model a JSON body on {@code endpoint} is routed and sent as instead of the one it names ({@code body}),
+     * or empty (see {@link ModelPin#forJson}).
+     */
+    default Optional<String> pinnedModel(Endpoint endpoint, RequestModel body) {
+        return Optional.empty();
+    }
+
     record ProxyKey(String client) implements Admission {}
 
     record Refused(OpenAiError error) implements Admission {
@@ -104,7 +112,8 @@ public sealed interface Admission {
 
         @Override
         public boolean checksModels() {
-            return key.models().restricts();
+            // A pinned key's forms and Azure paths must be seen to name the pinned model (ModelPin).
+            return key.models().restricts() || key.binding().model().isPresent();
         }
 
         @Override
@@ -118,6 +127,11 @@ public sealed interface Admission {
         }
 
         @Override
+        public Optional<String> pinnedModel(Endpoint endpoint, RequestModel body) {
+            return ModelPin.forJson(key.binding().model(), endpoint, body);
+        }
+
+        @Override
         public Optional<OpenAiError> endpointRefusal(Endpoint endpoint) {
             if (!key.endpoints().allows(endpoint)) return Optional.of(AccessErrors.endpointNotAllowed(key, endpoint));
             if (endpoint.fansOut() && key.remaining().isPresent()) return Optional.of(AccessErrors.fansOutPastQuota(key, endpoint));
@@ -126,6 +140,10 @@ public sealed interface Admission {
 
         @Override
         public Optional<OpenAiError> modelRefusal(Endpoint endpoint, RequestModel body, Optional<String> deployment) {
+            if (key.binding().model().isPresent()) {
+                Optional<OpenAiError> pin = ModelPin.refusal(key.binding().model().get(), endpoint, body, deployment);
+                if (pin.isPresent()) return pin;
+            }
             return key.models().refusal(endpoint, body, deployment).map(r -> r instanceof ModelRules.Refusal.Denied d
                     ? AccessErrors.modelDenied(key, d.model(), d.rule())
                     : AccessErrors.modelUnchecked(key, endpoint, ((ModelRules.Refusal.Unchecked) r).why()));

@@ -41,7 +41,7 @@ import modrelay.relay.upstream.UpstreamKeys;
  * POST   /admin/keys          create; the answer holds the secret ("key"), shown this once
  * GET    /admin/keys          list (no secrets)
  * GET    /admin/keys/{id}     one key with its usage
- * PATCH  /admin/keys/{id}     change name, expiry, limits, models, floor, endpoints, binding (upstream, defaults, caps)
+ * PATCH  /admin/keys/{id}     change name, expiry, limits, models, floor, endpoints, binding (upstream, model, defaults, caps)
  * DELETE /admin/keys/{id}     revoke (the key answers 401 from then on)
  * POST   /admin/reload        re-read IP rules (config/environment) and sub-keys (database)
  * GET    /admin/upstream-keys                        the relay's upstream keys: alias, state, reason, until

@@ -38,6 +38,8 @@ import modrelay.relay.endpoint.Group;
  *  "tokens_per_minute": 20000,               per minute
  *  "spend_budget": 25.0,                     money at the operator's PRICES
  *  "upstream": "deepseek",                   the upstream (UPSTREAMS name) every request goes to; null = by model
+ *  "model": "gpt-4o-mini",                   the model every model-running request is routed and sent as;
+ *                                            null = the client's (see access/ModelPin)
  *  "defaults": {"temperature": 0.3},         parameters added when a request omits them; null or {} = none
  *  "caps": {"max_tokens": 1024}}             numeric parameters bounded (added when omitted); null or {} = none
  * </pre>
@@ -47,7 +49,7 @@ public final class KeyRequests {
     private static final Set<String> FIELDS = Set.of("name", "expires_at", "remaining_requests", "requests_per_minute",
             "allowed_models", "denied_models", "moderation_floor", "allowed_endpoints", "token_budget", "tokens_per_day",
             "tokens_per_month", "tokens_per_minute", "spend_budget",
-            "upstream", "defaults", "caps");
+            "upstream", "model", "defaults", "caps");
 
     private KeyRequests() {}
 
@@ -94,7 +96,7 @@ public final class KeyRequests {
         }
         return new SubKeyPatch(name(root), expiresAt(root, now), remaining(root), rpm(root), models(root, "allowed_models"),
                 models(root, "denied_models"), floor(root, moderatorAvailable), endpoints(root), budgets(root),
-                new SubKeyBinding.Patch(upstream(root), defaults(root), caps(root)));
+                new SubKeyBinding.Patch(upstream(root), pinnedModel(root), defaults(root), caps(root)));
     }
 
     private static SubKeyBudgets.Patch budgets(JsonNode root) throws Invalid {
@@ -226,6 +228,18 @@ public final class KeyRequests {
         if (!n.isTextual() || !n.textValue().matches("[A-Za-z0-9._\\-]{1,64}")) {
             throw new Invalid("upstream", "'upstream' must be the name of an upstream in UPSTREAMS (1-64 letters, digits, "
                     + "'.', '_' or '-'), or null to route by model");
+        }
+        return Optional.of(Optional.of(n.textValue()));
+    }
+
+    /** A model name as the model rules read one: 1-256 printable ASCII characters, no spaces. */
+    private static Optional<Optional<String>> pinnedModel(JsonNode root) throws Invalid {
+        JsonNode n = root.get("model");
+        if (n == null) return Optional.empty();
+        if (n.isNull() || (n.isTextual() && n.textValue().isEmpty())) return Optional.of(Optional.empty());
+        if (!n.isTextual() || !n.textValue().matches("[\\x21-\\x7e]{1,256}")) {
+            throw new Invalid("model", "'model' must be a model name (1-256 printable ASCII characters, no spaces) that "
+                    + "every request of the key is routed and sent as, or null to keep the client's");
         }
         return Optional.of(Optional.of(n.textValue()));
     }

@@ -44,6 +44,8 @@ final class KeyViews {
         budgets(o, k.budgets());
         if (k.binding().upstream().isPresent()) o.put("upstream", k.binding().upstream().get());
         else o.putNull("upstream");
+        if (k.binding().model().isPresent()) o.put("model", k.binding().model().get());
+        else o.putNull("model");
         o.set("defaults", k.binding().defaultsNode());
         o.set("caps", k.binding().capsNode());
         return o;

@@ -27,22 +27,30 @@ public sealed interface UpstreamBody {
 
     /**
      * A JSON body the relay read once ({@link JsonBody}): sent as {@code application/json}, its flags removed, the
-     * client's key's {@code edit} (a sub-key binding's defaults and caps) applied; an upstream that knows the model by
-     * another name or strips fields gets {@link #forUpstream}, spliced from the same reading.
+     * client's key's {@code edit} (a sub-key binding's defaults and caps) applied and its {@code model} pin set; an
+     * upstream that knows the model by another name or strips fields gets {@link #forUpstream}, spliced from the same
+     * reading.
+     *
+     * @param pinned the model the client's key pins (a sub-key binding's), which replaces the body's
      */
-    record Json(JsonBody body, ByteString bytes, BodyEdit edit) implements UpstreamBody {
+    record Json(JsonBody body, ByteString bytes, BodyEdit edit, java.util.Optional<String> pinned) implements UpstreamBody {
         public static Json of(JsonBody body) {
-            return new Json(body, ByteString.fromArrayUnsafe(body.upstream()), BodyEdit.NONE);
+            return new Json(body, ByteString.fromArrayUnsafe(body.upstream()), BodyEdit.NONE, java.util.Optional.empty());
         }
 
         /** The body with the client's edit applied: what every upstream gets unless it needs more. */
         public static Json of(JsonBody body, BodyEdit edit) {
-            if (edit.isEmpty()) return of(body);
-            return new Json(body, ByteString.fromArrayUnsafe(body.upstream(java.util.Optional.empty(), edit, false)), edit);
+            return of(body, edit, java.util.Optional.empty());
+        }
+
+        /** The body with the client's edit applied and its model set to {@code pinned} when given. */
+        public static Json of(JsonBody body, BodyEdit edit, java.util.Optional<String> pinned) {
+            if (edit.isEmpty() && pinned.isEmpty()) return of(body);
+            return new Json(body, ByteString.fromArrayUnsafe(body.upstream(pinned, edit, false)), edit, pinned);
         }
 
         public Json(JsonBody body, ByteString bytes) {
-            this(body, bytes, BodyEdit.NONE);
+            this(body, bytes, BodyEdit.NONE, java.util.Optional.empty());
         }
 
         public RequestEntity entity() {
@@ -63,7 +71,9 @@ public sealed interface UpstreamBody {
          */
         public RequestEntity forUpstream(java.util.Optional<String> model, BodyEdit upstreamEdit, boolean askUsage) {
             if (model.isEmpty() && upstreamEdit.isEmpty() && !askUsage) return entity();
-            return HttpEntities.create(ContentTypes.APPLICATION_JSON, body.upstream(model, edit.and(upstreamEdit), askUsage));
+            // The upstream's own name for the model wins; else the pinned one stays.
+            return HttpEntities.create(ContentTypes.APPLICATION_JSON,
+                    body.upstream(model.isPresent() ? model : pinned, edit.and(upstreamEdit), askUsage));
         }
     }
 

@@ -102,8 +102,13 @@ final class BodyFilter implements RequestFilter {
                     ? OpenAiError.invalidParameter(invalid.getMessage(), "invalid_moderation_flag")
                     : OpenAiError.badJson(invalid.getMessage()));
         }
-        UpstreamBody.Json upstream = UpstreamBody.Json.of(body, ex.inbound().admission().bodyEdit(ex.inbound().endpoint()));
-        Exchange read = ex.withInbound(ex.inbound().withBody(upstream, Optional.of(body), body.model(), Optional.empty()));
+        Admission admission = ex.inbound().admission();
+        Endpoint endpoint = ex.inbound().endpoint();
+        // A key's model pin renames the model in this same splice: routing and the model rules then see the pinned name.
+        Optional<String> pin = admission.pinnedModel(endpoint, body.model());
+        UpstreamBody.Json upstream = UpstreamBody.Json.of(body, admission.bodyEdit(endpoint), pin);
+        RequestModel model = pin.<RequestModel>map(RequestModel.Named::new).orElse(body.model());
+        Exchange read = ex.withInbound(ex.inbound().withBody(upstream, Optional.of(body), model, Optional.empty()));
         return Step.next(keepForChatLog ? read.withRequestJson(upstream.bytes()) : read);
     }
 

@@ -62,11 +62,19 @@ final class FormModelWatch {
         }
     }
 
-    /** The first model field of a form the relay holds whole; Missing when there is none. */
+    /**
+     * The model field of a form the relay holds whole; Missing when there is none, Unreadable when it names two
+     * different models (an upstream may read either, as a streamed form's every field is checked).
+     */
     static RequestModel modelOf(String boundary, ByteString whole) {
         MultipartScanner scanner = new MultipartScanner(boundary);
-        for (String model : scanner.feed(whole.toArray())) return modelOf(model);
-        return RequestModel.MISSING;
+        RequestModel found = RequestModel.MISSING;
+        for (String model : scanner.feed(whole.toArray())) {
+            RequestModel m = modelOf(model);
+            if (found instanceof RequestModel.Missing) found = m;
+            else if (!found.equals(m)) return new RequestModel.Unreadable("the form names more than one model");
+        }
+        return found;
     }
 
     private static RequestModel modelOf(String field) {

@@ -205,10 +205,11 @@ abstract class SubKeyStoreContract {
         SubKey k = new SubKey(plain.id(), plain.name(), plain.secretHash(), plain.hint(), plain.createdAt(), plain.expiresAt(),
                 plain.revokedAt(), plain.remaining(), plain.used(), plain.lastUsedAt(), plain.rpm(), plain.models(), plain.floor(),
                 plain.endpoints(), modrelay.relay.access.SubKeyBudgets.NONE, new modrelay.relay.access.SubKeyBinding(Optional.of("beta"),
-                        java.util.Map.of("temperature", "0.2"), java.util.Map.of("max_tokens", java.math.BigDecimal.valueOf(64))));
+                        Optional.of("gpt-4o-mini"), java.util.Map.of("temperature", "0.2"), java.util.Map.of("max_tokens", java.math.BigDecimal.valueOf(64))));
         store.insertNow(k);
         assertEquals(k.binding().upstream(), store.byIdNow("key_bind").orElseThrow().binding().upstream());
         assertEquals(k.binding().defaults(), store.byIdNow("key_bind").orElseThrow().binding().defaults());
+        assertEquals(Optional.of("gpt-4o-mini"), store.byIdNow("key_bind").orElseThrow().binding().model());
         modrelay.relay.access.SubKeyPatch onlyCaps = new modrelay.relay.access.SubKeyPatch(Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 modrelay.relay.access.SubKeyBudgets.Patch.NONE, new modrelay.relay.access.SubKeyBinding.Patch(Optional.empty(), Optional.empty(),
@@ -217,6 +218,15 @@ abstract class SubKeyStoreContract {
         assertEquals(Optional.of("beta"), after.upstream());
         assertEquals(java.util.Map.of("temperature", "0.2"), after.defaults());
         assertEquals(32, after.caps().get("max_tokens").intValue());
+        assertEquals(Optional.of("gpt-4o-mini"), after.model(), "a patch of the caps keeps the model pin");
+        modrelay.relay.access.SubKeyPatch unpin = new modrelay.relay.access.SubKeyPatch(Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                modrelay.relay.access.SubKeyBudgets.Patch.NONE, new modrelay.relay.access.SubKeyBinding.Patch(Optional.empty(),
+                        Optional.of(Optional.empty()), Optional.empty(), Optional.empty()));
+        store.updateNow("key_bind", unpin);
+        modrelay.relay.access.SubKeyBinding unpinned = store.byIdNow("key_bind").orElseThrow().binding();
+        assertEquals(Optional.empty(), unpinned.model());
+        assertEquals(Optional.of("beta"), unpinned.upstream(), "unpinning the model keeps the upstream");
         store.insertNow(key("key_old", Optional.empty()));
         assertEquals(modrelay.relay.access.SubKeyBinding.NONE, store.byIdNow("key_old").orElseThrow().binding(), "no binding by default");
     }

@@ -16,7 +16,7 @@ import modrelay.relay.access.SubKeyBinding;
 import modrelay.relay.access.SubKeyPatch;
 import org.junit.jupiter.api.Test;
 
-/** upstream, defaults and caps in the admin API: set on create and patch part by part, validated naming the field, shown. */
+/** upstream, model pin, defaults and caps in the admin API: set on create and patch part by part, validated naming the field, shown. */
 class KeyBindingFieldsTest {
     static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
 
@@ -33,6 +33,35 @@ class KeyBindingFieldsTest {
         assertEquals(Optional.of("deepseek"), bound.upstream());
         assertEquals(Map.of("temperature", "0.3", "response_format", "{\"type\":\"json_object\"}"), bound.defaults());
         assertEquals(0, new BigDecimal(1024).compareTo(bound.caps().get("max_tokens")));
+    }
+
+    @Test
+    void aModelPinIsSetAloneOrWithAnUpstreamAndClearedByNullOrEmpty() throws Exception {
+        SubKeyBinding pinned = KeyRequests.create(b("{\"name\":\"a\",\"model\":\"gpt-4o-mini\"}"), NOW, false).binding();
+        assertEquals(Optional.of("gpt-4o-mini"), pinned.model());
+        assertEquals(Optional.empty(), pinned.upstream());
+        SubKeyBinding both = KeyRequests.create(b("{\"name\":\"a\",\"upstream\":\"beta\",\"model\":\"deepseek-chat\"}"), NOW,
+                false).binding();
+        assertEquals(Optional.of("beta"), both.upstream());
+        assertEquals(Optional.of("deepseek-chat"), both.model());
+        SubKeyBinding kept = KeyRequests.patch(b("{\"caps\":{\"max_tokens\":5}}"), NOW, false).binding().applyTo(both);
+        assertEquals(Optional.of("deepseek-chat"), kept.model(), "a patch that does not name the pin keeps it");
+        for (String clear : List.of("{\"model\":null}", "{\"model\":\"\"}")) {
+            SubKeyBinding cleared = KeyRequests.patch(b(clear), NOW, false).binding().applyTo(both);
+            assertEquals(Optional.empty(), cleared.model(), clear);
+            assertEquals(Optional.of("beta"), cleared.upstream(), clear);
+        }
+    }
+
+    @Test
+    void aModelPinIsOneModelNameAsTheModelRulesReadOne() {
+        for (String bad : List.of("{\"model\":\"gpt 4o\"}", "{\"model\":\" gpt-4o\"}", "{\"model\":\"gpt-4o\\n\"}",
+                "{\"model\":\"\u00e9\"}", "{\"model\":3}", "{\"model\":[\"gpt-4o\"]}", "{\"model\":{}}",
+                "{\"model\":\"" + "m".repeat(257) + "\"}")) {
+            KeyRequests.Invalid e = assertThrows(KeyRequests.Invalid.class, () -> KeyRequests.patch(b(bad), NOW, false), bad);
+            assertEquals("model", e.field(), bad);
+            assertTrue(e.getMessage().contains("'model'"), e.getMessage());
+        }
     }
 
     @Test
@@ -75,22 +104,30 @@ class KeyBindingFieldsTest {
                 modrelay.relay.access.SubKeyBudgets.NONE, new SubKeyBinding(Optional.of("beta"), Map.of("temperature", "0.2"), Map.of("max_tokens", BigDecimal.valueOf(64))));
         JsonNode view = KeyViews.key(k, NOW, Optional.empty());
         assertEquals("beta", view.get("upstream").asText());
+        assertTrue(view.get("model").isNull(), "no pin: null");
         assertEquals("{\"temperature\":0.2}", view.get("defaults").toString());
         assertEquals("{\"max_tokens\":64}", view.get("caps").toString());
         SubKey plain = new SubKey("key_p", "plain", "0".repeat(64), "mr-…abcd", NOW, Optional.empty(), Optional.empty(),
                 Optional.empty(), 0, Optional.empty(), Optional.empty(), ModelRules.ANY, Optional.empty());
         JsonNode p = KeyViews.key(plain, NOW, Optional.empty());
         assertTrue(p.get("upstream").isNull());
+        assertTrue(p.get("model").isNull());
+        SubKey pinned = new SubKey("key_m", "pinned", "0".repeat(64), "mr-…abcd", NOW, Optional.empty(), Optional.empty(),
+                Optional.empty(), 0, Optional.empty(), Optional.empty(), ModelRules.ANY, Optional.empty(), EndpointRules.DEFAULT,
+                modrelay.relay.access.SubKeyBudgets.NONE, new SubKeyBinding(Optional.empty(), Optional.of("gpt-4o-mini"), Map.of(),
+                Map.of()));
+        assertEquals("gpt-4o-mini", KeyViews.key(pinned, NOW, Optional.empty()).get("model").asText());
         assertEquals("{}", p.get("defaults").toString());
         assertEquals("{}", p.get("caps").toString());
     }
 
     @Test
     void theStoredFormRoundTrips() throws Exception {
-        SubKeyBinding b = new SubKeyBinding(Optional.of("beta"), Map.of("stop", "[\"\\n\"]", "temperature", "0.2"),
+        SubKeyBinding b = new SubKeyBinding(Optional.of("beta"), Optional.of("gpt-4o-mini"), Map.of("stop", "[\"\\n\"]", "temperature", "0.2"),
                 Map.of("max_tokens", new BigDecimal("64"), "top_p", new BigDecimal("0.9")));
         SubKeyBinding back = SubKeyBinding.fromJson(b.toJson());
         assertEquals(b.upstream(), back.upstream());
+        assertEquals(Optional.of("gpt-4o-mini"), back.model());
         assertEquals(b.defaults(), back.defaults());
         assertEquals(0, b.caps().get("top_p").compareTo(back.caps().get("top_p")));
         assertEquals(SubKeyBinding.NONE, SubKeyBinding.fromJson("{}"));
