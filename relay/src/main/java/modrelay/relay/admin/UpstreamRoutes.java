@@ -116,7 +116,7 @@ final class UpstreamRoutes extends AllDirectives {
                             o.put("deleted", true);
                             return json(status, o.toString());
                         }
-                        return json(status, one(change.upstream(), change.next()).toString());
+                        return json(status, one(change.upstream(), change.next()).map(ObjectNode::toString).orElseThrow());
                     }
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                     if (cause instanceof UpstreamEdits.Refusal r) return refusal(r);
