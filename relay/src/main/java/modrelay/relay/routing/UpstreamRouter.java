@@ -80,6 +80,11 @@ public final class UpstreamRouter {
         return current.get().models();
     }
 
+    /** What requests route by now (tests). */
+    Generation generation() {
+        return current.get();
+    }
+
     /** The upstreams requests are routed over now, in configuration order. */
     public List<UpstreamEndpoint> upstreams() {
         return current.get().table().upstreams();
