@@ -16,6 +16,10 @@ import java.util.List;
  * @param failureThreshold UPSTREAM_FAILURE_THRESHOLD: consecutive failures that take an upstream out
  * @param cooldown         UPSTREAM_COOLDOWN: how long an upstream stays out before it is probed
  * @param modelsRefresh    MODELS_REFRESH: how often the upstreams' own model lists are fetched; zero: at start only
+ * @param upstreamsSource  UPSTREAMS_SOURCE: "auto" (the database when the relay has one, else the environment),
+ *                         "env" (the environment wins; live edits are refused) or "database" (fails to start without one)
+ * @param upstreamsRefresh UPSTREAMS_REFRESH: how often upstreams stored in the database are re-read (edits made through
+ *                         another instance); zero: only this instance's own edits
  */
 public record RoutingSettings(
         List<UpstreamEndpoint> upstreams,
@@ -24,9 +28,24 @@ public record RoutingSettings(
         int maxAttempts,
         int failureThreshold,
         Duration cooldown,
-        Duration modelsRefresh) {
+        Duration modelsRefresh,
+        String upstreamsSource,
+        Duration upstreamsRefresh) {
 
     public static final List<String> STRATEGIES = List.of("priority", "round-robin", "least-in-flight", "parallel");
+    public static final List<String> UPSTREAM_SOURCES = List.of("auto", "env", "database");
+
+    /** Upstreams from the database when there is one ("auto"), re-read every 30 s. */
+    public RoutingSettings(List<UpstreamEndpoint> upstreams, boolean declared, String strategy, int maxAttempts,
+            int failureThreshold, Duration cooldown, Duration modelsRefresh) {
+        this(upstreams, declared, strategy, maxAttempts, failureThreshold, cooldown, modelsRefresh, "auto", Duration.ofSeconds(30));
+    }
+
+    /** The same routing with other upstreams (those stored in the database). */
+    public RoutingSettings withUpstreams(List<UpstreamEndpoint> others, boolean declaredNow) {
+        return new RoutingSettings(others, declaredNow, strategy, maxAttempts, failureThreshold, cooldown, modelsRefresh,
+                upstreamsSource, upstreamsRefresh);
+    }
 
     public RoutingSettings {
         upstreams = List.copyOf(upstreams);

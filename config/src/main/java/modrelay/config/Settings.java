@@ -29,6 +29,11 @@ public record Settings(
         this(server, upstream, access, moderation, observability, RoutingSettings.single(upstream));
     }
 
+    /** The same settings with other routing (upstreams stored in the database, read at start). */
+    public Settings withRouting(RoutingSettings other) {
+        return new Settings(server, upstream, access, moderation, observability, other, safety, usage);
+    }
+
     /** The same settings listening on another host and port (0 = any free port; for tests and embedding). */
     public Settings listeningOn(String host, int port) {
         ServerSettings s = server;

@@ -87,7 +87,9 @@ public final class SettingsLoader {
                 s.intInRange("MAX_ATTEMPTS", "modrelay.routing.max-attempts", 1, 10),
                 s.intInRange("UPSTREAM_FAILURE_THRESHOLD", "modrelay.routing.failure-threshold", 1, 1000),
                 s.duration("UPSTREAM_COOLDOWN", "modrelay.routing.cooldown", Duration.ofMillis(100)),
-                s.duration("MODELS_REFRESH", "modrelay.routing.models-refresh", Duration.ZERO));
+                s.duration("MODELS_REFRESH", "modrelay.routing.models-refresh", Duration.ZERO),
+                s.oneOf("UPSTREAMS_SOURCE", "modrelay.routing.upstreams-source", RoutingSettings.UPSTREAM_SOURCES),
+                s.duration("UPSTREAMS_REFRESH", "modrelay.routing.upstreams-refresh", Duration.ZERO));
     }
 
     private static com.typesafe.config.ConfigList configuredUpstreams(Config config) {

@@ -50,6 +50,26 @@ final class UpstreamsParser {
         return parse(var, (ConfigList) v);
     }
 
+    /**
+     * One upstream as one {@code UPSTREAMS} entry (an object), e.g. from the admin API: the same checks and messages,
+     * {@code where} naming it ({@code upstream.url must …}).
+     */
+    static UpstreamEndpoint one(String where, String json) {
+        Config parsed;
+        try {
+            parsed = ConfigFactory.parseString("{\"v\":" + json + "\n}",
+                    ConfigParseOptions.defaults().setOriginDescription(where).setSyntax(ConfigSyntax.JSON));
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException(where + " must be one JSON object like {\"name\":\"deepseek\",\"preset\":\"deepseek\","
+                    + "\"keys\":[\"sk-...\"]}, but it does not parse: " + withoutQuotedText(e.getMessage()));
+        }
+        ConfigValue v = parsed.root().get("v");
+        if (v == null || v.valueType() != ConfigValueType.OBJECT) {
+            throw new ConfigException(where + " must be one JSON object (an upstream), got " + describe(v));
+        }
+        return entry(where, (ConfigObject) v);
+    }
+
     /** The list at a HOCON path (already known to be a list). */
     static List<UpstreamEndpoint> fromConfig(String path, ConfigList list) {
         return parse(path, list);

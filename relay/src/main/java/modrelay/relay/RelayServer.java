@@ -27,6 +27,7 @@ import modrelay.relay.admin.AdminRoutes;
 import modrelay.relay.admin.AdminSources;
 import modrelay.relay.http.Cors;
 import modrelay.relay.http.Routes;
+import modrelay.relay.live.LiveUpstreams;
 import modrelay.relay.observability.Observability;
 import modrelay.relay.pipeline.ProxyHandler;
 import modrelay.relay.routing.RoutingState;
@@ -105,16 +106,22 @@ public final class RelayServer implements AutoCloseable {
         UpstreamClient upstreamClient = new UpstreamClient(system, settings.upstream());
         Policy policy = new Policy(Policy.parseLevel(settings.moderation().defaultLevel()),
                 Policy.parseLevel(settings.moderation().minLevel()));
-        UpstreamRouter router = UpstreamRouter.start(settings, system, upstreamClient,
+        // Upstreams stored in the database (live configuration) replace the environment's from the start.
+        LiveUpstreams.Prepared upstreams = LiveUpstreams.prepare(settings, access.store());
+        UpstreamRouter router = UpstreamRouter.start(upstreams.settings(), system, upstreamClient,
                 (name, pool) -> registerKeys(upstreamKeys, observability, name, pool));
+        Optional<LiveUpstreams> live = LiveUpstreams.attach(upstreams, router, system,
+                now -> upstreamKeys.retain(now.stream().map(modrelay.config.UpstreamEndpoint::name)
+                        .collect(java.util.stream.Collectors.toSet())));
         ProxyHandler proxy = new ProxyHandler(settings, access.guard(), router, policy, moderator, Materializer.matFromSystem(system),
                 observability);
         AtomicBoolean ready = new AtomicBoolean(true);
         Routes routes = new Routes(settings.server().routePrefix(), proxy, new Cors(settings.server().corsOrigins()), ready::get,
                 access.ipGate(), new AdminRoutes(settings.access().adminToken(), access.subKeys(), moderator.isPresent(),
                         Materializer.matFromSystem(system), upstreamKeys, system.scheduler(),
-                        Optional.of(new AdminSources(settings, observability, router.state())))
+                        Optional.of(new AdminSources(upstreams.settings(), observability, router.state())))
                         .withUsage(new UsageRoutes(usageStore, usageRecorder, java.time.Clock.systemUTC()))
+                        .withUpstreams(live, router.state())
                         .route().seal().handler(system), observability);
 
         CoordinatedShutdown cs = CoordinatedShutdown.get(system);

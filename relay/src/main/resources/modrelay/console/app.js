@@ -8,8 +8,9 @@ import * as keys from './keys.js';
 import * as usage from './usage.js';
 import * as audit from './audit.js';
 import * as config from './config.js';
+import * as upstreams from './upstreams.js';
 
-const PAGES = { overview, keys, usage, audit, config };
+const PAGES = { overview, keys, upstreams, usage, audit, config };
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 let leave = () => {};

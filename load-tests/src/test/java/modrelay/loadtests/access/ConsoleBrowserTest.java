@@ -348,7 +348,7 @@ class ConsoleBrowserTest {
         browser.signIn(relay.baseUrl(), TOKEN);
         try {
             browser.size(390, 844);
-            for (String page : List.of("overview", "keys", "audit", "config")) {
+            for (String page : List.of("overview", "keys", "upstreams", "audit", "config")) {
                 browser.page(relay.baseUrl(), "#/" + page);
                 browser.loaded(page);
                 Number overflow = (Number) browser.js("return document.documentElement.scrollWidth - window.innerWidth");
@@ -397,5 +397,31 @@ class ConsoleBrowserTest {
         // Let the rates fill in (a second look after at least a second) for the picture.
         browser.wait.until(d -> !d.findElement(By.cssSelector("#ov-rps .value")).getText().equals("—"));
         browser.screenshot("overview");
+    }
+
+    /** Live upstreams from the page: a key added there is the key the upstream sees next, and the page never shows it. */
+    @Test
+    @Order(7)
+    void anUpstreamKeyAddedOnTheUpstreamsPageIsUsedAndShownOnlyAsAHint() throws Exception {
+        browser.signIn(relay.baseUrl(), TOKEN);
+        browser.page(relay.baseUrl(), "#/upstreams");
+        browser.loaded("upstreams");
+        WebElement row = browser.visible(By.cssSelector("#upstreams-table tr[data-upstream='default']"));
+        assertTrue(row.getText().contains("sk-…6789"), row.getText());
+        String added = "sk-added-in-the-console-4242";
+        row.findElement(By.cssSelector("input.key-input")).sendKeys(added);
+        row.findElement(By.cssSelector("form button[type='submit']")).click();
+        browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#upstreams-table tr[data-upstream='default']"), "sk-…4242"));
+        browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("upstreams-audit-table"), "add_keys"));
+        assertFalse(browser.driver.getPageSource().contains(added), "never the key itself");
+        assertFalse(browser.driver.getPageSource().contains(UPSTREAM_KEY));
+        browser.screenshot("upstreams");
+
+        int before = upstream.requests().size();
+        for (int i = 0; i < 2; i++) chat(PROXY_KEY, "Round and round.");
+        List<String> used = upstream.requests().subList(before, upstream.requests().size()).stream()
+                .filter(r -> r.path().equals("/v1/chat/completions")).map(r -> r.header("authorization")).toList();
+        assertTrue(used.contains("Bearer " + added), "the key added live takes its turn in the rotation: " + used.size());
     }
 }

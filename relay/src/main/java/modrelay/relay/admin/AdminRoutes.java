@@ -69,6 +69,7 @@ public final class AdminRoutes extends AllDirectives {
     /** The console's read-only views; only when the relay handed over what they read. */
     private final Optional<Route> views;
     private UsageRoutes usage = new UsageRoutes(Optional.empty(), Optional.empty(), Clock.systemUTC());
+    private Optional<UpstreamRoutes> upstreams = Optional.empty();
 
     public AdminRoutes(Optional<Secret> token, Optional<SubKeys> subKeys, boolean moderatorAvailable, Materializer materializer) {
         this(token, subKeys, moderatorAvailable, materializer, new UpstreamKeys(), null);
@@ -102,12 +103,31 @@ public final class AdminRoutes extends AllDirectives {
         return this;
     }
 
+    /** /admin/upstreams and /admin/audit/config (UpstreamRoutes): live upstreams when {@code live} is there, else read-only. */
+    public AdminRoutes withUpstreams(Optional<modrelay.relay.live.LiveUpstreams> live, modrelay.relay.routing.RoutingState routing) {
+        this.upstreams = Optional.of(new UpstreamRoutes(live, routing, actor(), materializer));
+        return this;
+    }
+
+    /** Who the config audit names for this token: a fingerprint (8 hex of its SHA-256), never the token. */
+    private String actor() {
+        if (token.isEmpty()) return "admin";
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.get().reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "admin:" + java.util.HexFormat.of().formatHex(d, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Route route() {
         return pathPrefix("admin", () -> respondWithDefaultHeaders(ConsoleHeaders.all(), () -> extractRequest(request -> {
             if (token.isEmpty()) return complete(OpenAiError.notFound(request.getUri().path()).response());
             // The console's files hold no data: the page loads first, then asks for the token.
             if (!authorized(request)) return concat(console.route(), complete(unauthorized()));
-            Route upstream = concat(console.route(), views.orElse(reject()), upstreamKeyRoutes(request));
+            Route upstream = concat(console.route(), views.orElse(reject()), upstreamKeyRoutes(request),
+                    upstreams.map(u -> u.route(request)).orElse(reject()));
             if (subKeys.isEmpty()) return concat(upstream, complete(OpenAiError.notFound(request.getUri().path()).response()));
             SubKeys keys = subKeys.get();
             return concat(upstream,

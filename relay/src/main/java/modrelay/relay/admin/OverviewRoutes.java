@@ -100,7 +100,7 @@ final class OverviewRoutes extends AllDirectives {
 
     private ArrayNode upstreams(Instant now) {
         ArrayNode out = JSON.createArrayNode();
-        List<UpstreamEndpoint> declared = sources.settings().routing().upstreams();
+        List<UpstreamEndpoint> declared = sources.routing().upstreams();
         HealthSnapshot health = sources.routing().health();
         for (int i = 0; i < declared.size(); i++) {
             String name = declared.get(i).name();

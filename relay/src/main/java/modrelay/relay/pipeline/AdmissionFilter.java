@@ -11,9 +11,10 @@ import modrelay.relay.exchange.Exchange;
 /** Credentials and admission: who the client is (proxy key, sub-key, open relay), or 401. */
 final class AdmissionFilter implements RequestFilter {
     private final ProxyKeyGuard guard;
-    private final boolean holdsUpstreamKeys;
+    private final java.util.function.BooleanSupplier holdsUpstreamKeys;
 
-    AdmissionFilter(ProxyKeyGuard guard, boolean holdsUpstreamKeys) {
+    /** @param holdsUpstreamKeys asked per request: upstreams (and their keys) may change live */
+    AdmissionFilter(ProxyKeyGuard guard, java.util.function.BooleanSupplier holdsUpstreamKeys) {
         this.guard = guard;
         this.holdsUpstreamKeys = holdsUpstreamKeys;
     }
@@ -22,7 +23,7 @@ final class AdmissionFilter implements RequestFilter {
     public Step apply(Exchange ex) {
         HttpRequest r = ex.inbound().http();
         ClientCredentials credentials = ClientCredentials.parse(header(r, "authorization"), header(r, "api-key"),
-                header(r, "x-proxy-key"), guard.requiresKey(), holdsUpstreamKeys);
+                header(r, "x-proxy-key"), guard.requiresKey(), holdsUpstreamKeys.getAsBoolean());
         Admission admission = guard.admission(credentials.proxyKey());
         if (admission instanceof Admission.Refused refused) return Step.refuse(ex, refused.error());
         return Step.next(ex.withAdmission(admission, credentials.upstreamKey()));

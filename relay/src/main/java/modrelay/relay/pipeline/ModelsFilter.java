@@ -9,15 +9,17 @@ import modrelay.relay.routing.ModelsEndpoint;
  * union of what they serve, as the model catalog last published it. Listing costs no quota.
  */
 final class ModelsFilter implements RequestFilter {
-    private final Optional<ModelsEndpoint> models;
+    private final java.util.function.Supplier<Optional<ModelsEndpoint>> models;
 
-    ModelsFilter(Optional<ModelsEndpoint> models) {
+    /** @param models read per request: upstreams may change live (and with them whether the relay lists models) */
+    ModelsFilter(java.util.function.Supplier<Optional<ModelsEndpoint>> models) {
         this.models = models;
     }
 
     @Override
     public Step apply(Exchange ex) {
-        if (models.isEmpty() || !ModelsEndpoint.serves(ex.inbound().http().method(), ex.pathOnly())) return Step.next(ex);
-        return Step.answer(ex, models.get().answer(ex.pathOnly()));
+        if (!ModelsEndpoint.serves(ex.inbound().http().method(), ex.pathOnly())) return Step.next(ex);
+        Optional<ModelsEndpoint> now = models.get();
+        return now.isEmpty() ? Step.next(ex) : Step.answer(ex, now.get().answer(ex.pathOnly()));
     }
 }

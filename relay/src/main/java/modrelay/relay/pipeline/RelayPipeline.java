@@ -49,7 +49,7 @@ public final class RelayPipeline {
         FailMode failMode = FailMode.of(settings.moderation().failMode());
         List<RequestFilter> filters = List.of(
                 new CanonicalPathFilter(settings.server().routePrefix()),
-                new AdmissionFilter(guard, router.hasServerKeys()),
+                new AdmissionFilter(guard, router::hasServerKeys),
                 new EndpointRulesFilter(),
                 new BodyFilter(settings.server().maxJsonBytes(), settings.server().maxRequestBytes(),
                         settings.upstream().firstByteTimeout(), new BodyBudget(settings.server().bodyBudgetBytes()),
@@ -58,7 +58,7 @@ public final class RelayPipeline {
                         UnmoderatedEndpoints.parse(settings.moderation().unmoderatedEndpoints())),
                 new ModelRulesFilter(router::modelOfDeployment),
                 new InputModerationFilter(moderator, settings.moderation().moderateInput(), failMode, observability.moderationEvents()),
-                new ModelsFilter(router.models()));
+                new ModelsFilter(router::models));
         Forward forward = new Forward(router, shaper, headers, refusals, settings.server().maxRequestBytes(), materializer);
         Function<Exchange, CompletionStage<HttpResponse>> quotaThenForward = ex -> forward.raceForm(ex, ex.inbound().admission()
                 .spend(Reservations.of(ex, settings.usage()), () -> forward.apply(ex),

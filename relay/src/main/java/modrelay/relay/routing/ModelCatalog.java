@@ -36,6 +36,9 @@ public final class ModelCatalog {
     /** Fetch every upstream's list now. Sent at start and by the refresh timer. */
     public record Refresh() implements Command {}
 
+    /** The upstream list was replaced (live configuration): a new catalog lists the new one. */
+    public record Stop() implements Command {}
+
     private record Listed(int upstream, List<String> ids) implements Command {}
 
     private record ListFailed(int upstream, String why) implements Command {}
@@ -115,6 +118,7 @@ public final class ModelCatalog {
                         LOG.info("could not list the models of upstream {} ({}); keeping the last list", names.get(m.upstream()), m.why());
                         return Behaviors.same();
                     })
+                    .onMessage(Stop.class, m -> Behaviors.stopped())
                     .build();
         }
     }

@@ -26,6 +26,11 @@ public final class ModelsEndpoint {
         this.models = models;
     }
 
+    /** The list as last published. */
+    ModelList list() {
+        return models.get();
+    }
+
     /** Whether this endpoint answers {@code method path} (path without its query). */
     public static boolean serves(HttpMethod method, String path) {
         return method.equals(HttpMethods.GET) && (path.equals(LIST) || path.startsWith(ONE));

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import modrelay.config.UpstreamEndpoint;
 
 /**
  * What the router knows right now — which upstreams are up, which models the relay lists — as the
@@ -13,13 +14,21 @@ import java.util.function.Predicate;
  * satisfies a condition (for embedding code and tests: no polling).
  */
 public final class RoutingState {
-    private final AtomicReference<HealthSnapshot> health;
-    private final AtomicReference<ModelList> models;
+    private final Supplier<HealthSnapshot> health;
+    private final Supplier<ModelList> models;
+    private final Supplier<List<UpstreamEndpoint>> upstreams;
     private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
 
-    RoutingState(AtomicReference<HealthSnapshot> health, AtomicReference<ModelList> models) {
+    /** Each read goes to the router's current configuration (upstreams may be replaced live). */
+    RoutingState(Supplier<HealthSnapshot> health, Supplier<ModelList> models, Supplier<List<UpstreamEndpoint>> upstreams) {
         this.health = health;
         this.models = models;
+        this.upstreams = upstreams;
+    }
+
+    /** The upstreams as the router routes over them now, in configuration order (health indices follow it). */
+    public List<UpstreamEndpoint> upstreams() {
+        return upstreams.get();
     }
 
     /** Whether upstream {@code index} (configuration order) takes traffic. */

@@ -44,6 +44,9 @@ public final class UpstreamHealth {
     /** Replies with the current snapshot, after every message sent before it. */
     public record Get(ActorRef<HealthSnapshot> replyTo) implements Command {}
 
+    /** The upstream list was replaced (live configuration): a new actor owns the new list's health. */
+    public record Stop() implements Command {}
+
     private record Probed(int upstream, boolean alive) implements Command {}
 
     private UpstreamHealth() {}
@@ -54,9 +57,26 @@ public final class UpstreamHealth {
      */
     public static Behavior<Command> create(List<String> names, int threshold, Duration cooldown, Prober prober,
             AtomicReference<HealthSnapshot> published, Consumer<HealthSnapshot> onChange) {
-        published.set(HealthSnapshot.allUp(names.size()));
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new Running(ctx, timers, List.copyOf(names), threshold, cooldown, prober, published, onChange).behavior()));
+        return create(names, threshold, cooldown, prober, published, onChange, HealthSnapshot.allUp(names.size()));
+    }
+
+    /**
+     * As above, starting from {@code initial} (upstreams kept across a live change keep their state); an upstream
+     * that starts out of rotation is probed after one cooldown.
+     */
+    public static Behavior<Command> create(List<String> names, int threshold, Duration cooldown, Prober prober,
+            AtomicReference<HealthSnapshot> published, Consumer<HealthSnapshot> onChange, HealthSnapshot initial) {
+        published.set(initial);
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            for (int i = 0; i < initial.states().size(); i++) {
+                if (initial.states().get(i).status() != Status.UP) {
+                    // A probe that was running belonged to the old actor: this one probes again.
+                    published.set(published.get().with(i, new State(Status.OUT, initial.states().get(i).consecutiveFailures())));
+                    timers.startSingleTimer(i, new ProbeDue(i), cooldown);
+                }
+            }
+            return new Running(ctx, timers, List.copyOf(names), threshold, cooldown, prober, published, onChange).behavior();
+        }));
     }
 
     private static final class Running {
@@ -137,6 +157,7 @@ public final class UpstreamHealth {
                         m.replyTo().tell(published.get());
                         return Behaviors.same();
                     })
+                    .onMessage(Stop.class, m -> Behaviors.stopped())
                     .build();
         }
 

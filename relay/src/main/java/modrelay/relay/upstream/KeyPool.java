@@ -46,6 +46,9 @@ public final class KeyPool {
     /** The operator puts a key back into rotation now, whatever its state; answers with the new snapshot. */
     public record Reenable(int index, ActorRef<KeySnapshot> replyTo) implements Command {}
 
+    /** The pool's upstream was removed or its keys replaced (live configuration): the actor ends, its timers with it. */
+    public record Stop() implements Command {}
+
     private record CooldownOver(int index) implements Command {}
 
     private record ProbeDue(int index, long epoch) implements Command {}
@@ -99,6 +102,7 @@ public final class KeyPool {
                     .onMessage(CooldownOver.class, this::onCooldownOver)
                     .onMessage(ProbeDue.class, this::onProbeDue)
                     .onMessage(ProbeAnswered.class, this::onProbeAnswered)
+                    .onMessage(Stop.class, m -> Behaviors.stopped())
                     .build();
         }
 

@@ -44,6 +44,11 @@ public final class KeyPoolClient {
         return new KeyPoolClient(snapshot, pool, Clock.systemUTC(), defaultCooldown);
     }
 
+    /** Ends the pool's actor (its upstream is gone); reports still sent to it are dropped. */
+    public void stop() {
+        pool.tell(new KeyPool.Stop());
+    }
+
     public KeySnapshot.Pick pick(Optional<Integer> avoid) {
         return snapshot.get().pick(counter, clock.instant(), avoid);
     }

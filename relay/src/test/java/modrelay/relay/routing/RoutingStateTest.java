@@ -14,7 +14,7 @@ class RoutingStateTest {
     void aConditionIsMetOnceAPublisherChangesTheState() {
         AtomicReference<HealthSnapshot> health = new AtomicReference<>(HealthSnapshot.allUp(2));
         AtomicReference<ModelList> models = new AtomicReference<>(ModelList.of(List.of(), List.of()));
-        RoutingState state = new RoutingState(health, models);
+        RoutingState state = new RoutingState(health::get, models::get, List::of);
 
         assertTrue(state.when(s -> s.up(1)).toCompletableFuture().isDone(), "already true: done at once");
 
