@@ -62,7 +62,7 @@ public record RoutingSettings(
     static UpstreamEndpoint defaultUpstream(UpstreamSettings upstream) {
         URI base = upstream.baseUrl();
         return new UpstreamEndpoint("default", UpstreamKind.OPENAI, base, URI.create(base + "/v1"), upstream.keys(),
-                List.of(ModelRoute.of("*")), 1, 0, "", upstream.streamUsage());
+                List.of(ModelRoute.of("*")), 1, 0, "", upstream.streamUsage(), List.of());
     }
 
     /** Whether any upstream holds server-side keys (a client may then send its proxy key alone). */
