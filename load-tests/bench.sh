@@ -289,23 +289,28 @@ hold() { # url, moderation flag, streams, concurrency, label
 hold "$URL_RELAY" absent 8 4 warm-unmoderated >/dev/null
 hold "$URL_MOD" true 8 4 warm-moderated >/dev/null
 hold "$URL_MOD0" true 8 4 warm-moderated-ctx0 >/dev/null
-# The floor is one round trip to the fake TMS as this machine serves it now, not its configured latency:
-# the fake answers an unsigned POST with an error after the same timer, so curl sees what a relay's call sees.
-tms_round_trip_ms() { # median of 21 sequential calls
-  for i in $(seq 1 21); do
-    curl -s -o /dev/null -w '%{time_total}\n' --max-time 5 -X POST -H 'Content-Type: application/json' \
-      -H 'Authorization: none' -d '{}' "http://127.0.0.1:$P_TMS/"
-  done | sort -g | awk '{ v[NR] = $1 * 1000 } END { printf "%.1f", v[int((NR + 1) / 2)] }'
+# The floor is one moderator call as the moderated relay itself timed it in this round (its
+# modrelay_moderation_duration_seconds, from /metrics before and after the round): the fake's configured
+# latency plus what this machine's HTTP stacks add on both ends, on the relay's kept-alive connections.
+moderator_calls() { # port -> "seconds_sum calls" of the relay's moderator calls so far
+  curl -s --max-time 5 "http://127.0.0.1:$1/metrics" | awk '
+    /^modrelay_moderation_duration_seconds_sum/ { s += $NF } /^modrelay_moderation_duration_seconds_count/ { c += $NF }
+    END { printf "%s %s", s + 0, c + 0 }'
+}
+mean_call_ms() { # "sum count" before, "sum count" after -> mean ms per call between them
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); n = y[2] - x[2];
+    printf "%.1f", (n > 0 ? (y[1] - x[1]) * 1000 / n : 0) }'
 }
 # MOD_ROUNDS interleaved rounds; the tables show the round whose default-context ratio is the median.
 declare -a ROUND_UN ROUND_ON ROUND_0 ROUND_RATIO ROUND_RTT
 for round in $(seq 1 "$MOD_ROUNDS"); do
   ROUND_UN[$round]=$(hold "$URL_RELAY" absent "$MOD_STREAMS" 1 unmoderated)
+  calls_before=$(moderator_calls "$P_MOD")
   ROUND_ON[$round]=$(hold "$URL_MOD" true "$MOD_STREAMS" 1 moderated)
+  ROUND_RTT[$round]=$(mean_call_ms "$calls_before" "$(moderator_calls "$P_MOD")")
   ROUND_0[$round]=$(hold "$URL_MOD0" true "$MOD_STREAMS" 1 moderated-ctx0)
-  ROUND_RTT[$round]=$(tms_round_trip_ms)
   ROUND_RATIO[$round]=$(calc "%.4f" "$(kv "${ROUND_ON[$round]}" total_ms_mean) / $(kv "${ROUND_UN[$round]}" total_ms_mean)")
-  log "moderation round $round: unmoderated $(kv "${ROUND_UN[$round]}" total_ms_mean) ms, moderated $(kv "${ROUND_ON[$round]}" total_ms_mean) ms, ctx 0 $(kv "${ROUND_0[$round]}" total_ms_mean) ms (ratio ${ROUND_RATIO[$round]}), fake TMS round trip ${ROUND_RTT[$round]} ms; load $(load_avg)"
+  log "moderation round $round: unmoderated $(kv "${ROUND_UN[$round]}" total_ms_mean) ms, moderated $(kv "${ROUND_ON[$round]}" total_ms_mean) ms, ctx 0 $(kv "${ROUND_0[$round]}" total_ms_mean) ms (ratio ${ROUND_RATIO[$round]}), moderator call ${ROUND_RTT[$round]} ms as the relay timed it; load $(load_avg)"
 done
 MEDIAN_ROUND=$(for r in $(seq 1 "$MOD_ROUNDS"); do echo "${ROUND_RATIO[$r]} $r"; done | sort -g | awk '{ v[NR] = $2 } END { print v[int((NR + 1) / 2)] }')
 MOD_UN_OUT=${ROUND_UN[$MEDIAN_ROUND]}; MOD_ON_OUT=${ROUND_ON[$MEDIAN_ROUND]}; MOD_0_OUT=${ROUND_0[$MEDIAN_ROUND]}
@@ -313,7 +318,7 @@ log "unmoderated:      $(grep -E '^(RESULT|TIMING|ERRORS)' <<<"$MOD_UN_OUT" | tr
 log "moderated:        $(grep -E '^(RESULT|TIMING|ERRORS)' <<<"$MOD_ON_OUT" | tr '\n' ' ')"
 log "moderated ctx 0:  $(grep -E '^(RESULT|TIMING|ERRORS)' <<<"$MOD_0_OUT" | tr '\n' ' ')"
 TMS_RTT_MS=${ROUND_RTT[$MEDIAN_ROUND]}
-TMS_CALLS_NOTE="fake TMS answers after ${TMS_LATENCY_MS} ms"
+TMS_CALLS_NOTE="fake TMS answers ${TMS_LATENCY_MS} ms after a request reaches it"
 
 moderation_section() { # the report's step 4; sets MOD_RATIO_MEAN, MOD_RATIO_P50, MOD0_RATIO_MEAN, FIRST_MOD, FIRST_LIMIT
   echo "## 4. Moderated vs unmoderated streams"
@@ -338,12 +343,12 @@ moderation_section() { # the report's step 4; sets MOD_RATIO_MEAN, MOD_RATIO_P50
   echo "Total time moderated / unmoderated: default context mean **$MOD_RATIO_MEAN**, median **$MOD_RATIO_P50**; context 0 mean **$MOD0_RATIO_MEAN** (goal ≤ 1.05)." \
        "First text p50: default context $FIRST_MOD ms, context 0 $(kv "$MOD_0_OUT" first_text_ms_p50) ms, vs first-sentence time + one TMS round trip = $FIRST_LIMIT ms."
   echo
-  echo "The fake TMS's round trip as measured right after that round (curl, unsigned POST answered after the same timer, median of 21): **$TMS_RTT_MS ms** (configured: $TMS_LATENCY_MS ms). The last sentence cannot be released before one round trip after the last token, so the floor of the ratio in this run is (unmoderated mean + round trip) / unmoderated mean = **$MOD_RATIO_FLOOR**; first-sentence time + measured round trip = $FIRST_LIMIT_RTT ms."
+  echo "One moderator call as the moderated relay timed it in that round (mean of its modrelay_moderation_duration_seconds over the round): **$TMS_RTT_MS ms** (the fake answers $TMS_LATENCY_MS ms after a request reaches it; the rest is this machine's HTTP stacks on both ends). The last sentence cannot be released before one call after the last token, so the floor of the ratio in this run is (unmoderated mean + call) / unmoderated mean = **$MOD_RATIO_FLOOR**; first-sentence time + one call = $FIRST_LIMIT_RTT ms."
   echo
   if (( MOD_ROUNDS > 1 )); then
     echo "$MOD_ROUNDS interleaved rounds (the tables above show round $MEDIAN_ROUND, the median); total mean ms per round:"
     echo
-    echo "| round | unmoderated | moderated, context 100 | moderated, context 0 | moderated / unmoderated | context 0 / unmoderated | TMS round trip ms | floor |"
+    echo "| round | unmoderated | moderated, context 100 | moderated, context 0 | moderated / unmoderated | context 0 / unmoderated | moderator call ms | floor |"
     echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     for r in $(seq 1 "$MOD_ROUNDS"); do
       echo "| $r | $(kv "${ROUND_UN[$r]}" total_ms_mean) | $(kv "${ROUND_ON[$r]}" total_ms_mean) | $(kv "${ROUND_0[$r]}" total_ms_mean) | $(calc "%.3f" "${ROUND_RATIO[$r]}") | $(calc "%.3f" "$(kv "${ROUND_0[$r]}" total_ms_mean) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") | ${ROUND_RTT[$r]} | $(calc "%.3f" "($(kv "${ROUND_UN[$r]}" total_ms_mean) + ${ROUND_RTT[$r]}) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") |"

@@ -1,11 +1,9 @@
 package modrelay.loadtests.fakes;
 
-import akka.actor.ActorSystem;
 import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
-import akka.pattern.Patterns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +15,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Answers one TextModeration request in the order the service checks things: the signature
  * (format, timestamp window, SecretId, signature), then action and version, then the parameters,
- * then the configured failure, then the verdict — after the configured latency, on a timer.
+ * then the configured failure, then the verdict — the configured latency after the request arrived, on a timer.
  */
 final class FakeTmsHandler {
     static final long MAX_CLOCK_SKEW_SECONDS = 300;
@@ -29,22 +28,25 @@ final class FakeTmsHandler {
 
     private final FakeTms.Options options;
     private final FakeTmsState state;
-    private final ActorSystem system;
 
-    FakeTmsHandler(FakeTms.Options options, FakeTmsState state, ActorSystem system) {
+    FakeTmsHandler(FakeTms.Options options, FakeTmsState state) {
         this.options = options;
         this.state = state;
-        this.system = system;
     }
 
     CompletionStage<HttpResponse> handle(HttpRequest request, HttpEntity.Strict entity) {
+        // The latency is the service's answer time as a caller sees it: counted from the request's arrival
+        // here, so the fake's own checks (signature, JSON) are inside it, not added on top of it.
+        long arrived = System.nanoTime();
         state.countCall();
         byte[] body = entity.getData().toArray();
         HttpResponse reply = authFailure(request, entity, body).orElseGet(() -> answer(request, body));
         if (reply == null) return new CompletableFuture<>(); // HANG: never answer; the client gives up
-        Duration latency = state.latency();
-        if (latency.isZero()) return CompletableFuture.completedFuture(reply);
-        return Patterns.after(latency, system, () -> CompletableFuture.completedFuture(reply));
+        Duration latency = state.latency().minusNanos(System.nanoTime() - arrived);
+        if (latency.isZero() || latency.isNegative()) return CompletableFuture.completedFuture(reply);
+        // the JDK's delayer, not Akka's scheduler: Akka's ticks (1 ms here) add about 2 ms to a 50 ms timer
+        return CompletableFuture.supplyAsync(() -> reply,
+                CompletableFuture.delayedExecutor(latency.toNanos(), TimeUnit.NANOSECONDS, Runnable::run));
     }
 
     private Optional<HttpResponse> authFailure(HttpRequest request, HttpEntity.Strict entity, byte[] body) {
