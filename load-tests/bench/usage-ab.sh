@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Usage: [WARM=20 ROUNDS=8 SECONDS_PER=10 CONNS=64 STREAM_CONNS=16] load-tests/bench/usage-ab.sh
+# Usage: [WARM=20 ROUNDS=8 SECONDS_PER=10 CONNS=64 STREAM_CONNS=16 PIN=0 ON_USAGE=on] load-tests/bench/usage-ab.sh
+# (ON_USAGE=off runs the same A/A with both relays off: what the method itself reads as a difference.)
 # Usage accounting on vs off, side by side in one run: two relays from the same jar, USAGE=on and USAGE=off,
 # both with a SQLite store (ADMIN_TOKEN + DATA_DIR, so the only difference is USAGE), one fake upstream.
 # Rows: small non-streaming requests (req/s), moderated streams (keyword moderator; p50 time of a whole
 # stream) and unmoderated streams (req/s). Each round measures every row on and off back to back, in ABBA order (odd
 # rounds on first), so a busy machine disturbs both alike; the summary is the median over rounds of each round's
-# on/off ratio, with the load average per round, and the relays' CPU time per request (read from /proc, so
+# on/off ratio (a fresh pair of relays per round, warmed before it is measured), with the load average per round, and the relays' CPU time per request (read from /proc, so
 # it is less disturbed by other load on the box than req/s). Needs wrk and the jars
 # (./mvnw -B -q package -DskipTests). Ports 19411-19413.
 set -u
@@ -17,43 +18,58 @@ STREAM=$ROOT/load-tests/bench/stream-moderated.lua
 PLAIN=$ROOT/load-tests/bench/stream-plain.lua
 WORK=$(mktemp -d)
 echo "forbiddenword" > "$WORK/keywords.txt"
-JOPTS="-XX:MaxRAMPercentage=75 -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
+JOPTS="-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
 # PROXY_KEY is the lua scripts' "Bearer sk-bench" (with a store on, every request needs a key)
 COMMON="HOST=127.0.0.1 UPSTREAM_URL=http://127.0.0.1:19411 OPENAI_KEY=sk-server PROXY_KEY=sk-bench ACCESS_LOG_LEVEL=OFF
   UPSTREAM_MAX_CONNECTIONS=10000 ADMIN_TOKEN=bench-admin-token-0123456789 MODERATION_KEYWORDS_FILE=$WORK/keywords.txt"
-java -Xms256m -Xmx1g -XX:+UseParallelGC -cp "$DEMO" modrelay.loadtests.fakes.FakeUpstream 19411 0 >"$WORK/fake.log" 2>&1 & FAKE=$!
-env $COMMON PORT=19412 USAGE=on DATA_DIR="$WORK/on" java $JOPTS -jar "$JAR" >"$WORK/on.log" 2>&1 & ON=$!
-env $COMMON PORT=19413 USAGE=off DATA_DIR="$WORK/off" java $JOPTS -jar "$JAR" >"$WORK/off.log" 2>&1 & OFF=$!
+# PIN=1: the relays share CPU 1, the fake and wrk CPU 0 (only one relay is measured at a time). Off by default: on
+# this 2-CPU box a relay pinned to one core shares it with its own JIT compiler and ran at a quarter of its unpinned
+# req/s after a 10 s warm-up, which measures warm-up, not usage.
+if [ "${PIN:-0}" = 1 ]; then ON_CPU="taskset -c 1"; TOOL_CPU="taskset -c 0"; else ON_CPU=""; TOOL_CPU=""; fi
+$TOOL_CPU java -Xms256m -Xmx1g -XX:+UseParallelGC -cp "$DEMO" modrelay.loadtests.fakes.FakeUpstream 19411 0 >"$WORK/fake.log" 2>&1 & FAKE=$!
+ON=""; OFF=""
 trap 'kill $FAKE $ON $OFF 2>/dev/null; rm -rf "$WORK"' EXIT
-for p in 19411/v1/models 19412/healthz 19413/healthz; do
-  for i in $(seq 1 120); do curl -sf http://127.0.0.1:$p >/dev/null && break; sleep 0.5; done
-done
-for p in 19412 19413; do # both rows must answer 200 before anything is measured
-  for body in '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"say:ok."}]}' \
-      '{"model":"gpt-4o-mini","stream":true,"moderation":true,"messages":[{"role":"user","content":"say:ok."}]}'; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer sk-bench' -H 'Content-Type: application/json' \
-      -d "$body" http://127.0.0.1:$p/v1/chat/completions)
-    [ "$code" = 200 ] || { echo "port $p answered $code to $body; see $WORK/*.log"; exit 1; }
+# Each round starts a fresh pair of relays: two JVMs of the same jar differ by several percent for as long as they
+# run (JIT decisions; an A/A run of two USAGE=off relays kept in one pair measured 0.93), so a pair kept for the whole
+# run measures that pair's luck. Fresh pairs per round make the median about usage, not about one JVM's compiles.
+start_relays() { # round
+  env $COMMON PORT=19412 USAGE=${ON_USAGE:-on} DATA_DIR="$WORK/on" $ON_CPU java $JOPTS -jar "$JAR" >"$WORK/on-$1.log" 2>&1 & ON=$!
+  env $COMMON PORT=19413 USAGE=off DATA_DIR="$WORK/off" $ON_CPU java $JOPTS -jar "$JAR" >"$WORK/off-$1.log" 2>&1 & OFF=$!
+  for p in 19412/healthz 19413/healthz; do
+    for i in $(seq 1 120); do curl -sf http://127.0.0.1:$p >/dev/null && break; sleep 0.5; done
   done
-done
+  for p in 19412 19413; do # both rows must answer 200 before anything is measured
+    for body in '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"say:ok."}]}' \
+        '{"model":"gpt-4o-mini","stream":true,"moderation":true,"messages":[{"role":"user","content":"say:ok."}]}'; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer sk-bench' -H 'Content-Type: application/json' \
+        -d "$body" http://127.0.0.1:$p/v1/chat/completions)
+      [ "$code" = 200 ] || { echo "port $p answered $code to $body; see $WORK/*.log"; exit 1; }
+    done
+  done
+}
+stop_relays() { # waits until both are gone, so the next pair can bind the ports
+  kill $ON $OFF 2>/dev/null; wait $ON $OFF 2>/dev/null; ON=""; OFF=""
+}
+for i in $(seq 1 120); do curl -sf http://127.0.0.1:19411/v1/models >/dev/null && break; sleep 0.5; done
 TCK=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' /proc/$1/stat; } # the process's user + system CPU, in clock ticks
 run() { # port lua conns seconds: wrk's line plus the relay's CPU time per request (its threads, GC and writer included)
   local pid=$([ $1 = 19412 ] && echo $ON || echo $OFF) before line
   before=$(cpu $pid)
-  line=$(wrk -t2 -c$3 -d$4s -s "$2" http://127.0.0.1:$1/v1/chat/completions | grep WRK)
+  line=$($TOOL_CPU wrk -t2 -c$3 -d$4s -s "$2" http://127.0.0.1:$1/v1/chat/completions | grep WRK)
   echo "$line" | awk -v t=$(( $(cpu $pid) - before )) -v hz=$TCK '{
     for (i = 1; i <= NF; i++) if ($i ~ /^requests=/) { split($i, kv, "="); n = kv[2] }
     printf "%s cpu_us_per_req=%.1f\n", $0, (n > 0 ? t * 1e6 / hz / n : 0) }'
 }
-for p in 19412 19413; do
-  run $p "$SMALL" ${CONNS:-64} ${WARM:-20} >/dev/null
-  run $p "$STREAM" ${STREAM_CONNS:-16} ${WARM:-20} >/dev/null
-  run $p "$PLAIN" ${STREAM_CONNS:-16} ${WARM:-20} >/dev/null
-done
 OUT="$WORK/rows.txt"
 LOADS="$WORK/loads.txt"
 for r in $(seq 1 ${ROUNDS:-8}); do
+  start_relays $r
+  for p in 19412 19413; do # warm-up: every row on both relays, not measured
+    run $p "$SMALL" ${CONNS:-64} ${WARM:-20} >/dev/null
+    run $p "$STREAM" ${STREAM_CONNS:-16} ${WARM:-20} >/dev/null
+    run $p "$PLAIN" ${STREAM_CONNS:-16} ${WARM:-20} >/dev/null
+  done
   # odd rounds on first, even rounds off first (ABBA): a machine whose load drifts favours neither
   order=$([ $((r % 2)) = 1 ] && echo "19412 19413" || echo "19413 19412")
   for kind in small stream plain; do # each kind measured on and off back to back, so a pair sees the same load
@@ -64,6 +80,7 @@ for r in $(seq 1 ${ROUNDS:-8}); do
     done
   done
   cut -d' ' -f1 /proc/loadavg >> "$LOADS"
+  [ $r = ${ROUNDS:-8} ] || stop_relays # the last pair stays up for the usage report below
 done
 field() { # name kind key -> one value per round, in round order
   grep " $1 $2:" "$OUT" | sed -E "s/.* $3=([0-9.]+).*/\1/"
