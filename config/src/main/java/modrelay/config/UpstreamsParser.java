@@ -1,6 +1,5 @@
 package modrelay.config;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
@@ -33,16 +32,8 @@ final class UpstreamsParser {
 
     /** The list in an environment variable (JSON, or HOCON); a single object counts as a list of one. */
     static List<UpstreamEndpoint> fromEnv(String var, String raw) {
-        Config parsed;
-        try {
-            parsed = ConfigFactory.parseString("{\"v\":" + raw + "\n}",
-                    ConfigParseOptions.defaults().setOriginDescription(var).setSyntax(ConfigSyntax.CONF));
-        } catch (com.typesafe.config.ConfigException e) {
-            throw new ConfigException(var + " must be a JSON list of upstreams like [{\"name\":\"openai\",\"url\":"
-                    + "\"https://api.openai.com/v1\",\"keys\":[\"sk-...\"],\"models\":[\"*\"]}], but it does not parse: "
-                    + withoutQuotedText(e.getMessage()));
-        }
-        ConfigValue v = parsed.root().get("v");
+        ConfigValue v = value(var, raw, ConfigSyntax.CONF, "a JSON list of upstreams like [{\"name\":\"openai\",\"url\":"
+                + "\"https://api.openai.com/v1\",\"keys\":[\"sk-...\"],\"models\":[\"*\"]}]");
         if (v != null && v.valueType() == ConfigValueType.OBJECT) return parse(var, List.of(v));
         if (v == null || v.valueType() != ConfigValueType.LIST) {
             throw new ConfigException(var + " must be a JSON list of upstreams, got " + describe(v));
@@ -55,19 +46,25 @@ final class UpstreamsParser {
      * {@code where} naming it ({@code upstream.url must …}).
      */
     static UpstreamEndpoint one(String where, String json) {
-        Config parsed;
-        try {
-            parsed = ConfigFactory.parseString("{\"v\":" + json + "\n}",
-                    ConfigParseOptions.defaults().setOriginDescription(where).setSyntax(ConfigSyntax.JSON));
-        } catch (com.typesafe.config.ConfigException e) {
-            throw new ConfigException(where + " must be one JSON object like {\"name\":\"deepseek\",\"preset\":\"deepseek\","
-                    + "\"keys\":[\"sk-...\"]}, but it does not parse: " + withoutQuotedText(e.getMessage()));
-        }
-        ConfigValue v = parsed.root().get("v");
+        ConfigValue v = value(where, json, ConfigSyntax.JSON,
+                "one JSON object like {\"name\":\"deepseek\",\"preset\":\"deepseek\",\"keys\":[\"sk-...\"]}");
         if (v == null || v.valueType() != ConfigValueType.OBJECT) {
             throw new ConfigException(where + " must be one JSON object (an upstream), got " + describe(v));
         }
         return entry(where, (ConfigObject) v);
+    }
+
+    /**
+     * {@code text} parsed as the value of one key (so a list, an object or a scalar all parse), or null when empty;
+     * unparseable text is refused as "{@code where} must be {@code mustBe}", without quoting it (it may hold keys).
+     */
+    private static ConfigValue value(String where, String text, ConfigSyntax syntax, String mustBe) {
+        try {
+            return ConfigFactory.parseString("{\"v\":" + text + "\n}",
+                    ConfigParseOptions.defaults().setOriginDescription(where).setSyntax(syntax)).root().get("v");
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException(where + " must be " + mustBe + ", but it does not parse: " + withoutQuotedText(e.getMessage()));
+        }
     }
 
     /** The list at a HOCON path (already known to be a list). */
