@@ -67,10 +67,18 @@ public final class RelayServer implements AutoCloseable {
 
     /** As {@link #start(Settings)}, with the clock and the source of POST /admin/reload given (tests, embedding). */
     public static CompletionStage<RelayServer> start(Settings settings, AccessOptions accessOptions) {
+        return start(settings, accessOptions, "modrelay");
+    }
+
+    /**
+     * As above, with the actor system (and so its threads) named {@code systemName}: two relays in one JVM
+     * (the usage benchmark's twin relays) can then be told apart by thread.
+     */
+    public static CompletionStage<RelayServer> start(Settings settings, AccessOptions accessOptions, String systemName) {
         OpenRelayCheck.refuseUnlessAllowed(settings);
         Observability observability = Observability.start(settings);
         Optional<Moderator> moderator = Moderators.fromSettings(settings.moderation()).map(observability::meter);
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "modrelay",
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), systemName,
                 AkkaConfig.from(settings).withFallback(com.typesafe.config.ConfigFactory.load()));
         try {
             warnAboutExposure(settings, system);

@@ -130,6 +130,25 @@ class UsageEndToEndTest {
     }
 
     @Test
+    void aStreamWithoutIncludeUsageCarriesNoUsageFieldAtAllModeratedOrNot() throws Exception {
+        // With include_usage the upstream adds "usage":null to every chunk; the relay asked, not the client, so the
+        // client's bytes have no usage member anywhere, as a stream it asked for without usage would not.
+        start(Map.of());
+        String reply = "Every chunk is as the client asked. The usage field is not one of them.";
+        for (String moderation : List.of("false", "true")) {
+            HttpResponse<String> r = TestHttp.post(relay.v1() + "/chat/completions", "Bearer " + PROXY_KEY,
+                    "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"moderation\":" + moderation
+                            + ",\"messages\":[{\"role\":\"user\",\"content\":\"say:" + reply + "\"}]}");
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().contains("finish_reason\":\"stop"), r.body());
+            assertFalse(r.body().contains("\"usage\""), "moderation " + moderation + ": " + r.body());
+        }
+        JsonNode recorded = totals();
+        assertEquals(2, recorded.get("requests").asLong());
+        assertEquals(0, recorded.get("estimated_requests").asLong(), "both read from the usage the relay asked for");
+    }
+
+    @Test
     void aStreamCutByModerationIsRecordedAsCountedOnTheTextReceived() throws Exception {
         start(Map.of());
         String reply = "This part is forbidden to show. " + "More text that never comes. ".repeat(5);

@@ -83,7 +83,7 @@ public final class ResponseShaper {
         if (isEventStream(contentType)) {
             Source<ByteString, NotUsed> body = bytesOf(entity).via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining));
             // usage read as it passes (and taken out when the relay, not the client, asked for it)
-            if (metered) body = body.via(StreamUsage.flow(ex.usage(), ex.usage().askedUpstream(), true, true));
+            if (metered) body = body.via(StreamUsage.flow(ex.usage(), ex.usage().askedUpstream()));
             // The chat log reads what the client was sent, after the body's last stage: a client that leaves mid-stream
             // is logged with what reached its connection, not with what the relay had read ahead from the upstream.
             Source<ByteString, NotUsed> sent = observer.tapStream(sseToClient(body, ex, observer));
@@ -151,18 +151,22 @@ public final class ResponseShaper {
             ModerationOptions options = options(ex);
             Source<ByteString, NotUsed> received = bytesOf(body)
                     .via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining));
-            // kept as received (before the gate), for counting when the upstream's usage never comes (a cut)
-            if (ex.metered()) received = received.map(chunk -> {
-                ex.usage().received(chunk, true);
-                return chunk;
-            });
+            // Kept as received (before the gate), for counting when the upstream's usage never comes (a cut). The usage
+            // the relay asked for is read and taken out here, before the gate: the gate judges, and the client gets, the
+            // stream the client asked for (so a cut's tail has no usage chunk either), and no stage parses it twice.
+            if (ex.metered() && ex.usage().askedUpstream()) {
+                received = received.via(StreamUsage.flow(ex.usage(), true));
+            } else if (ex.metered()) {
+                received = received.map(chunk -> {
+                    ex.usage().received(chunk, true);
+                    return chunk;
+                });
+            }
             Source<ByteString, NotUsed> events = received
                     .via(ModerationFlow.create(dialect, moderator.get(), options, observer.moderationListener()))
                     // An event too large to judge ends the stream as an outage would: notice, then the dialect's end.
                     .recoverWithRetries(1, SseEventTooLargeException.class,
                             () -> Source.single(unavailableTail(dialect)));
-            // the gate read the usage; the chunk the relay asked for (or a cut's own usage chunk) is taken out
-            if (ex.metered() && ex.usage().askedUpstream()) events = events.via(StreamUsage.flow(ex.usage(), true, false, false));
             return done(decoded.withHeaders(headers).withEntity(HttpEntities.createChunked(contentType, sseToClient(events, ex, observer))));
         }
         return body.toStrict(Math.max(1, remaining.toMillis()), MAX_MODERATED_BODY, materializer)

@@ -29,6 +29,9 @@ class StreamUsageTest {
     private static final String USAGE = "data: " + HEAD + "[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,"
             + "\"total_tokens\":11}}\n\n";
     private static final String DONE = "data: [DONE]\n\n";
+    /** C1 and C2 as the client gets them when the relay asked: without the "usage":null it did not ask for. */
+    private static final String C1S = C1.replace(",\"usage\":null", "");
+    private static final String C2S = C2.replace(",\"usage\":null", "");
 
     @BeforeAll
     static void start() {
@@ -44,7 +47,7 @@ class StreamUsageTest {
     private static String run(List<String> chunks, UsageTrace trace, boolean strip) throws Exception {
         List<ByteString> in = new ArrayList<>();
         for (String c : chunks) in.add(ByteString.fromString(c));
-        return Source.from(in).via(StreamUsage.flow(trace, strip, true, true))
+        return Source.from(in).via(StreamUsage.flow(trace, strip))
                 .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat)
                 .toCompletableFuture().get(5, TimeUnit.SECONDS).utf8String();
     }
@@ -65,7 +68,7 @@ class StreamUsageTest {
         String all = C1 + C2 + USAGE + DONE;
         for (List<String> chunks : chunkings(all)) {
             UsageTrace trace = UsageTrace.on();
-            assertEquals(C1 + C2 + DONE, run(chunks, trace, true), "chunked as " + chunks.size());
+            assertEquals(C1S + C2S + DONE, run(chunks, trace, true), "chunked as " + chunks.size());
             assertEquals(Optional.of(new Usage(9, 2, 0, 0, false)), trace.reported());
         }
     }
@@ -78,12 +81,12 @@ class StreamUsageTest {
         for (String c : chunks) in.add(ByteString.fromString(c));
         UsageTrace trace = UsageTrace.on();
         List<String> out = new ArrayList<>();
-        for (ByteString b : Source.from(in).via(StreamUsage.flow(trace, true, false, true)).runWith(Sink.seq(), mat)
+        for (ByteString b : Source.from(in).via(StreamUsage.flow(trace, true)).runWith(Sink.seq(), mat)
                 .toCompletableFuture().get(5, TimeUnit.SECONDS)) {
             out.add(b.utf8String());
         }
         // the complete event goes out with the chunk it ended in; only the unfinished one waits
-        assertEquals(List.of(C1, C2, DONE), out);
+        assertEquals(List.of(C1S, C2S, DONE), out);
         assertEquals(Optional.of(new Usage(9, 2, 0, 0, false)), trace.reported());
     }
 
@@ -103,7 +106,7 @@ class StreamUsageTest {
                 + "\"completion_tokens\":1}}\n\n";
         UsageTrace trace = UsageTrace.on();
         String out = run(List.of(C1, last, DONE), trace, true);
-        assertTrue(out.startsWith(C1));
+        assertTrue(out.startsWith(C1S));
         assertTrue(out.endsWith(DONE));
         assertFalse(out.contains("prompt_tokens"));
         assertTrue(out.contains("\"finish_reason\":\"stop\""));
@@ -114,11 +117,11 @@ class StreamUsageTest {
     void crlfEventsAndAStreamWithoutUsage() throws Exception {
         String crlf = (C1 + USAGE + DONE).replace("\n", "\r\n");
         UsageTrace trace = UsageTrace.on();
-        assertEquals((C1 + DONE).replace("\n", "\r\n"), run(List.of(crlf), trace, true));
+        assertEquals((C1S + DONE).replace("\n", "\r\n"), run(List.of(crlf), trace, true));
         assertTrue(trace.reported().isPresent());
 
         UsageTrace none = UsageTrace.on();
-        assertEquals(C1 + C2, run(List.of(C1, C2), none, true));
+        assertEquals(C1S + C2S, run(List.of(C1, C2), none, true));
         assertTrue(none.reported().isEmpty());
     }
 
@@ -137,7 +140,7 @@ class StreamUsageTest {
     @Test
     void anUnterminatedTailIsStillDelivered() throws Exception {
         UsageTrace trace = UsageTrace.on();
-        assertEquals(C1 + "data: {\"partial", run(List.of(C1, "data: {\"partial"), trace, true));
+        assertEquals(C1S + "data: {\"partial", run(List.of(C1, "data: {\"partial"), trace, true));
     }
 
     @Test
@@ -151,5 +154,32 @@ class StreamUsageTest {
                 TokenCounter.count("gpt-4o-mini", "Hello"), 0, 0, true), u);
         assertTrue(u.prompt() > 0 && u.completion() > 0);
         Duration.ofSeconds(1);
+    }
+
+    @Test
+    void aNullUsageIsCutOutWhereverItSitsInItsObjectAndHoweverItIsSpaced() throws Exception {
+        String first = "data: {\"usage\":null,\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"A\"}}]}\n\n";
+        String spaced = "data: {\"id\": \"c\", \"choices\": [{\"index\": 0, \"delta\": {\"content\": \"B\"}}] , \"usage\" : null }\n\n";
+        String alone = "data: {\"usage\":null}\n\n";
+        String all = first + spaced + alone + USAGE + DONE;
+        String expected = "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"A\"}}]}\n\n"
+                + "data: {\"id\": \"c\", \"choices\": [{\"index\": 0, \"delta\": {\"content\": \"B\"}}]  }\n\n"
+                + "data: {}\n\n" + DONE;
+        for (List<String> chunks : chunkings(all)) {
+            assertEquals(expected, run(chunks, UsageTrace.on(), true), "chunked as " + chunks.size());
+        }
+    }
+
+    @Test
+    void usageWrittenInsideTheTextOrWithAnotherValueIsLeftAlone() throws Exception {
+        // the model's own text may say "usage":null (escaped inside its JSON string); a usage that is neither null nor an
+        // object is not what the relay asked for: both pass byte for byte
+        String quoted = "data: " + HEAD + "[{\"index\":0,\"delta\":{\"content\":\"write \\\"usage\\\":null here\"}}]}\n\n";
+        String number = "data: " + HEAD + "[{\"index\":0,\"delta\":{\"content\":\"x\"}}],\"usage\":3}\n\n";
+        for (List<String> chunks : chunkings(quoted + number + DONE)) {
+            UsageTrace trace = UsageTrace.on();
+            assertEquals(quoted + number + DONE, run(chunks, trace, true), "chunked as " + chunks.size());
+            assertTrue(trace.reported().isEmpty());
+        }
     }
 }
