@@ -3,6 +3,9 @@
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer sk-bench"
+-- PACE_MS=20: the fake upstream sends a token every 20 ms (a model's pace) instead of all at once
+local pace = os.getenv("PACE_MS")
+if pace then wrk.headers["x-fake-token-interval-ms"] = pace end
 wrk.body = '{"model":"gpt-4o-mini","stream":true,"moderation":true,"messages":[{"role":"user","content":"say:'
   .. 'The first sentence is short. The second one is a little longer than the first. '
   .. 'A third follows, with a comma, and ends here! Is a fourth a question? The fifth ends it all."}]}'
