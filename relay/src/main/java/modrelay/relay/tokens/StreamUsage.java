@@ -25,8 +25,8 @@ import modrelay.moderation.text.Json;
  * is removed from that chunk, and the {@code "usage":null} member the upstream adds to every other chunk once
  * usage is asked for is cut out of it. Every other byte passes as it came.
  *
- * <p>The common chunk (whole events, no usage object) costs one byte scan and, when stripping, a splice of slices
- * (no copy); only events holding a usage object are read as JSON. When stripping, a partial event waits for its
+ * <p>The common chunk (whole events, no usage object) costs one byte scan and, when stripping, one copy without its
+ * null usage members; only events holding a usage object are read as JSON. When stripping, a partial event waits for its
  * end (a client cannot read it before that anyway); a run of more than {@link #MAX_PENDING} bytes without an event
  * end passes unexamined. When only reading, every chunk passes at once.
  *
