@@ -14,7 +14,9 @@ import akka.util.ByteString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import modrelay.moderation.text.Json;
 
@@ -25,8 +27,9 @@ import modrelay.moderation.text.Json;
  * is removed from that chunk, and the {@code "usage":null} member the upstream adds to every other chunk once
  * usage is asked for is cut out of it. Every other byte passes as it came.
  *
- * <p>The common chunk (whole events, no usage object) costs one byte scan and, when stripping, one copy without its
- * null usage members; only events holding a usage object are read as JSON. When stripping, a partial event waits for its
+ * <p>The common chunk (whole events, no usage object) costs one copy into the stream's examining buffer, one byte
+ * scan and, when stripping, one new array without its null usage members (none when it has none: the chunk itself
+ * passes); only events holding a usage object are read as JSON. When stripping, a partial event waits for its
  * end (a client cannot read it before that anyway); a run of more than {@link #MAX_PENDING} bytes without an event
  * end passes unexamined. When only reading, every chunk passes at once.
  *
@@ -60,8 +63,13 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
     @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
         return new GraphStageLogic(shape) {
-            /** Bytes after the last complete event, waiting for the rest of their event. */
-            private ByteString pending = ByteString.emptyByteString();
+            /**
+             * This stream's bytes being examined: {@code [0, open)} the start of an event that has not ended yet (held
+             * back when stripping), then the new chunk. One array per stream, reused, so a chunk costs one copy into it
+             * (a chunk from the network is a slice of a larger read, which would be copied to be scanned anyway).
+             */
+            private byte[] buf = new byte[0];
+            private int open;
 
             {
                 setHandler(in, new AbstractInHandler() {
@@ -69,23 +77,28 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
                     public void onPush() {
                         ByteString chunk = grab(in);
                         trace.received(chunk, true);
-                        ByteString buf = pending.isEmpty() ? chunk : pending.concat(chunk);
-                        int complete = endsOnBoundary(buf) ? buf.size() : lastBoundaryEnd(buf);
-                        ByteString events = buf.take(complete);
-                        ByteString passed = complete == 0 ? ByteString.emptyByteString() : examine(events);
-                        pending = buf.drop(complete);
-                        if (pending.size() > MAX_PENDING) {
-                            passed = passed.concat(pending);
-                            pending = ByteString.emptyByteString();
+                        int held = open;
+                        int len = held + chunk.size();
+                        if (buf.length < len) buf = Arrays.copyOf(buf, Math.max(len, Math.min(2 * buf.length, len + 4096)));
+                        chunk.copyToBuffer(ByteBuffer.wrap(buf, held, chunk.size()));
+                        // a blank line may begin in the held bytes' last two
+                        int complete = endsOnBoundary(buf, len) ? len : lastBoundaryEnd(buf, Math.max(0, held - 2), len);
+                        ByteString passed = complete == 0 ? null : examine(buf, complete, held == 0 && complete == len ? chunk : null);
+                        open = len - complete;
+                        System.arraycopy(buf, complete, buf, 0, open);
+                        if (open > MAX_PENDING) { // no event end in sight: passed unexamined
+                            if (strip) passed = concat(passed, ByteString.fromArray(buf, 0, open));
+                            open = 0;
                         }
-                        if (!strip) passed = chunk; // read only: every byte goes on as it came, at once
-                        if (passed.isEmpty()) pull(in);
+                        if (open == 0 && buf.length > KEEP_BUFFER) buf = new byte[0]; // a rare large chunk: not kept for the stream's life
+                        if (!strip) push(out, chunk); // read only: every byte goes on as it came, at once
+                        else if (passed == null || passed.isEmpty()) pull(in);
                         else push(out, passed);
                     }
 
                     @Override
                     public void onUpstreamFinish() {
-                        if (strip && !pending.isEmpty()) emit(out, pending);
+                        if (strip && open > 0) emit(out, ByteString.fromArray(buf, 0, open));
                         completeStage();
                     }
                 });
@@ -99,29 +112,48 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
         };
     }
 
-    /** Complete events as the client gets them (their usage read either way). */
-    private ByteString examine(ByteString events) {
-        byte[] b = events.toArrayUnsafe(); // only read; a copy only when the events are not one whole array
-        int key = nextUsageKey(b, 0, b.length);
-        if (key < 0) return events; // the common chunk, when nothing was asked: no usage member at all
-        if (!hasUsageObject(b, key, b.length)) return strip ? withoutNullUsage(events, b, key) : events;
+    /** Largest examining buffer a stream keeps between chunks. */
+    private static final int KEEP_BUFFER = 16 * 1024;
+
+    private static ByteString concat(ByteString a, ByteString b) {
+        return a == null ? b : a.concat(b);
+    }
+
+    /**
+     * The complete events in {@code b[0, to)}, their usage read; when stripping, what the client gets of them
+     * ({@code same}, when given, holds the same bytes and is passed when nothing is taken out); when only reading, null.
+     */
+    private ByteString examine(byte[] b, int to, ByteString same) {
+        int key = nextUsageKey(b, 0, to);
+        if (key < 0) return strip ? copyOrSame(b, 0, to, same) : null; // the common chunk: no usage member at all
+        if (!hasUsageObject(b, key, to)) return strip ? withoutNullUsage(b, 0, to, key, same) : null;
         // a usage object somewhere: event by event, only those holding one read as JSON
         ByteString passed = ByteString.emptyByteString();
         int start = 0;
-        for (int end = nextBoundaryEnd(b, 0); end > 0; end = nextBoundaryEnd(b, end)) {
-            ByteString event = events.slice(start, end);
+        for (int end = nextBoundaryEnd(b, 0, to); end > 0; end = nextBoundaryEnd(b, end, to)) {
             int k = nextUsageKey(b, start, end);
-            if (k >= 0 && hasUsageObject(b, k, end)) event = withUsageRead(event);
-            else if (k >= 0 && strip) event = withoutNullUsage(event, event.toArrayUnsafe(), k - start);
-            passed = passed.concat(event);
+            ByteString event;
+            if (k >= 0 && hasUsageObject(b, k, end)) event = withUsageRead(b, start, end);
+            else if (!strip) event = null;
+            else if (k >= 0) event = withoutNullUsage(b, start, end, k, null);
+            else event = ByteString.fromArray(b, start, end - start);
+            if (strip) passed = passed.concat(event);
             start = end;
         }
         return passed;
     }
 
-    /** An event holding a usage object: read; when stripping, dropped when it is the usage chunk, else its usage removed. */
-    private ByteString withUsageRead(ByteString event) {
-        String text = event.utf8String();
+    private static ByteString copyOrSame(byte[] b, int from, int to, ByteString same) {
+        return same != null ? same : ByteString.fromArray(b, from, to - from);
+    }
+
+    /**
+     * The event {@code b[from, to)}, holding a usage object: read; when stripping, dropped when it is the usage chunk,
+     * else its usage removed; else as it came.
+     */
+    private ByteString withUsageRead(byte[] b, int from, int to) {
+        ByteString event = ByteString.fromArray(b, from, to - from);
+        String text = new String(b, from, to - from, StandardCharsets.UTF_8);
         int data = text.indexOf("data:");
         if (data < 0) return event;
         int lineEnd = text.indexOf('\n', data);
@@ -136,8 +168,7 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
         Optional<Usage> usage = UsageJson.read(obj.get("usage"));
         if (usage.isEmpty()) {
             // the Responses API's usage is inside its response object (response.completed): read, never taken out
-            byte[] bytes = event.toArray();
-            UsageJson.findIn(bytes, 0, bytes.length).ifPresent(trace::reported);
+            UsageJson.findIn(b, from, to).ifPresent(trace::reported);
             return event;
         }
         trace.reported(usage.get());
@@ -149,34 +180,34 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
     }
 
     /**
-     * {@code bytes} (whose bytes are {@code b}) without its {@code "usage": null} members, the first at {@code key}:
-     * each cut out with the comma that joined it to its object, in one new array (cheaper than a rope of slices for
-     * the one short cut of a usual chunk).
+     * The events {@code b[from, to)} without their {@code "usage": null} members, the first key at {@code key}: each
+     * cut out with the comma that joined it to its object, in one new array. Nothing to cut: {@code same} when given,
+     * else a copy.
      */
-    static ByteString withoutNullUsage(ByteString bytes, byte[] b, int key) {
+    static ByteString withoutNullUsage(byte[] b, int from, int to, int key, ByteString same) {
         byte[] out = null;
         int written = 0;
-        int from = 0;
-        for (int k = key; k >= 0; k = nextUsageKey(b, k + 1, b.length)) {
-            int value = valueStart(b, k, b.length);
-            if (!isNull(b, value)) continue;
+        int copied = from;
+        for (int k = key; k >= 0; k = nextUsageKey(b, k + 1, to)) {
+            int value = valueStart(b, k, to);
+            if (!isNull(b, value, to)) continue;
             int cutFrom = k;
             int cutTo = value + 4;
-            int before = skipSpaceBack(b, k - 1);
-            if (before >= from && b[before] == ',') {
+            int before = skipSpaceBack(b, k - 1, copied);
+            if (before >= copied && b[before] == ',') {
                 cutFrom = before; // ,"usage":null
             } else {
-                int after = skipSpace(b, cutTo, b.length);
-                if (after < b.length && b[after] == ',') cutTo = after + 1; // {"usage":null, ...
+                int after = skipSpace(b, cutTo, to);
+                if (after < to && b[after] == ',') cutTo = after + 1; // {"usage":null, ...
             }
-            if (out == null) out = new byte[b.length];
-            System.arraycopy(b, from, out, written, cutFrom - from);
-            written += cutFrom - from;
-            from = cutTo;
+            if (out == null) out = new byte[to - from];
+            System.arraycopy(b, copied, out, written, cutFrom - copied);
+            written += cutFrom - copied;
+            copied = cutTo;
         }
-        if (out == null) return bytes;
-        System.arraycopy(b, from, out, written, b.length - from);
-        written += b.length - from;
+        if (out == null) return copyOrSame(b, from, to, same);
+        System.arraycopy(b, copied, out, written, to - copied);
+        written += to - copied;
         return ByteString.fromArrayUnsafe(out, 0, written);
     }
 
@@ -213,8 +244,8 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
         return skipSpace(b, j + 1, to); // j is the colon
     }
 
-    private static boolean isNull(byte[] b, int at) {
-        return at + 4 <= b.length && b[at] == 'n' && b[at + 1] == 'u' && b[at + 2] == 'l' && b[at + 3] == 'l';
+    private static boolean isNull(byte[] b, int at, int to) {
+        return at + 4 <= to && b[at] == 'n' && b[at + 1] == 'u' && b[at + 2] == 'l' && b[at + 3] == 'l';
     }
 
     private static int skipSpace(byte[] b, int i, int to) {
@@ -222,34 +253,30 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
         return i;
     }
 
-    private static int skipSpaceBack(byte[] b, int i) {
-        while (i >= 0 && isSpace(b[i])) i--;
+    private static int skipSpaceBack(byte[] b, int i, int from) {
+        while (i >= from && isSpace(b[i])) i--;
         return i;
     }
 
-    /** The end of the last complete event in bytes (0: none). */
-    static int lastBoundaryEnd(ByteString bytes) {
-        byte[] b = bytes.toArrayUnsafe();
+    /** The end of the last complete event in {@code b[0, to)} whose blank line starts at or after {@code from} (0: none). */
+    static int lastBoundaryEnd(byte[] b, int from, int to) {
         int last = 0;
-        for (int end = nextBoundaryEnd(b, 0); end > 0; end = nextBoundaryEnd(b, end)) last = end;
+        for (int end = nextBoundaryEnd(b, from, to); end > 0; end = nextBoundaryEnd(b, end, to)) last = end;
         return last;
     }
 
-    /** The offset just past the first blank line ("\n\n" or "\n\r\n") at or after {@code from}, or -1. */
-    private static int nextBoundaryEnd(byte[] b, int from) {
-        int n = b.length;
-        for (int i = from; i < n; i++) {
+    /** The offset just past the first blank line ("\n\n" or "\n\r\n") in {@code b[from, to)}, or -1. */
+    private static int nextBoundaryEnd(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (b[i] != '\n') continue;
-            if (i + 1 < n && b[i + 1] == '\n') return i + 2;
-            if (i + 2 < n && b[i + 1] == '\r' && b[i + 2] == '\n') return i + 3;
+            if (i + 1 < to && b[i + 1] == '\n') return i + 2;
+            if (i + 2 < to && b[i + 1] == '\r' && b[i + 2] == '\n') return i + 3;
         }
         return -1;
     }
 
-    static boolean endsOnBoundary(ByteString chunk) {
-        int n = chunk.size();
-        return n >= 2 && chunk.apply(n - 1) == '\n' && (chunk.apply(n - 2) == '\n'
-                || (n >= 3 && chunk.apply(n - 2) == '\r' && chunk.apply(n - 3) == '\n'));
+    static boolean endsOnBoundary(byte[] b, int n) {
+        return n >= 2 && b[n - 1] == '\n' && (b[n - 2] == '\n' || (n >= 3 && b[n - 2] == '\r' && b[n - 3] == '\n'));
     }
 
     private static boolean isSpace(byte c) {

@@ -24,7 +24,13 @@ public final class UsageTrace {
     private volatile boolean askedUpstream;
     private volatile Usage reported;
     private volatile UsageRecord record;
+    /**
+     * The answer's first bytes, up to MAX_KEPT: a JSON answer held whole as it is, a streamed one copied into one
+     * array of its own (a rope of the network's slices would hold their whole reads and cost a node per chunk).
+     */
     private ByteString kept = ByteString.emptyByteString();
+    private byte[] keptArray;
+    private int keptLength;
     private ByteString tail = ByteString.emptyByteString();
     private long received;
     private boolean stream;
@@ -76,10 +82,19 @@ public final class UsageTrace {
         if (!on) return;
         stream = eventStream;
         received += chunk.size();
-        if (kept.size() + chunk.size() <= MAX_KEPT) {
-            kept = kept.concat(chunk);
-        } else if (kept.size() < MAX_KEPT) {
-            kept = kept.concat(chunk.take(MAX_KEPT - kept.size()));
+        if (keptArray == null && !kept.isEmpty()) { // after a whole answer (not done today): its bytes first
+            keptArray = kept.toArray();
+            keptLength = keptArray.length;
+        }
+        int take = Math.min(chunk.size(), MAX_KEPT - keptLength);
+        if (take > 0) {
+            if (keptArray == null || keptArray.length < keptLength + take) {
+                int size = Math.min(MAX_KEPT, Math.max(keptLength + take, keptArray == null ? 1024 : 2 * keptArray.length));
+                keptArray = keptArray == null ? new byte[size] : java.util.Arrays.copyOf(keptArray, size);
+            }
+            chunk.take(take).copyToBuffer(java.nio.ByteBuffer.wrap(keptArray, keptLength, take));
+            keptLength += take;
+            kept = null; // made from the array when read
         }
         if (!eventStream && received > MAX_KEPT) {
             tail = tail.concat(chunk);
@@ -87,17 +102,30 @@ public final class UsageTrace {
         }
     }
 
+    /** What was kept, as one ByteString. */
+    private ByteString kept() {
+        if (kept == null) kept = ByteString.fromArrayUnsafe(keptArray, 0, keptLength);
+        return kept;
+    }
+
     /** A JSON answer has ended: its usage is read from what was kept (its end, when it was large). */
     public synchronized void jsonEnded() {
         if (!on || reported != null) return;
-        ByteString from = received > MAX_KEPT ? tail : kept;
+        ByteString from = received > MAX_KEPT ? tail : kept();
         byte[] bytes = from.toArrayUnsafe(); // only read: a whole answer's own array, not a copy
         UsageJson.findIn(bytes, 0, bytes.length).ifPresent(u -> reported = u);
     }
 
-    /** A JSON answer the relay holds whole. */
-    public void whole(ByteString body) {
-        received(body, false);
+    /** A JSON answer the relay holds whole: kept as it is (its first MAX_KEPT bytes), not copied. */
+    public synchronized void whole(ByteString body) {
+        if (!on) return;
+        if (received > 0) { // not the first bytes: as any chunk
+            received(body, false);
+        } else {
+            received = body.size();
+            kept = body.size() <= MAX_KEPT ? body : body.take(MAX_KEPT);
+            if (body.size() > MAX_KEPT) tail = body.drop(body.size() - MAX_TAIL);
+        }
         jsonEnded();
     }
 
@@ -115,6 +143,7 @@ public final class UsageTrace {
         if (reported != null) return reported;
         long prompt = TokenCounter.count(model, PromptText.of(requestJson.get()));
         long completion = 0;
+        ByteString kept = kept();
         if (dialect.isPresent() && !kept.isEmpty()) {
             String text = stream ? AnswerText.ofStream(dialect.get(), kept) : AnswerText.ofJson(dialect.get(), kept);
             completion = TokenCounter.count(model, text);

@@ -44,9 +44,14 @@ class StreamUsageTest {
         system.terminate();
     }
 
+    /** A chunk as the network gives it: a slice in the middle of a larger read, not an array of its own. */
+    private static ByteString slice(String chunk) {
+        return ByteString.fromString("<<" + chunk + ">>").slice(2, 2 + ByteString.fromString(chunk).size());
+    }
+
     private static String run(List<String> chunks, UsageTrace trace, boolean strip) throws Exception {
         List<ByteString> in = new ArrayList<>();
-        for (String c : chunks) in.add(ByteString.fromString(c));
+        for (String c : chunks) in.add(slice(c));
         return Source.from(in).via(StreamUsage.flow(trace, strip))
                 .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat)
                 .toCompletableFuture().get(5, TimeUnit.SECONDS).utf8String();
@@ -78,7 +83,7 @@ class StreamUsageTest {
         // as TCP cuts a stream: each chunk ends inside an event; the usage chunk is split over two of them
         List<String> chunks = List.of(C1 + C2.substring(0, 10), C2.substring(10) + USAGE.substring(0, 20), USAGE.substring(20) + DONE);
         List<ByteString> in = new ArrayList<>();
-        for (String c : chunks) in.add(ByteString.fromString(c));
+        for (String c : chunks) in.add(slice(c));
         UsageTrace trace = UsageTrace.on();
         List<String> out = new ArrayList<>();
         for (ByteString b : Source.from(in).via(StreamUsage.flow(trace, true)).runWith(Sink.seq(), mat)
@@ -88,6 +93,23 @@ class StreamUsageTest {
         // the complete event goes out with the chunk it ended in; only the unfinished one waits
         assertEquals(List.of(C1S, C2S, DONE), out);
         assertEquals(Optional.of(new Usage(9, 2, 0, 0, false)), trace.reported());
+    }
+
+    @Test
+    void anEventWhoseBlankLineIsSplitBetweenTwoChunksGoesOutWithTheSecond() throws Exception {
+        // "\n" | "\ndata: ..." and the CRLF forms: the event is complete once the second chunk is in, not one event later
+        for (String[] cut : new String[][] {{C1.substring(0, C1.length() - 1), "\n"},
+                {C1.replace("\n", "\r\n").substring(0, C1.length() + 1), "\n"},
+                {C1.replace("\n", "\r\n").substring(0, C1.length()), "\r\n"}}) {
+            List<ByteString> in = List.of(slice(cut[0]), slice(cut[1] + C2.substring(0, 10)), slice(C2.substring(10) + DONE));
+            List<String> out = new ArrayList<>();
+            for (ByteString b : Source.from(in).via(StreamUsage.flow(UsageTrace.on(), true)).runWith(Sink.seq(), mat)
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS)) {
+                out.add(b.utf8String());
+            }
+            String first = (cut[0] + cut[1]).replace(",\"usage\":null", "");
+            assertEquals(List.of(first, C2S + DONE), out);
+        }
     }
 
     @Test
@@ -123,6 +145,40 @@ class StreamUsageTest {
         UsageTrace none = UsageTrace.on();
         assertEquals(C1S + C2S, run(List.of(C1, C2), none, true));
         assertTrue(none.reported().isEmpty());
+    }
+
+    @Test
+    void crlfEventsCutAnywhere() throws Exception {
+        String crlf = (C1 + C2 + USAGE + DONE).replace("\n", "\r\n");
+        for (List<String> chunks : chunkings(crlf)) {
+            UsageTrace trace = UsageTrace.on();
+            assertEquals((C1S + C2S + DONE).replace("\n", "\r\n"), run(chunks, trace, true), "chunked as " + chunks.size());
+            assertEquals(Optional.of(new Usage(9, 2, 0, 0, false)), trace.reported());
+        }
+    }
+
+    @Test
+    void aLargeEventOverSeveralChunksAndSmallOnesAfterItAllComeThrough() throws Exception {
+        // the stream's examining buffer grows for the large event and is let go after it; what follows is unaffected
+        String big = "data: " + HEAD + "[{\"index\":0,\"delta\":{\"content\":\"" + "x".repeat(40_000) + "\"}}],\"usage\":null}\n\n";
+        String all = C1 + big + C2 + USAGE + DONE;
+        List<String> chunks = new ArrayList<>();
+        for (int i = 0; i < all.length(); i += 15_000) chunks.add(all.substring(i, Math.min(all.length(), i + 15_000)));
+        chunks.add(1, ""); // an empty chunk too
+        UsageTrace trace = UsageTrace.on();
+        assertEquals(C1S + big.replace(",\"usage\":null", "") + C2S + DONE, run(chunks, trace, true));
+        assertEquals(Optional.of(new Usage(9, 2, 0, 0, false)), trace.reported());
+    }
+
+    @Test
+    void aRunWithoutAnEventEndLongerThanTheBoundPassesUnexaminedAndNothingIsLost() throws Exception {
+        String run = "data: {\"choices\":[{\"delta\":{\"content\":\"" + "y".repeat(StreamUsage.MAX_PENDING) + "\"}}],\"usage\":null}";
+        List<String> chunks = new ArrayList<>(List.of(C1));
+        for (int i = 0; i < run.length(); i += 100_000) chunks.add(run.substring(i, Math.min(run.length(), i + 100_000)));
+        chunks.add("\n\n" + C2 + DONE);
+        String out = run(chunks, UsageTrace.on(), true);
+        // the bounded run goes out as it came (its null usage with it); the events around it are still cut
+        assertEquals(C1S + run + "\n\n" + C2S + DONE, out);
     }
 
     @Test
