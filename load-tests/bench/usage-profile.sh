@@ -5,7 +5,7 @@
 # USAGE=on relay for WARM seconds, then SECONDS_PER measured seconds dumped on their own. Prints the share of the on
 # relay's CPU samples (its dispatcher threads and the usage writer) whose stack holds usage code (the tokens and usage
 # packages, and the request's include_usage flag), then the usage frames that are most often in a stack.
-# Rows: small non-streaming requests, moderated streams, unmoderated streams. Needs wrk, jfr and the demo jar.
+# KEEP_JFR=path keeps the measured recording. Rows: small non-streaming requests, moderated streams, unmoderated streams. Needs wrk, jfr and the demo jar.
 # Ports 19411-19414.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -32,6 +32,7 @@ for i in $(seq 1 120); do curl -sf http://127.0.0.1:19414/cpu >/dev/null && brea
 wrk -t2 -c$C -d${WARM:-150}s -s "$LUA" http://127.0.0.1:19412/v1/chat/completions | grep WRK
 wrk -t2 -c$C -d${SECONDS_PER:-60}s -s "$LUA" http://127.0.0.1:19412/v1/chat/completions | grep WRK
 jcmd $TWINS JFR.dump name=1 begin=-${SECONDS_PER:-60}s filename="$WORK/measured.jfr" >/dev/null
+[ -n "${KEEP_JFR:-}" ] && cp "$WORK/measured.jfr" "$KEEP_JFR"
 jfr print --stack-depth 96 --events jdk.ExecutionSample "$WORK/measured.jfr" | awk '
   /sampledThread = / { thread = $0; next }
   /stackTrace = \[/ { inside = 1; hit = 0; delete seen; next }
@@ -45,6 +46,6 @@ jfr print --stack-depth 96 --events jdk.ExecutionSample "$WORK/measured.jfr" | a
     if (line ~ /modrelay\.relay\.(tokens|usage)\.|asksUsage|withIncludeUsage/) { hit = 1; seen[line] = 1 }
   }
   END {
-    printf "KIND='"$KIND"': %d of %d samples on the on relay hold usage code: %.1f%%\n", usage, total, total ? 100 * usage / total : 0
+    printf "KIND='"$KIND"': %d of %d samples on the on relay hold usage code: %.1f%%\n", usage, total, total ? 100 * usage / total : 0 > "/dev/stderr"
     for (f in count) printf "%6d %5.1f%% %s\n", count[f], 100 * count[f] / total, f
   }' | sort -k1,1 -rn -s | head -25

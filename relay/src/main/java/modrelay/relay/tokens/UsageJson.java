@@ -51,6 +51,9 @@ public final class UsageJson {
      */
     public static Optional<Usage> findIn(byte[] bytes, int from, int to) {
         for (int at = lastObjectAfterUsageKey(bytes, from, to); at >= 0; at = lastObjectAfterUsageKey(bytes, from, at - 1)) {
+            Usage plain = UsageBytes.read(bytes, at, to); // the usual object, without a parser
+            if (plain == UsageBytes.NO_COUNTS) continue;
+            if (plain != UsageBytes.UNSURE) return Optional.of(plain);
             try (JsonParser p = FACTORY.createParser(bytes, at, to - at)) {
                 Optional<Usage> u = stream(p);
                 if (u.isPresent()) return u;
