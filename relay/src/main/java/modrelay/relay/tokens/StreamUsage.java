@@ -126,7 +126,12 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
     private ByteString examine(byte[] b, int to, ByteString same) {
         int key = nextUsageKey(b, 0, to);
         if (key < 0) return strip ? copyOrSame(b, 0, to, same) : null; // the common chunk: no usage member at all
-        if (!hasUsageObject(b, key, to)) return strip ? withoutNullUsage(b, 0, to, key, same) : null;
+        if (strip) {
+            ByteString cut = withoutNullUsage(b, 0, to, key, same); // null: it met a usage object
+            if (cut != null) return cut;
+        } else if (!hasUsageObject(b, key, to)) {
+            return null;
+        }
         // a usage object somewhere: event by event, only those holding one read as JSON
         ByteString passed = ByteString.emptyByteString();
         int start = 0;
@@ -182,7 +187,8 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
     /**
      * The events {@code b[from, to)} without their {@code "usage": null} members, the first key at {@code key}: each
      * cut out with the comma that joined it to its object, in one new array. Nothing to cut: {@code same} when given,
-     * else a copy.
+     * else a copy. Null when a usage key has an object value (the event-by-event reading then takes over): one scan
+     * both cuts and looks for usage.
      */
     static ByteString withoutNullUsage(byte[] b, int from, int to, int key, ByteString same) {
         byte[] out = null;
@@ -190,6 +196,7 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
         int copied = from;
         for (int k = key; k >= 0; k = nextUsageKey(b, k + 1, to)) {
             int value = valueStart(b, k, to);
+            if (value < to && b[value] == '{') return null;
             if (!isNull(b, value, to)) continue;
             int cutFrom = k;
             int cutTo = value + 4;
