@@ -204,7 +204,7 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
             if (before >= copied && b[before] == ',') {
                 cutFrom = before; // ,"usage":null
             } else {
-                int after = skipSpace(b, cutTo, to);
+                int after = UsageBytes.skipSpace(b, cutTo, to);
                 if (after < to && b[after] == ',') cutTo = after + 1; // {"usage":null, ...
             }
             if (out == null) out = new byte[to - from];
@@ -230,7 +230,7 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
             boolean key = true;
             for (int k = 2; k < KEY.length && key; k++) key = b[i + k] == KEY[k];
             if (!key || (i > 0 && b[i - 1] == '\\')) continue;
-            int j = skipSpace(b, i + KEY.length, to);
+            int j = UsageBytes.skipSpace(b, i + KEY.length, to);
             if (j < to && b[j] == ':') return i;
         }
         return -1;
@@ -247,17 +247,12 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
 
     /** Where the value of the key at {@code key} starts (past the colon and spaces). */
     private static int valueStart(byte[] b, int key, int to) {
-        int j = skipSpace(b, key + KEY.length, to);
-        return skipSpace(b, j + 1, to); // j is the colon
+        int j = UsageBytes.skipSpace(b, key + KEY.length, to);
+        return UsageBytes.skipSpace(b, j + 1, to); // j is the colon
     }
 
     private static boolean isNull(byte[] b, int at, int to) {
         return at + 4 <= to && b[at] == 'n' && b[at + 1] == 'u' && b[at + 2] == 'l' && b[at + 3] == 'l';
-    }
-
-    private static int skipSpace(byte[] b, int i, int to) {
-        while (i < to && isSpace(b[i])) i++;
-        return i;
     }
 
     private static int skipSpaceBack(byte[] b, int i, int from) {

@@ -16,18 +16,16 @@ final class UsageBytes {
     /** An object without a prompt or completion count: no usage (compared by identity). */
     static final Usage NO_COUNTS = new Usage(-2, -2, -2, -2, true);
 
-    private static final byte[] PROMPT = bytes("prompt_tokens");
-    private static final byte[] INPUT = bytes("input_tokens");
-    private static final byte[] COMPLETION = bytes("completion_tokens");
-    private static final byte[] OUTPUT = bytes("output_tokens");
-    private static final byte[] PROMPT_DETAILS = bytes("prompt_tokens_details");
-    private static final byte[] INPUT_DETAILS = bytes("input_tokens_details");
-    private static final byte[] COMPLETION_DETAILS = bytes("completion_tokens_details");
-    private static final byte[] OUTPUT_DETAILS = bytes("output_tokens_details");
-    private static final byte[] CACHED = bytes("cached_tokens");
-    private static final byte[] REASONING = bytes("reasoning_tokens");
+    /** The counts a usage object holds, each with its Responses API twin next to it: chat's first. */
+    private static final byte[][] COUNTS = {bytes("prompt_tokens"), bytes("input_tokens"), bytes("completion_tokens"),
+            bytes("output_tokens")};
+    /** The details objects, in the order of the counts they belong to, and the one count read inside each. */
+    private static final byte[][] DETAILS = {bytes("prompt_tokens_details"), bytes("input_tokens_details"),
+            bytes("completion_tokens_details"), bytes("output_tokens_details")};
+    private static final byte[][] INNER = {bytes("cached_tokens"), bytes("cached_tokens"), bytes("reasoning_tokens"),
+            bytes("reasoning_tokens")};
 
-    /** Slots of the counts read; ABSENT, NULL or the count. */
+    /** A slot's state besides a count: not there, or JSON null. */
     private static final long ABSENT = -1;
     private static final long NULL = -2;
 
@@ -36,67 +34,63 @@ final class UsageBytes {
      * where that gives none, {@link #UNSURE} when this reader leaves it to that one.
      */
     static Usage read(byte[] b, int at, int to) {
-        // prompt, input, completion, output; then each details object's inner count, with its own presence
-        long prompt = ABSENT, input = ABSENT, completion = ABSENT, output = ABSENT;
-        long promptDetails = ABSENT, inputDetails = ABSENT, completionDetails = ABSENT, outputDetails = ABSENT;
-        long promptCached = 0, inputCached = 0, completionReasoning = 0, outputReasoning = 0;
-        int i = space(b, at + 1, to);
+        long[] counts = {ABSENT, ABSENT, ABSENT, ABSENT}; // ABSENT, NULL, a negative (no count) or the count
+        long[] details = {ABSENT, ABSENT, ABSENT, ABSENT}; // ABSENT, NULL, or the inner count (0 when none)
+        int i = skipSpace(b, at + 1, to);
         if (i < to && b[i] == '}') return NO_COUNTS;
         while (true) {
             if (i >= to || b[i] != '"') return UNSURE;
             int keyStart = i + 1;
             int keyEnd = keyEnd(b, keyStart, to);
             if (keyEnd < 0) return UNSURE;
-            i = space(b, keyEnd + 1, to);
+            i = skipSpace(b, keyEnd + 1, to);
             if (i >= to || b[i] != ':') return UNSURE;
-            i = space(b, i + 1, to);
+            i = skipSpace(b, i + 1, to);
             if (i >= to) return UNSURE;
+            int count = which(b, keyStart, keyEnd, COUNTS);
+            int detail = count < 0 ? which(b, keyStart, keyEnd, DETAILS) : -1;
             int valueEnd;
-            if (is(b, keyStart, keyEnd, PROMPT) || is(b, keyStart, keyEnd, INPUT)
-                    || is(b, keyStart, keyEnd, COMPLETION) || is(b, keyStart, keyEnd, OUTPUT)) {
+            if (count >= 0) {
                 valueEnd = countEnd(b, i, to);
                 if (valueEnd < 0) return UNSURE;
-                long v = count(b, i, valueEnd);
-                if (is(b, keyStart, keyEnd, PROMPT)) prompt = v;
-                else if (is(b, keyStart, keyEnd, INPUT)) input = v;
-                else if (is(b, keyStart, keyEnd, COMPLETION)) completion = v;
-                else output = v;
-            } else if (is(b, keyStart, keyEnd, PROMPT_DETAILS) || is(b, keyStart, keyEnd, INPUT_DETAILS)
-                    || is(b, keyStart, keyEnd, COMPLETION_DETAILS) || is(b, keyStart, keyEnd, OUTPUT_DETAILS)) {
-                boolean prompts = is(b, keyStart, keyEnd, PROMPT_DETAILS) || is(b, keyStart, keyEnd, INPUT_DETAILS);
+                counts[count] = count(b, i, valueEnd);
+            } else if (detail >= 0 && isNull(b, i, to)) {
+                valueEnd = i + 4;
+                details[detail] = NULL;
+            } else if (detail >= 0 && b[i] == '{') {
                 long[] inner = {0};
-                if (isNull(b, i, to)) {
-                    valueEnd = i + 4;
-                    inner[0] = NULL;
-                } else if (b[i] == '{') {
-                    valueEnd = details(b, i, to, prompts ? CACHED : REASONING, inner);
-                    if (valueEnd < 0) return UNSURE;
-                } else {
-                    return UNSURE;
-                }
-                long state = inner[0] == NULL ? NULL : 0;
-                long value = inner[0] == NULL ? 0 : inner[0];
-                if (is(b, keyStart, keyEnd, PROMPT_DETAILS)) { promptDetails = state; promptCached = value; }
-                else if (is(b, keyStart, keyEnd, INPUT_DETAILS)) { inputDetails = state; inputCached = value; }
-                else if (is(b, keyStart, keyEnd, COMPLETION_DETAILS)) { completionDetails = state; completionReasoning = value; }
-                else { outputDetails = state; outputReasoning = value; }
+                valueEnd = details(b, i, to, INNER[detail], inner);
+                if (valueEnd < 0) return UNSURE;
+                details[detail] = inner[0];
+            } else if (detail >= 0) {
+                return UNSURE;
             } else {
                 valueEnd = skipValue(b, i, to, 0);
                 if (valueEnd < 0) return UNSURE;
             }
-            i = space(b, valueEnd, to);
+            i = skipSpace(b, valueEnd, to);
             if (i >= to) return UNSURE;
             if (b[i] == '}') break;
             if (b[i] != ',') return UNSURE;
-            i = space(b, i + 1, to);
+            i = skipSpace(b, i + 1, to);
         }
         // as UsageJson.stream: a field present (there and not null) wins over its Responses API twin
-        long pr = prompt != ABSENT && prompt != NULL ? prompt : input;
-        long co = completion != ABSENT && completion != NULL ? completion : output;
+        long pr = present(counts[0]) ? counts[0] : counts[1];
+        long co = present(counts[2]) ? counts[2] : counts[3];
         if (pr < 0 && co < 0) return NO_COUNTS;
-        long cached = promptDetails != ABSENT && promptDetails != NULL ? promptCached : inputCached;
-        long reasoning = completionDetails != ABSENT && completionDetails != NULL ? completionReasoning : outputReasoning;
+        long cached = Math.max(present(details[0]) ? details[0] : details[1], 0);
+        long reasoning = Math.max(present(details[2]) ? details[2] : details[3], 0);
         return new Usage(Math.max(pr, 0), Math.max(co, 0), cached, reasoning, false);
+    }
+
+    private static boolean present(long slot) {
+        return slot != ABSENT && slot != NULL;
+    }
+
+    /** The index of the key {@code b[from, to)} in {@code names}, or -1. */
+    private static int which(byte[] b, int from, int to, byte[][] names) {
+        for (int n = 0; n < names.length; n++) if (is(b, from, to, names[n])) return n;
+        return -1;
     }
 
     /**
@@ -104,16 +98,16 @@ final class UsageBytes {
      * {@code inner[0]}; the offset past it, or -1 when unsure.
      */
     private static int details(byte[] b, int at, int to, byte[] name, long[] inner) {
-        int i = space(b, at + 1, to);
+        int i = skipSpace(b, at + 1, to);
         if (i < to && b[i] == '}') return i + 1;
         while (true) {
             if (i >= to || b[i] != '"') return -1;
             int keyStart = i + 1;
             int keyEnd = keyEnd(b, keyStart, to);
             if (keyEnd < 0) return -1;
-            i = space(b, keyEnd + 1, to);
+            i = skipSpace(b, keyEnd + 1, to);
             if (i >= to || b[i] != ':') return -1;
-            i = space(b, i + 1, to);
+            i = skipSpace(b, i + 1, to);
             if (i >= to) return -1;
             int valueEnd;
             if (is(b, keyStart, keyEnd, name)) {
@@ -124,11 +118,11 @@ final class UsageBytes {
                 valueEnd = skipValue(b, i, to, 0);
                 if (valueEnd < 0) return -1;
             }
-            i = space(b, valueEnd, to);
+            i = skipSpace(b, valueEnd, to);
             if (i >= to) return -1;
             if (b[i] == '}') return i + 1;
             if (b[i] != ',') return -1;
-            i = space(b, i + 1, to);
+            i = skipSpace(b, i + 1, to);
         }
     }
 
@@ -178,25 +172,25 @@ final class UsageBytes {
         }
         if (c == '{' || c == '[') {
             byte close = c == '{' ? (byte) '}' : (byte) ']';
-            int i = space(b, at + 1, to);
+            int i = skipSpace(b, at + 1, to);
             if (i < to && b[i] == close) return i + 1;
             while (true) {
                 if (c == '{') { // "key":
                     if (i >= to || b[i] != '"') return -1;
                     i = skipValue(b, i, to, depth + 1);
                     if (i < 0) return -1;
-                    i = space(b, i, to);
+                    i = skipSpace(b, i, to);
                     if (i >= to || b[i] != ':') return -1;
-                    i = space(b, i + 1, to);
+                    i = skipSpace(b, i + 1, to);
                 }
                 if (i >= to) return -1;
                 i = skipValue(b, i, to, depth + 1);
                 if (i < 0) return -1;
-                i = space(b, i, to);
+                i = skipSpace(b, i, to);
                 if (i >= to) return -1;
                 if (b[i] == close) return i + 1;
                 if (b[i] != ',') return -1;
-                i = space(b, i + 1, to);
+                i = skipSpace(b, i + 1, to);
             }
         }
         if (isNull(b, at, to)) return at + 4;
@@ -240,7 +234,8 @@ final class UsageBytes {
         return true;
     }
 
-    private static int space(byte[] b, int i, int to) {
+    /** Past JSON whitespace from {@code i} (the usage readers' one copy of it). */
+    static int skipSpace(byte[] b, int i, int to) {
         while (i < to && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) i++;
         return i;
     }

@@ -170,17 +170,12 @@ public final class UsageJson {
             boolean key = true;
             for (int k = 2; k < KEY.length && key; k++) key = b[i + k] == KEY[k];
             if (!key || (i > from && b[i - 1] == '\\')) continue;
-            int j = skipSpace(b, i + KEY.length, to);
+            int j = UsageBytes.skipSpace(b, i + KEY.length, to);
             if (j >= to || b[j] != ':') continue;
-            j = skipSpace(b, j + 1, to);
+            j = UsageBytes.skipSpace(b, j + 1, to);
             if (j < to && b[j] == '{') return j;
         }
         return -1;
-    }
-
-    private static int skipSpace(byte[] b, int i, int to) {
-        while (i < to && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) i++;
-        return i;
     }
 
     private static JsonNode first(JsonNode node, String a, String b) {
