@@ -55,12 +55,12 @@ final class Forward implements Function<Exchange, CompletionStage<HttpResponse>>
         return router.forward(request.method(), ex, ex.inbound().body(), forwardedHeaders(request, ex), ex.inbound().upstreamKey())
                 .thenCompose(routed -> {
                     if (routed instanceof Routed.Refused refused) {
-                        return CompletableFuture.completedFuture(refusals.answer(ex, refused.response()));
+                        return refusals.answer(ex, refused.response());
                     }
                     Routed.Answered answered = (Routed.Answered) routed;
                     return shaper.shape(answered.response(), ex, answered.via());
                 })
-                .exceptionally(e -> failed(ex, e));
+                .exceptionallyCompose(e -> failed(ex, e));
     }
 
     private List<HttpHeader> forwardedHeaders(HttpRequest request, Exchange ex) {
@@ -80,7 +80,7 @@ final class Forward implements Function<Exchange, CompletionStage<HttpResponse>>
         if (ex.inbound().laterRefusal().isEmpty()) return sent;
         CompletableFuture<OpenAiError> refused = ex.inbound().laterRefusal().get();
         CompletableFuture<HttpResponse> result = new CompletableFuture<>();
-        refused.thenAccept(err -> result.complete(refusals.answer(ex, err.response())));
+        refused.thenCompose(err -> refusals.answer(ex, err.response())).thenAccept(result::complete);
         sent.whenComplete((r, e) -> {
             if (e != null) {
                 if (!refused.isDone()) result.completeExceptionally(e);
@@ -91,7 +91,7 @@ final class Forward implements Function<Exchange, CompletionStage<HttpResponse>>
         return result;
     }
 
-    private HttpResponse failed(Exchange ex, Throwable error) {
+    private CompletionStage<HttpResponse> failed(Exchange ex, Throwable error) {
         Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         OpenAiError err;
         if (e instanceof UpstreamFailure.Exception f && f.failure() instanceof UpstreamFailure.FirstByteTimeout t) {

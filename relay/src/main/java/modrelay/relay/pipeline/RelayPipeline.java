@@ -5,7 +5,6 @@ import akka.http.javadsl.model.headers.RawHeader;
 import akka.stream.Materializer;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import modrelay.config.Settings;
@@ -44,8 +43,8 @@ public final class RelayPipeline {
             Materializer materializer, Observability observability) {
         HeaderFilter headers = new HeaderFilter(settings.server().hopHeaderPrefix());
         ResponseShaper shaper = new ResponseShaper(settings, headers, moderator, materializer, observability);
-        long maxRequestBytes = settings.server().maxRequestBytes();
-        RequestPipeline.Refusals refusals = (ex, response, outcome) -> refused(ex, response, outcome, maxRequestBytes, materializer);
+        UnreadBody unread = new UnreadBody(settings.server().maxRequestBytes(), settings.upstream().firstByteTimeout(), materializer);
+        RequestPipeline.Refusals refusals = (ex, response, outcome) -> refused(ex, response, outcome, unread);
         FailMode failMode = FailMode.of(settings.moderation().failMode());
         List<RequestFilter> filters = List.of(
                 new CanonicalPathFilter(settings.server().routePrefix()),
@@ -62,35 +61,18 @@ public final class RelayPipeline {
         Forward forward = new Forward(router, shaper, headers, refusals, settings.server().maxRequestBytes(), materializer);
         Function<Exchange, CompletionStage<HttpResponse>> quotaThenForward = ex -> forward.raceForm(ex, ex.inbound().admission()
                 .spend(Reservations.of(ex, settings.usage()), () -> forward.apply(ex),
-                        r -> CompletableFuture.completedFuture(refusals.answer(ex, r))));
+                        r -> refusals.answer(ex, r)));
         this.pipeline = new RequestPipeline(filters, quotaThenForward, refusals);
-    }
-
-    /**
-     * A body the relay refused before reading it is read and dropped (bounded by MAX_REQUEST_BYTES, never held):
-     * a client still uploading then reads the refusal instead of a connection reset. A body declared larger
-     * than the relay takes is not read: that connection closes after the answer.
-     */
-    private static void discardUnreadBody(Exchange ex, long maxRequestBytes, Materializer materializer) {
-        akka.http.javadsl.model.RequestEntity entity = ex.inbound().http().entity();
-        if (entity.isStrict() || ex.inbound().body() instanceof modrelay.relay.exchange.UpstreamBody.Json) return;
-        java.util.OptionalLong declared = entity.getContentLengthOption();
-        if (declared.isPresent() && declared.getAsLong() > maxRequestBytes) return;
-        try {
-            entity.withSizeLimit(maxRequestBytes).getDataBytes().runWith(akka.stream.javadsl.Sink.ignore(), materializer);
-        } catch (RuntimeException alreadyRead) {
-            // the body was read (a form watched as it streamed): nothing to drop
-        }
     }
 
     public CompletionStage<HttpResponse> run(Exchange arriving) {
         return pipeline.run(arriving);
     }
 
-    private static HttpResponse refused(Exchange ex, HttpResponse response, String outcome, long maxRequestBytes,
-            Materializer materializer) {
-        discardUnreadBody(ex, maxRequestBytes, materializer);
+    /** The access line is written when the answer is decided; the answer goes out once the unread body has ended. */
+    private static CompletionStage<HttpResponse> refused(Exchange ex, HttpResponse response, String outcome, UnreadBody unread) {
         AccessLog.log(ex, response.status().intValue(), 0, outcome, "-");
-        return response.addHeader(RawHeader.create("X-Request-Id", ex.requestId()));
+        HttpResponse answer = response.addHeader(RawHeader.create("X-Request-Id", ex.requestId()));
+        return unread.drop(ex).thenApply(dropped -> answer);
     }
 }

@@ -2,7 +2,6 @@ package modrelay.relay.pipeline;
 
 import akka.http.javadsl.model.HttpResponse;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import modrelay.relay.exchange.Exchange;
@@ -17,10 +16,13 @@ public final class RequestPipeline {
     /** Turns a refusal into the client's answer. */
     @FunctionalInterface
     public interface Refusals {
-        /** @param outcome how the access line names it: "rejected" (a filter said no) or "error" (the exchange failed) */
-        HttpResponse answer(Exchange exchange, HttpResponse refusal, String outcome);
+        /**
+         * @param outcome how the access line names it: "rejected" (a filter said no) or "error" (the exchange failed)
+         * @return the answer, once the part of the request body nobody read has been dropped
+         */
+        CompletionStage<HttpResponse> answer(Exchange exchange, HttpResponse refusal, String outcome);
 
-        default HttpResponse answer(Exchange exchange, HttpResponse refusal) {
+        default CompletionStage<HttpResponse> answer(Exchange exchange, HttpResponse refusal) {
             return answer(exchange, refusal, "rejected");
         }
     }
@@ -47,7 +49,7 @@ public final class RequestPipeline {
             if (step instanceof Step.Continue c) {
                 current = c.exchange();
             } else if (step instanceof Step.Respond r) {
-                return CompletableFuture.completedFuture(refused.answer(r.exchange(), r.response(), r.outcome()));
+                return refused.answer(r.exchange(), r.response(), r.outcome());
             } else {
                 int next = i + 1;
                 return ((Step.Later) step).step().thenCompose(s -> resume(next, s));
@@ -58,7 +60,7 @@ public final class RequestPipeline {
 
     private CompletionStage<HttpResponse> resume(int next, Step step) {
         if (step instanceof Step.Continue c) return from(next, c.exchange());
-        if (step instanceof Step.Respond r) return CompletableFuture.completedFuture(refused.answer(r.exchange(), r.response(), r.outcome()));
+        if (step instanceof Step.Respond r) return refused.answer(r.exchange(), r.response(), r.outcome());
         return ((Step.Later) step).step().thenCompose(s -> resume(next, s));
     }
 }

@@ -96,7 +96,7 @@ class RequestPipelineTest {
         return new RequestPipeline(filters, ex -> {
             sentUpstream.set(ex);
             return CompletableFuture.completedFuture(HttpResponse.create());
-        }, (ex, r, outcome) -> r.addHeader(RawHeader.create("X-Outcome", outcome)));
+        }, (ex, r, outcome) -> CompletableFuture.completedFuture(r.addHeader(RawHeader.create("X-Outcome", outcome))));
     }
 
     private RequestPipeline pipeline() {
@@ -261,7 +261,7 @@ class RequestPipelineTest {
                 ex -> { seen.add("c"); return Step.refuse(ex, HttpResponse.create().withStatus(429)); },
                 ex -> { seen.add("never"); return Step.next(ex); }),
                 ex -> { seen.add("terminal"); return CompletableFuture.completedFuture(HttpResponse.create()); },
-                (ex, r, outcome) -> r);
+                (ex, r, outcome) -> CompletableFuture.completedFuture(r));
         HttpResponse r = p.run(Exchange.arriving("r", "ip", HttpRequest.create().withMethod(HttpMethods.GET), new modrelay.relay.exchange.BodyEnd()))
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(429, r.status().intValue());
