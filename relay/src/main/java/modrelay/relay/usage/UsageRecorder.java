@@ -32,7 +32,7 @@ public final class UsageRecorder implements AutoCloseable {
     private final Duration interval;
     private final Runnable onDropped;
     private final AtomicLong dropped = new AtomicLong();
-    private final Map<DailyRow.Key, DailyRow> unwritten = new LinkedHashMap<>();
+    private final Map<DailyRow.Key, DailyTally> unwritten = new LinkedHashMap<>();
     private final BlockingQueue<CompletableFuture<Void>> flushes = new ArrayBlockingQueue<>(1024);
     private final Thread writer;
     private volatile boolean closed;
@@ -102,8 +102,7 @@ public final class UsageRecorder implements AutoCloseable {
     }
 
     private void add(UsageRecord r) {
-        DailyRow row = DailyRow.of(r, day(r.at()));
-        unwritten.merge(row.id(), row, DailyRow::plus);
+        unwritten.computeIfAbsent(new DailyRow.Key(day(r.at()), r.subKey().orElse(""), r.model()), DailyTally::new).add(r);
     }
 
     private void write() {
@@ -113,7 +112,7 @@ public final class UsageRecorder implements AutoCloseable {
         if (unwritten.isEmpty()) return;
         try {
             // no timeout: giving up on a write that then commits would count its rows twice
-            store.add(List.copyOf(unwritten.values())).toCompletableFuture().get();
+            store.add(unwritten.values().stream().map(DailyTally::row).toList()).toCompletableFuture().get();
             unwritten.clear();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

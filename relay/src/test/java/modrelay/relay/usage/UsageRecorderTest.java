@@ -30,6 +30,25 @@ class UsageRecorderTest {
     }
 
     @Test
+    void oneBatchSumsItsRecordsOfOneDayKeyAndModelIntoOneRow() throws Exception {
+        try (SubKeyStore db = SubKeyStore.open(TestDatabases.sqlite(dir))) {
+            UsageStore store = new UsageStore(db);
+            UsageRecorder recorder = new UsageRecorder(store, 1000, Duration.ofMinutes(10), () -> {});
+            recorder.offer(rec("2026-12-01", "k1", "m1", 20, 6, true, null));
+            recorder.offer(rec("2026-12-01", "k1", "m1", 30, 7, false, 0.25));
+            recorder.offer(rec("2026-12-01", "k1", "m1", 1, 1, true, 0.5));
+            recorder.offer(rec("2026-12-01", "k1", "m2", 4, 4, false, null));
+            recorder.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            List<DailyRow> rows = store.query(UsageQuery.parse(Map.of("group_by", "day,key,model", "from", "2026-11-01"),
+                    LocalDate.parse("2026-12-31"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(List.of(
+                    new DailyRow("2026-12-01", "k1", "m1", 3, 51, 14, 3, 6, 2, Optional.of(0.75)),
+                    new DailyRow("2026-12-01", "k1", "m2", 1, 4, 4, 1, 2, 0, Optional.empty())), rows);
+            recorder.close();
+        }
+    }
+
+    @Test
     void batchesSumPerDayKeyAndModel() throws Exception {
         try (SubKeyStore db = SubKeyStore.open(TestDatabases.sqlite(dir))) {
             UsageStore store = new UsageStore(db);
