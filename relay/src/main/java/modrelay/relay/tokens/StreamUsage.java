@@ -154,9 +154,20 @@ public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteStri
 
     /**
      * The event {@code b[from, to)}, holding a usage object: read; when stripping, dropped when it is the usage chunk,
-     * else its usage removed; else as it came.
+     * else its usage removed (cut out of its bytes by {@link UsageEvent}, or, when that reader is unsure, the event
+     * read as a tree and written again); else as it came (or null: only reading, nothing is passed from here).
      */
     private ByteString withUsageRead(byte[] b, int from, int to) {
+        UsageEvent.Found found = UsageEvent.find(b, from, to); // the usual event, without a parser
+        if (found != null) {
+            trace.reported(found.usage());
+            if (!strip) return null; // only read: the caller passes the chunk as it came
+            if (found.usageOnly()) return ByteString.emptyByteString();
+            byte[] cut = new byte[(to - from) - (found.memberTo() - found.memberFrom())];
+            System.arraycopy(b, from, cut, 0, found.memberFrom() - from);
+            System.arraycopy(b, found.memberTo(), cut, found.memberFrom() - from, to - found.memberTo());
+            return ByteString.fromArrayUnsafe(cut);
+        }
         ByteString event = ByteString.fromArray(b, from, to - from);
         String text = new String(b, from, to - from, StandardCharsets.UTF_8);
         int data = text.indexOf("data:");

@@ -148,7 +148,7 @@ final class UsageBytes {
     }
 
     /** The offset of a plain key's closing quote; -1 for a key with an escape (or no end). */
-    private static int keyEnd(byte[] b, int from, int to) {
+    static int keyEnd(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) {
             if (b[i] == '"') return i;
             if (b[i] == '\\' || (b[i] & 0xff) < 0x20 || b[i] < 0) return -1; // escapes, controls, non-ASCII: Jackson's
@@ -159,7 +159,7 @@ final class UsageBytes {
     private static final int MAX_DEPTH = 64;
 
     /** The offset past the JSON value at {@code b[at]}, skipped; -1 when it is not one this reader is sure of. */
-    private static int skipValue(byte[] b, int at, int to, int depth) {
+    static int skipValue(byte[] b, int at, int to, int depth) {
         if (depth > MAX_DEPTH) return -1;
         byte c = b[at];
         if (c == '"') {
