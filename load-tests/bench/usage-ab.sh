@@ -11,25 +11,13 @@
 # other load on the box than req/s). Use a multiple of 4 rounds so every role/order/port combination counts alike. Needs wrk and the jars
 # (./mvnw -B -q package -DskipTests). Ports 19411-19413.
 set -u
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/usage-common.sh"
 JAR=${JAR:-$ROOT/relay/target/modrelay.jar}
-DEMO=$ROOT/load-tests/target/modrelay-demo.jar
-SMALL=$ROOT/load-tests/bench/chat-post.lua
-STREAM=$ROOT/load-tests/bench/stream-moderated.lua
-PLAIN=$ROOT/load-tests/bench/stream-plain.lua
-WORK=$(mktemp -d)
-echo "forbiddenword" > "$WORK/keywords.txt"
-JOPTS="-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
-# PROXY_KEY is the lua scripts' "Bearer sk-bench" (with a store on, every request needs a key)
-COMMON="HOST=127.0.0.1 UPSTREAM_URL=http://127.0.0.1:19411 OPENAI_KEY=sk-server PROXY_KEY=sk-bench ACCESS_LOG_LEVEL=OFF
-  UPSTREAM_MAX_CONNECTIONS=10000 ADMIN_TOKEN=bench-admin-token-0123456789 MODERATION_KEYWORDS_FILE=$WORK/keywords.txt"
 # PIN=1: the relays share CPU 1, the fake and wrk CPU 0 (only one relay is measured at a time). Off by default: on
 # this 2-CPU box a relay pinned to one core shares it with its own JIT compiler and ran at a quarter of its unpinned
 # req/s after a 10 s warm-up, which measures warm-up, not usage.
 if [ "${PIN:-0}" = 1 ]; then ON_CPU="taskset -c 1"; TOOL_CPU="taskset -c 0"; else ON_CPU=""; TOOL_CPU=""; fi
-$TOOL_CPU java -Xms256m -Xmx1g -XX:+UseParallelGC -cp "$DEMO" modrelay.loadtests.fakes.FakeUpstream 19411 0 >"$WORK/fake.log" 2>&1 & FAKE=$!
-ON=""; OFF=""
-trap 'kill $FAKE $ON $OFF 2>/dev/null; rm -rf "$WORK"' EXIT
+start_fake "$TOOL_CPU"
 # Each round starts a fresh pair of relays: two JVMs of the same jar differ by several percent for as long as they
 # run (JIT decisions; an A/A run of two USAGE=off relays kept in one pair measured 0.93), so a pair kept for the whole
 # run measures that pair's luck. Fresh pairs per round make the median about usage, not about one JVM's compiles.
@@ -48,19 +36,11 @@ start_relays() { # round
   for p in 19412/healthz 19413/healthz; do
     for i in $(seq 1 120); do curl -sf http://127.0.0.1:$p >/dev/null && break; sleep 0.5; done
   done
-  for p in 19412 19413; do # both rows must answer 200 before anything is measured
-    for body in '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"say:ok."}]}' \
-        '{"model":"gpt-4o-mini","stream":true,"moderation":true,"messages":[{"role":"user","content":"say:ok."}]}'; do
-      code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer sk-bench' -H 'Content-Type: application/json' \
-        -d "$body" http://127.0.0.1:$p/v1/chat/completions)
-      [ "$code" = 200 ] || { echo "port $p answered $code to $body; see $WORK/*.log"; exit 1; }
-    done
-  done
+  check_rows 19412 19413
 }
 stop_relays() { # waits until both are gone, so the next pair can bind the ports
   kill $ON $OFF 2>/dev/null; wait $ON $OFF 2>/dev/null; ON=""; OFF=""
 }
-for i in $(seq 1 120); do curl -sf http://127.0.0.1:19411/v1/models >/dev/null && break; sleep 0.5; done
 TCK=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' /proc/$1/stat; } # the process's user + system CPU, in clock ticks
 run() { # port lua conns seconds: wrk's line plus the relay's CPU time per request (its threads, GC and writer included)

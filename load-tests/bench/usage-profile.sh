@@ -8,25 +8,16 @@
 # KEEP_JFR=path keeps the measured recording. Rows: small non-streaming requests, moderated streams, unmoderated streams. Needs wrk, jfr and the demo jar.
 # Ports 19411-19414.
 set -u
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-DEMO=$ROOT/load-tests/target/modrelay-demo.jar
+source "$(dirname "${BASH_SOURCE[0]}")/usage-common.sh"
 KIND=${KIND:-plain}
 case $KIND in
-  small) LUA=$ROOT/load-tests/bench/chat-post.lua; C=${CONNS:-64};;
-  stream) LUA=$ROOT/load-tests/bench/stream-moderated.lua; C=${STREAM_CONNS:-16};;
-  plain) LUA=$ROOT/load-tests/bench/stream-plain.lua; C=${STREAM_CONNS:-16};;
+  small) LUA=$SMALL; C=${CONNS:-64};;
+  stream) LUA=$STREAM; C=${STREAM_CONNS:-16};;
+  plain) LUA=$PLAIN; C=${STREAM_CONNS:-16};;
   *) echo "KIND is small, stream or plain"; exit 2;;
 esac
-WORK=$(mktemp -d)
-echo "forbiddenword" > "$WORK/keywords.txt"
-java -Xms256m -Xmx1g -XX:+UseParallelGC -cp "$DEMO" modrelay.loadtests.fakes.FakeUpstream 19411 0 >"$WORK/fake.log" 2>&1 & FAKE=$!
-TWINS=""
-trap 'kill $FAKE $TWINS 2>/dev/null; rm -rf "$WORK"' EXIT
-for i in $(seq 1 120); do curl -sf http://127.0.0.1:19411/v1/models >/dev/null && break; sleep 0.5; done
-env HOST=127.0.0.1 UPSTREAM_URL=http://127.0.0.1:19411 OPENAI_KEY=sk-server PROXY_KEY=sk-bench ACCESS_LOG_LEVEL=OFF \
-  UPSTREAM_MAX_CONNECTIONS=10000 ADMIN_TOKEN=bench-admin-token-0123456789 MODERATION_KEYWORDS_FILE="$WORK/keywords.txt" \
-  DATA_DIR="$WORK/data" java -XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \
-  -XX:StartFlightRecording=settings=profile,filename="$WORK/all.jfr" -cp "$DEMO" modrelay.loadtests.bench.TwinRelays \
+start_fake
+env $COMMON DATA_DIR="$WORK/data" java $JOPTS -XX:StartFlightRecording=settings=profile,filename="$WORK/all.jfr" -cp "$DEMO" modrelay.loadtests.bench.TwinRelays \
   >"$WORK/twins.log" 2>&1 & TWINS=$!
 for i in $(seq 1 120); do curl -sf http://127.0.0.1:19414/cpu >/dev/null && break; sleep 0.5; done
 wrk -t2 -c$C -d${WARM:-150}s -s "$LUA" http://127.0.0.1:19412/v1/chat/completions | grep WRK

@@ -12,20 +12,8 @@
 # pairs each, and the medians are over all pairs. Needs wrk and the demo jar (./mvnw -B -q package -DskipTests).
 # Ports 19411-19414.
 set -u
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-DEMO=$ROOT/load-tests/target/modrelay-demo.jar
-SMALL=$ROOT/load-tests/bench/chat-post.lua
-STREAM=$ROOT/load-tests/bench/stream-moderated.lua
-PLAIN=$ROOT/load-tests/bench/stream-plain.lua
-WORK=$(mktemp -d)
-echo "forbiddenword" > "$WORK/keywords.txt"
-JOPTS="-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
-COMMON="HOST=127.0.0.1 UPSTREAM_URL=http://127.0.0.1:19411 OPENAI_KEY=sk-server PROXY_KEY=sk-bench ACCESS_LOG_LEVEL=OFF
-  UPSTREAM_MAX_CONNECTIONS=10000 ADMIN_TOKEN=bench-admin-token-0123456789 MODERATION_KEYWORDS_FILE=$WORK/keywords.txt"
-java -Xms256m -Xmx1g -XX:+UseParallelGC -cp "$DEMO" modrelay.loadtests.fakes.FakeUpstream 19411 0 >"$WORK/fake.log" 2>&1 & FAKE=$!
-TWINS=""
-trap 'kill $FAKE $TWINS 2>/dev/null; rm -rf "$WORK"' EXIT
-for i in $(seq 1 120); do curl -sf http://127.0.0.1:19411/v1/models >/dev/null && break; sleep 0.5; done
+source "$(dirname "${BASH_SOURCE[0]}")/usage-common.sh"
+start_fake
 thread_cpu() { curl -s http://127.0.0.1:19414/cpu | sed -E "s/.*\"$1\":([0-9]+).*/\1/"; } # on|off, ns
 run() { # port lua conns seconds [pace ms]: wrk's line plus the relay's own threads' CPU per request
   local who=$([ $1 = 19412 ] && echo on || echo off) before line
@@ -40,14 +28,7 @@ pair=0
 for j in $(seq 1 ${JVMS:-2}); do
   env $COMMON DATA_DIR="$WORK/data" java $JOPTS -cp "$DEMO" modrelay.loadtests.bench.TwinRelays >"$WORK/twins-$j.log" 2>&1 & TWINS=$!
   for i in $(seq 1 120); do curl -sf http://127.0.0.1:19414/cpu >/dev/null && break; sleep 0.5; done
-  for p in 19412 19413; do # both rows must answer 200 before anything is measured
-    for body in '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"say:ok."}]}' \
-        '{"model":"gpt-4o-mini","stream":true,"moderation":true,"messages":[{"role":"user","content":"say:ok."}]}'; do
-      code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer sk-bench' -H 'Content-Type: application/json' \
-        -d "$body" http://127.0.0.1:$p/v1/chat/completions)
-      [ "$code" = 200 ] || { echo "port $p answered $code to $body; see $WORK/twins-$j.log"; cat "$WORK/twins-$j.log"; exit 1; }
-    done
-  done
+  check_rows 19412 19413
   for p in 19412 19413; do # warm-up: every row on both relays, not measured
     run $p "$SMALL" ${CONNS:-64} ${WARM:-20} >/dev/null
     run $p "$STREAM" ${STREAM_CONNS:-16} ${WARM:-20} >/dev/null
