@@ -228,7 +228,8 @@ final class UsageBytes {
         return at + word.length() == to || !Character.isLetterOrDigit(b[at + word.length()]);
     }
 
-    private static boolean is(byte[] b, int from, int to, byte[] name) {
+    /** Whether {@code b[from, to)} is exactly {@code name}. */
+    static boolean is(byte[] b, int from, int to, byte[] name) {
         if (to - from != name.length) return false;
         for (int k = 0; k < name.length; k++) if (b[from + k] != name[k]) return false;
         return true;

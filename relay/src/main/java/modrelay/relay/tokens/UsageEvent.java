@@ -22,6 +22,7 @@ final class UsageEvent {
     private static final byte[] DATA = {'d', 'a', 't', 'a', ':'};
     private static final byte[] USAGE = {'u', 's', 'a', 'g', 'e'};
     private static final byte[] CHOICES = {'c', 'h', 'o', 'i', 'c', 'e', 's'};
+    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
     /** The event {@code b[from, to)}, a whole event (its blank line included); null when this reader is unsure. */
     static Found find(byte[] b, int from, int to) {
@@ -47,13 +48,13 @@ final class UsageEvent {
             if (value >= end) return null;
             int valueEnd = UsageBytes.skipValue(b, value, end, 0);
             if (valueEnd < 0) return null;
-            if (is(b, keyStart, keyEnd, USAGE)) {
+            if (UsageBytes.is(b, keyStart, keyEnd, USAGE)) {
                 if (usageValue >= 0) return null; // twice: which one a reader takes is not this reader's to say
                 usageValue = value;
                 usageEnd = valueEnd;
                 memberFrom = previousEnd >= 0 ? previousEnd : i; // ,"usage":{…} with the comma before it
                 memberTo = valueEnd;
-            } else if (is(b, keyStart, keyEnd, CHOICES)) {
+            } else if (UsageBytes.is(b, keyStart, keyEnd, CHOICES)) {
                 if (choicesValue >= 0) return null;
                 choicesValue = value;
                 choicesEnd = valueEnd;
@@ -92,14 +93,9 @@ final class UsageEvent {
         return true;
     }
 
-    private static boolean is(byte[] b, int from, int to, byte[] name) {
-        if (to - from != name.length) return false;
-        for (int k = 0; k < name.length; k++) if (b[from + k] != name[k]) return false;
-        return true;
-    }
-
+    /** Whether the value {@code b[from, to)} is JSON null. */
     private static boolean isNull(byte[] b, int from, int to) {
-        return to - from == 4 && b[from] == 'n' && b[from + 1] == 'u' && b[from + 2] == 'l' && b[from + 3] == 'l';
+        return UsageBytes.is(b, from, to, NULL);
     }
 
     private static boolean emptyArray(byte[] b, int from, int to) {
