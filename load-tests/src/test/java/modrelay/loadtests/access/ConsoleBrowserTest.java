@@ -89,6 +89,21 @@ class ConsoleBrowserTest {
                 .addUserMessage("say:" + reply).build());
     }
 
+    /** A sub-key made in the keys page: its name, the secret the page shows once, and its row in the table. */
+    private record KeyMade(String name, String secret, WebElement row) {}
+
+    /** Opens the new-key form, names the key {@code prefix} plus a random part, fills {@code fields} (input id → text), saves. */
+    private KeyMade newKeyInPage(String prefix, Map<String, String> fields) {
+        String name = prefix + UUID.randomUUID().toString().substring(0, 8);
+        browser.visible(By.id("key-new")).click();
+        browser.visible(By.id("kf-name")).sendKeys(name);
+        fields.forEach((field, text) -> browser.driver.findElement(By.id(field)).sendKeys(text));
+        browser.driver.findElement(By.id("kf-save")).click();
+        String secret = browser.visible(By.id("new-secret-value")).getAttribute("value");
+        WebElement row = browser.visible(By.xpath("//table[@id='keys-table']//tr[.//strong[text()='" + name + "']]"));
+        return new KeyMade(name, secret, row);
+    }
+
     @Test
     @Order(1)
     void aWrongTokenIsRefusedAndTheRightOneSignsIn() throws Exception {
@@ -122,17 +137,13 @@ class ConsoleBrowserTest {
         browser.signIn(relay.baseUrl(), TOKEN);
         browser.page(relay.baseUrl(), "#/keys");
         browser.loaded("keys");
-        String name = "acme-" + UUID.randomUUID().toString().substring(0, 8);
-        browser.visible(By.id("key-new")).click();
-        browser.visible(By.id("kf-name")).sendKeys(name);
-        browser.driver.findElement(By.id("kf-rpm")).sendKeys("600");
-        browser.driver.findElement(By.id("kf-allowed")).sendKeys("gpt-4o*");
-        browser.driver.findElement(By.id("kf-save")).click();
-        String secret = browser.visible(By.id("new-secret-value")).getAttribute("value");
+        KeyMade made = newKeyInPage("acme-", Map.of("kf-rpm", "600", "kf-allowed", "gpt-4o*"));
+        String name = made.name();
+        String secret = made.secret();
         assertTrue(secret.matches("mr-[0-9A-Za-z]{40}"), secret);
         browser.driver.findElement(By.id("copy-secret")).click();
         browser.wait.until(d -> !d.findElement(By.id("new-secret-copied")).getText().isEmpty());
-        WebElement row = browser.visible(By.xpath("//table[@id='keys-table']//tr[.//strong[text()='" + name + "']]"));
+        WebElement row = made.row();
         String id = row.getAttribute("data-key");
         assertTrue(row.getText().contains("600 rpm") && row.getText().contains("+gpt-4o*"), row.getText());
         browser.screenshot("keys-created");
@@ -225,14 +236,9 @@ class ConsoleBrowserTest {
         browser.signIn(relay.baseUrl(), TOKEN);
         browser.page(relay.baseUrl(), "#/keys");
         browser.loaded("keys");
-        String name = "bound-" + UUID.randomUUID().toString().substring(0, 8);
-        browser.visible(By.id("key-new")).click();
-        browser.visible(By.id("kf-name")).sendKeys(name);
-        browser.driver.findElement(By.id("kf-defaults")).sendKeys("{\"temperature\": 0.25}");
-        browser.driver.findElement(By.id("kf-caps")).sendKeys("{\"max_tokens\": 100}");
-        browser.driver.findElement(By.id("kf-save")).click();
-        String secret = browser.visible(By.id("new-secret-value")).getAttribute("value");
-        WebElement row = browser.visible(By.xpath("//table[@id='keys-table']//tr[.//strong[text()='" + name + "']]"));
+        KeyMade made = newKeyInPage("bound-", Map.of("kf-defaults", "{\"temperature\": 0.25}", "kf-caps", "{\"max_tokens\": 100}"));
+        String secret = made.secret();
+        WebElement row = made.row();
         String id = row.getAttribute("data-key");
         By binding = By.cssSelector("tr[data-key='" + id + "'] td.binding");
         assertTrue(browser.driver.findElement(binding).getText().contains("temperature = 0.25"), row.getText());
