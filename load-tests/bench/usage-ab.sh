@@ -26,7 +26,6 @@ start_fake "$TOOL_CPU"
 # a start order or a warm-up order that favours one JVM must favour each role equally often.
 start_relays() { # round
   if [ $(($1 % 2)) = 1 ]; then ON_PORT=19412; OFF_PORT=19413; else ON_PORT=19413; OFF_PORT=19412; fi
-  local first=$ON_PORT
   for p in $ON_PORT $OFF_PORT; do
     [ $p = $ON_PORT ] && u=${ON_USAGE:-on} d=on || u=off d=off
     [ $(($1 % 2)) = 0 ] && [ $p = $ON_PORT ] && sleep 1 # even rounds: the off relay starts first

@@ -20,6 +20,8 @@ import modrelay.relay.exchange.UpstreamBody;
  * past either bound the answer goes out anyway.
  */
 final class UnreadBody {
+    private static final CompletionStage<Done> DONE = CompletableFuture.completedFuture(Done.getInstance());
+
     private final long maxRequestBytes;
     private final Duration limit;
     private final Materializer materializer;
@@ -46,6 +48,4 @@ final class UnreadBody {
             return DONE;
         }
     }
-
-    private static final CompletionStage<Done> DONE = CompletableFuture.completedFuture(Done.getInstance());
 }

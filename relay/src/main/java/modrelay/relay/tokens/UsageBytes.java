@@ -217,7 +217,8 @@ final class UsageBytes {
         return i;
     }
 
-    private static boolean isNull(byte[] b, int at, int to) {
+    /** Whether the JSON literal {@code null} starts at {@code b[at]} (and ends there: "nullx" is not it). */
+    static boolean isNull(byte[] b, int at, int to) {
         return matches(b, at, to, "null");
     }
 

@@ -22,11 +22,10 @@ final class UsageEvent {
     private static final byte[] DATA = {'d', 'a', 't', 'a', ':'};
     private static final byte[] USAGE = {'u', 's', 'a', 'g', 'e'};
     private static final byte[] CHOICES = {'c', 'h', 'o', 'i', 'c', 'e', 's'};
-    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
     /** The event {@code b[from, to)}, a whole event (its blank line included); null when this reader is unsure. */
     static Found find(byte[] b, int from, int to) {
-        if (to - from < DATA.length || !startsWith(b, from, DATA)) return null;
+        if (to - from < DATA.length || !UsageBytes.is(b, from, from + DATA.length, DATA)) return null;
         int lineEnd = indexOf(b, (byte) '\n', from, to);
         if (lineEnd < 0 || !onlyLineEnds(b, lineEnd, to)) return null; // one data line, then the blank line
         int end = lineEnd > from && b[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
@@ -48,11 +47,13 @@ final class UsageEvent {
             if (value >= end) return null;
             int valueEnd = UsageBytes.skipValue(b, value, end, 0);
             if (valueEnd < 0) return null;
+            boolean firstAndUsage = false; // then its cut takes the comma after it: {"usage":{…}, …
             if (UsageBytes.is(b, keyStart, keyEnd, USAGE)) {
                 if (usageValue >= 0) return null; // twice: which one a reader takes is not this reader's to say
                 usageValue = value;
                 usageEnd = valueEnd;
-                memberFrom = previousEnd >= 0 ? previousEnd : i; // ,"usage":{…} with the comma before it
+                firstAndUsage = previousEnd < 0;
+                memberFrom = firstAndUsage ? i : previousEnd; // ,"usage":{…} with the comma before it
                 memberTo = valueEnd;
             } else if (UsageBytes.is(b, keyStart, keyEnd, CHOICES)) {
                 if (choicesValue >= 0) return null;
@@ -66,20 +67,15 @@ final class UsageEvent {
                 break;
             }
             if (b[next] != ',') return null;
-            if (memberTo == valueEnd && memberFrom == i) memberTo = UsageBytes.skipSpace(b, next + 1, end); // {"usage":{…}, …
+            if (firstAndUsage) memberTo = UsageBytes.skipSpace(b, next + 1, end);
             previousEnd = valueEnd;
             i = UsageBytes.skipSpace(b, next + 1, end);
         }
         if (usageValue < 0 || b[usageValue] != '{') return null;
         Usage usage = UsageBytes.read(b, usageValue, usageEnd);
         if (usage == UsageBytes.UNSURE || usage == UsageBytes.NO_COUNTS) return null;
-        boolean usageOnly = choicesValue < 0 || isNull(b, choicesValue, choicesEnd) || emptyArray(b, choicesValue, choicesEnd);
+        boolean usageOnly = choicesValue < 0 || UsageBytes.isNull(b, choicesValue, choicesEnd) || emptyArray(b, choicesValue, choicesEnd);
         return new Found(usage, memberFrom, memberTo, usageOnly);
-    }
-
-    private static boolean startsWith(byte[] b, int at, byte[] word) {
-        for (int k = 0; k < word.length; k++) if (b[at + k] != word[k]) return false;
-        return true;
     }
 
     private static int indexOf(byte[] b, byte c, int from, int to) {
@@ -91,11 +87,6 @@ final class UsageEvent {
     private static boolean onlyLineEnds(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) if (b[i] != '\n' && b[i] != '\r') return false;
         return true;
-    }
-
-    /** Whether the value {@code b[from, to)} is JSON null. */
-    private static boolean isNull(byte[] b, int from, int to) {
-        return UsageBytes.is(b, from, to, NULL);
     }
 
     private static boolean emptyArray(byte[] b, int from, int to) {
