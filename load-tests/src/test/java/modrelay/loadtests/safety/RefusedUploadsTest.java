@@ -64,21 +64,19 @@ class RefusedUploadsTest {
 
     @Test
     void aRefusedChunkedUploadIsReadToItsEndAndTheConnectionServesOn() throws Exception {
-        for (Refusal r : REFUSALS) chunked(r);
-    }
-
-    private void chunked(Refusal r) throws Exception {
-        try (RawConnection c = new RawConnection(relay.port())) {
-            c.send(head(r, "Transfer-Encoding: chunked\r\n"));
-            byte[] piece = piece();
-            byte[] size = (Integer.toHexString(PIECE) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-            for (int sent = 0; sent < BODY_BYTES; sent += PIECE) {
-                c.send(size);
-                c.send(piece);
-                c.send("\r\n");
+        for (Refusal r : REFUSALS) {
+            try (RawConnection c = new RawConnection(relay.port())) {
+                c.send(head(r, "Transfer-Encoding: chunked\r\n"));
+                byte[] piece = piece();
+                byte[] size = (Integer.toHexString(PIECE) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                for (int sent = 0; sent < BODY_BYTES; sent += PIECE) {
+                    c.send(size);
+                    c.send(piece);
+                    c.send("\r\n");
+                }
+                c.send("0\r\n\r\n");
+                assertRefusedAndKeptAlive(c, r);
             }
-            c.send("0\r\n\r\n");
-            assertRefusedAndKeptAlive(c, r);
         }
     }
 
