@@ -297,20 +297,27 @@ moderator_calls() { # port -> "seconds_sum calls" of the relay's moderator calls
     /^modrelay_moderation_duration_seconds_sum/ { s += $NF } /^modrelay_moderation_duration_seconds_count/ { c += $NF }
     END { printf "%s %s", s + 0, c + 0 }'
 }
+calls_per_stream() { # "sum count" before, "sum count" after -> moderator calls per stream of the round
+  awk -v a="$1" -v b="$2" -v n="$MOD_STREAMS" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.2f", (y[2] - x[2]) / n }'
+}
 mean_call_ms() { # "sum count" before, "sum count" after -> mean ms per call between them
   awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); n = y[2] - x[2];
     printf "%.1f", (n > 0 ? (y[1] - x[1]) * 1000 / n : 0) }'
 }
 # MOD_ROUNDS interleaved rounds; the tables show the round whose default-context ratio is the median.
-declare -a ROUND_UN ROUND_ON ROUND_0 ROUND_RATIO ROUND_RTT
+declare -a ROUND_UN ROUND_ON ROUND_0 ROUND_RATIO ROUND_RTT ROUND_CALLS ROUND_CALLS0
 for round in $(seq 1 "$MOD_ROUNDS"); do
   ROUND_UN[$round]=$(hold "$URL_RELAY" absent "$MOD_STREAMS" 1 unmoderated)
   calls_before=$(moderator_calls "$P_MOD")
   ROUND_ON[$round]=$(hold "$URL_MOD" true "$MOD_STREAMS" 1 moderated)
-  ROUND_RTT[$round]=$(mean_call_ms "$calls_before" "$(moderator_calls "$P_MOD")")
+  calls_after=$(moderator_calls "$P_MOD")
+  ROUND_RTT[$round]=$(mean_call_ms "$calls_before" "$calls_after")
+  ROUND_CALLS[$round]=$(calls_per_stream "$calls_before" "$calls_after")
+  calls_before=$(moderator_calls "$P_MOD0")
   ROUND_0[$round]=$(hold "$URL_MOD0" true "$MOD_STREAMS" 1 moderated-ctx0)
+  ROUND_CALLS0[$round]=$(calls_per_stream "$calls_before" "$(moderator_calls "$P_MOD0")")
   ROUND_RATIO[$round]=$(calc "%.4f" "$(kv "${ROUND_ON[$round]}" total_ms_mean) / $(kv "${ROUND_UN[$round]}" total_ms_mean)")
-  log "moderation round $round: unmoderated $(kv "${ROUND_UN[$round]}" total_ms_mean) ms, moderated $(kv "${ROUND_ON[$round]}" total_ms_mean) ms, ctx 0 $(kv "${ROUND_0[$round]}" total_ms_mean) ms (ratio ${ROUND_RATIO[$round]}), moderator call ${ROUND_RTT[$round]} ms as the relay timed it; load $(load_avg)"
+  log "moderation round $round: unmoderated $(kv "${ROUND_UN[$round]}" total_ms_mean) ms, moderated $(kv "${ROUND_ON[$round]}" total_ms_mean) ms, ctx 0 $(kv "${ROUND_0[$round]}" total_ms_mean) ms (ratio ${ROUND_RATIO[$round]}), moderator call ${ROUND_RTT[$round]} ms as the relay timed it, ${ROUND_CALLS[$round]} calls per stream (ctx 0: ${ROUND_CALLS0[$round]}); load $(load_avg)"
 done
 MEDIAN_ROUND=$(for r in $(seq 1 "$MOD_ROUNDS"); do echo "${ROUND_RATIO[$r]} $r"; done | sort -g | awk '{ v[NR] = $2 } END { print v[int((NR + 1) / 2)] }')
 MOD_UN_OUT=${ROUND_UN[$MEDIAN_ROUND]}; MOD_ON_OUT=${ROUND_ON[$MEDIAN_ROUND]}; MOD_0_OUT=${ROUND_0[$MEDIAN_ROUND]}
@@ -348,10 +355,10 @@ moderation_section() { # the report's step 4; sets MOD_RATIO_MEAN, MOD_RATIO_P50
   if (( MOD_ROUNDS > 1 )); then
     echo "$MOD_ROUNDS interleaved rounds (the tables above show round $MEDIAN_ROUND, the median); total mean ms per round:"
     echo
-    echo "| round | unmoderated | moderated, context 100 | moderated, context 0 | moderated / unmoderated | context 0 / unmoderated | moderator call ms | floor |"
-    echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| round | unmoderated | moderated, context 100 | moderated, context 0 | moderated / unmoderated | context 0 / unmoderated | moderator call ms | calls per stream, context 100 / 0 | floor |"
+    echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     for r in $(seq 1 "$MOD_ROUNDS"); do
-      echo "| $r | $(kv "${ROUND_UN[$r]}" total_ms_mean) | $(kv "${ROUND_ON[$r]}" total_ms_mean) | $(kv "${ROUND_0[$r]}" total_ms_mean) | $(calc "%.3f" "${ROUND_RATIO[$r]}") | $(calc "%.3f" "$(kv "${ROUND_0[$r]}" total_ms_mean) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") | ${ROUND_RTT[$r]} | $(calc "%.3f" "($(kv "${ROUND_UN[$r]}" total_ms_mean) + ${ROUND_RTT[$r]}) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") |"
+      echo "| $r | $(kv "${ROUND_UN[$r]}" total_ms_mean) | $(kv "${ROUND_ON[$r]}" total_ms_mean) | $(kv "${ROUND_0[$r]}" total_ms_mean) | $(calc "%.3f" "${ROUND_RATIO[$r]}") | $(calc "%.3f" "$(kv "${ROUND_0[$r]}" total_ms_mean) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") | ${ROUND_RTT[$r]} | ${ROUND_CALLS[$r]} / ${ROUND_CALLS0[$r]} | $(calc "%.3f" "($(kv "${ROUND_UN[$r]}" total_ms_mean) + ${ROUND_RTT[$r]}) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") |"
     done
     echo
     echo "Median ratio over the rounds: **$MOD_RATIO_MEDIAN** (goal ≤ 1.05)."

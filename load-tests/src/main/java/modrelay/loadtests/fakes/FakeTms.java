@@ -196,11 +196,15 @@ public final class FakeTms implements AutoCloseable {
             return concat(
                     // a body that came with its headers is already strict: read as is (toStrict would add a
                     // materialization and its timer to every call the benchmark times)
-                    pathSingleSlash(() -> post(() -> extractRequest(request ->
-                            request.entity() instanceof HttpEntity.Strict strict
-                                    ? completeWithFuture(handler.handle(request, strict))
-                                    : extractStrictEntity(STRICT_ENTITY_TIMEOUT, entity ->
-                                            completeWithFuture(handler.handle(request, entity)))))),
+                    // the arrival is taken before the body is read, so the latency includes reading a body that
+                    // came after its headers
+                    pathSingleSlash(() -> post(() -> extractRequest(request -> {
+                        long arrived = System.nanoTime();
+                        return request.entity() instanceof HttpEntity.Strict strict
+                                ? completeWithFuture(handler.handle(request, strict, arrived))
+                                : extractStrictEntity(STRICT_ENTITY_TIMEOUT, entity ->
+                                        completeWithFuture(handler.handle(request, entity, arrived)));
+                    }))),
                     pathSingleSlash(() -> get(() -> {
                         state.countRootGet();
                         return notFound();

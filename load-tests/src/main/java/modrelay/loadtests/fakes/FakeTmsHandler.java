@@ -34,10 +34,12 @@ final class FakeTmsHandler {
         this.state = state;
     }
 
-    CompletionStage<HttpResponse> handle(HttpRequest request, HttpEntity.Strict entity) {
-        // The latency is the service's answer time as a caller sees it: counted from the request's arrival
-        // here, so the fake's own checks (signature, JSON) are inside it, not added on top of it.
-        long arrived = System.nanoTime();
+    /**
+     * @param arrived {@link System#nanoTime()} when the request's headers reached the fake: the latency is the
+     *     service's answer time as a caller sees it, so reading the body and the fake's own checks (signature,
+     *     JSON) are inside it, not added on top of it.
+     */
+    CompletionStage<HttpResponse> handle(HttpRequest request, HttpEntity.Strict entity, long arrived) {
         state.countCall();
         byte[] body = entity.getData().toArray();
         HttpResponse reply = authFailure(request, entity, body).orElseGet(() -> answer(request, body));
