@@ -41,7 +41,7 @@ ENV LANG=C.UTF-8 \
     PORT=9000 \
     DATA_DIR=/app/data \
     LOG_DIR=/app/logs \
-    JAVA_OPTS="-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+    JAVA_OPTS="-XX:+UseSerialGC -XX:MaxRAMPercentage=75 -XX:MaxNewSize=128m -XX:+ExitOnOutOfMemoryError"
 USER modrelay
 # Anonymous volumes unless the run names them: `-v modrelay-data:/app/data` keeps sub-keys across containers.
 VOLUME ["/app/data", "/app/logs"]

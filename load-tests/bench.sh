@@ -46,7 +46,7 @@ if [[ $ONLY == moderation ]]; then MOD_ROUNDS=${MOD_ROUNDS:-3}; else MOD_ROUNDS=
 # The flags of the README's java -jar line (docs/operations.md, Performance, says why each one), plus a
 # common pool of 2: on a machine or container with 2 CPUs or fewer the JDK's common pool has parallelism 1,
 # and CompletableFuture then runs every async stage on a *new thread* (Main sets it too; explicit here).
-RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:--XX:+UseSerialGC -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
+RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:--XX:+UseSerialGC -XX:MaxRAMPercentage=75 -XX:MaxNewSize=128m -XX:+ExitOnOutOfMemoryError -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
 BARE_JAVA_OPTS=${BARE_JAVA_OPTS:-$RELAY_JAVA_OPTS}
 # The fakes and the load tools are the test harness: the same pool fix, a small fixed heap.
 TOOL_JAVA_OPTS=${TOOL_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
