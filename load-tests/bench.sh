@@ -29,6 +29,8 @@
 #   ONLY=moderation         only step 4 (the fake, the TMS and the three relays; about 5 minutes), in MOD_ROUNDS
 #                           interleaved rounds; writes load-tests/results/bench-moderation-<date>.md
 #   MOD_ROUNDS=N            interleaved rounds of step 4, the median ratio reported (default 1, 3 with ONLY=moderation)
+#   WARM_SECONDS=N          wrk warm-up per target before step 1 (default 20; on a contended box the relay's JIT
+#                           needed about 100 s of load to reach its steady req/s, and 20 s measured its warm-up)
 #   RESULTS_DIR=...         where the report goes (default load-tests/results)
 #   BENCH_SOURCE=...        what was measured, for the report (default: the git commit of this checkout)
 set -euo pipefail
@@ -58,7 +60,7 @@ if [[ $QUICK == 1 ]]; then
   WRK_SECONDS=4; WRK_ROUNDS=1; WARM_SECONDS=3; PROBE_SECONDS=5; PROBE_WARMUP=2; PROBE_RUNS=1
   STREAM_LEVELS=(200 500); STREAM_TOKENS_MS=300; MOD_STREAMS=5; STREAM_ACCEPT_PER_S=1000
 else
-  WRK_SECONDS=10; WRK_ROUNDS=3; WARM_SECONDS=20; PROBE_SECONDS=15; PROBE_WARMUP=5; PROBE_RUNS=3
+  WRK_SECONDS=10; WRK_ROUNDS=3; WARM_SECONDS=${WARM_SECONDS:-20}; PROBE_SECONDS=15; PROBE_WARMUP=5; PROBE_RUNS=3
   STREAM_LEVELS=(1000 4000 8000); STREAM_TOKENS_MS=1000; MOD_STREAMS=20; STREAM_ACCEPT_PER_S=150
 fi
 # The bare proxy and nginx hold as many streams as the biggest modrelay level, for memory per stream side by side.
