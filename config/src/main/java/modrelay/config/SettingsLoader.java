@@ -145,7 +145,8 @@ public final class SettingsLoader {
                 s.intInRange("UPSTREAM_MAX_CONNECTIONS", "modrelay.upstream.max-connections", 1, 1_000_000),
                 s.duration("KEY_COOLDOWN", "modrelay.upstream.key-cooldown", Duration.ZERO),
                 s.duration("UPSTREAM_KEEP_ALIVE", "modrelay.upstream.keep-alive", Duration.ofMillis(1)),
-                s.bool("UPSTREAM_STREAM_USAGE", "modrelay.upstream.stream-usage"));
+                s.bool("UPSTREAM_STREAM_USAGE", "modrelay.upstream.stream-usage"),
+                s.bool("UPSTREAM_PAIR_CONNECTIONS", "modrelay.upstream.pair-connections"));
     }
 
     /** An http(s) URL with a host; a trailing slash and a trailing "/v1" are dropped (clients send /v1/...). */

@@ -20,6 +20,8 @@ import java.util.List;
  * @param streamUsage      UPSTREAM_STREAM_USAGE: whether the relay may add {@code stream_options.include_usage} to
  *                         streams sent to UPSTREAM_URL (false for a server that rejects the field; as UPSTREAMS'
  *                         {@code "stream_usage": false} does for one entry)
+ * @param pairConnections  UPSTREAM_PAIR_CONNECTIONS: whether a client connection that sends more than one request
+ *                         gets an upstream connection of its own (at most maxConnections such), instead of the pool
  */
 public record UpstreamSettings(
         URI baseUrl,
@@ -31,7 +33,8 @@ public record UpstreamSettings(
         int maxConnections,
         Duration keyCooldown,
         Duration keepAlive,
-        boolean streamUsage) {
+        boolean streamUsage,
+        boolean pairConnections) {
 
     public boolean hasServerKeys() {
         return !keys.isEmpty();

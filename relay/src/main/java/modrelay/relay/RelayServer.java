@@ -22,6 +22,7 @@ import modrelay.moderation.Policy;
 import modrelay.relay.access.Access;
 import modrelay.relay.access.AccessOptions;
 import modrelay.relay.access.Cidr;
+import modrelay.relay.server.ConnectionScope;
 import modrelay.relay.server.Edge;
 import modrelay.relay.admin.AdminRoutes;
 import modrelay.relay.admin.AdminSources;
@@ -103,6 +104,21 @@ public final class RelayServer implements AutoCloseable {
                 () -> LOG.warn(OpenRelayCheck.OPEN_WARNING), system.executionContext());
     }
 
+    /** Each client connection's scope: the upstream connections paired with it (none when pairing is off). */
+    private static ConnectionScope pairedScope(UpstreamClient client) {
+        return client.pairsForClientConnection().<ConnectionScope>map(pairs -> new ConnectionScope() {
+            @Override
+            public akka.http.javadsl.model.HttpRequest enter(akka.http.javadsl.model.HttpRequest request) {
+                return pairs.enter(request);
+            }
+
+            @Override
+            public void close() {
+                pairs.close();
+            }
+        }).orElse(ConnectionScope.NONE);
+    }
+
     private static CompletionStage<RelayServer> bind(Settings settings, ActorSystem<Void> system, Optional<Moderator> moderator,
             AccessOptions accessOptions, Observability observability) {
         Access access = Access.start(settings.access(), system, accessOptions);
@@ -152,7 +168,7 @@ public final class RelayServer implements AutoCloseable {
         });
 
         return Edge.bind(system, settings.server().host(), settings.server().port(), routes, settings.safety(),
-                        AkkaConfig.serverIdleTimeout(settings), trustedProxies(settings))
+                        AkkaConfig.serverIdleTimeout(settings), trustedProxies(settings), () -> pairedScope(upstreamClient))
                 .thenApply(edge -> {
                     drainOnShutdown(cs, edge, proxy, settings.server().shutdownDeadline());
                     return new RelayServer(system, edge, moderator, router.state());

@@ -31,7 +31,8 @@ public final class BareProxy {
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
         int upstreamPort = Integer.parseInt(args[1]);
-        boolean paired = args.length > 2 && args[2].equals("paired");
+        String mode = args.length > 2 ? args[2] : "pool";
+        boolean paired = mode.equals("paired");
         // The server limits the relay sets too (AkkaConfig), so that thousands of silent streams stay open.
         ActorSystem system = ActorSystem.create("bare", ConfigFactory.parseString("""
                 # Several JVMs start at once on a busy 2-CPU machine: the default 5 s was seen to run out.
@@ -46,7 +47,17 @@ public final class BareProxy {
                 """).withFallback(ConfigFactory.load()));
         Http http = Http.get(system);
         Materializer mat = Materializer.matFromSystem(system);
-        if (paired) {
+        if (mode.equals("queued")) {
+            http.newServerAt("127.0.0.1", port).connectionSource().runForeach(connection -> {
+                QueuedUpstream upstream = new QueuedUpstream(http, "127.0.0.1", upstreamPort, mat);
+                connection.handleWith(Flow.of(HttpRequest.class)
+                        .mapAsync(1, r -> upstream.send(r.withUri(r.getUri().toRelative()).removeHeader("Host")))
+                        .watchTermination((m, done) -> {
+                            done.whenComplete((d, e) -> upstream.close());
+                            return m;
+                        }), mat);
+            }, mat);
+        } else if (paired) {
             http.newServerAt("127.0.0.1", port).connectionSource().runForeach(connection -> connection.handleWith(
                     Flow.of(HttpRequest.class)
                             .map(r -> r.withUri(r.getUri().toRelative()).removeHeader("Host"))
@@ -65,7 +76,7 @@ public final class BareProxy {
                 return http.singleRequest(r.withUri(target).removeHeader("Host"), http.defaultClientHttpsContext(), pool, system.log());
             }).toCompletableFuture().join();
         }
-        System.out.println("bare Akka HTTP proxy (" + (paired ? "paired connections" : "host pool") + ") on 127.0.0.1:" + port
+        System.out.println("bare Akka HTTP proxy (" + mode + ") on 127.0.0.1:" + port
                 + " -> 127.0.0.1:" + upstreamPort);
     }
 }

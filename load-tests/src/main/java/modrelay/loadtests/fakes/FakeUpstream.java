@@ -142,14 +142,16 @@ public final class FakeUpstream implements AutoCloseable {
     private final ActorSystem system;
     private final ServerBinding binding;
     private final FakeUpstreamCounter connections;
+    private final FakeUpstreamCounter accepted;
     private final FakeUpstreamStreams streams;
     private final Queue<RecordedRequest> recorded;
 
-    private FakeUpstream(ActorSystem system, ServerBinding binding, FakeUpstreamCounter connections,
+    private FakeUpstream(ActorSystem system, ServerBinding binding, FakeUpstreamCounter connections, FakeUpstreamCounter accepted,
                          FakeUpstreamStreams streams, Queue<RecordedRequest> recorded) {
         this.system = system;
         this.binding = binding;
         this.connections = connections;
+        this.accepted = accepted;
         this.streams = streams;
         this.recorded = recorded;
     }
@@ -159,6 +161,7 @@ public final class FakeUpstream implements AutoCloseable {
         try {
             Materializer materializer = Materializer.matFromSystem(system);
             FakeUpstreamCounter connections = new FakeUpstreamCounter();
+            FakeUpstreamCounter accepted = new FakeUpstreamCounter();
             FakeUpstreamStreams streams = new FakeUpstreamStreams();
             Queue<RecordedRequest> recorded = new ConcurrentLinkedQueue<>();
             FakeUpstreamHandler handler = new FakeUpstreamHandler(options, system, materializer, recorded);
@@ -168,11 +171,11 @@ public final class FakeUpstream implements AutoCloseable {
                     .newServerAt("127.0.0.1", options.port())
                     .connectionSource()
                     .to(Sink.foreach(connection -> connection.handleWith(
-                            new FakeUpstreamConnection(connections, streams).serve(handler), materializer)))
+                            new FakeUpstreamConnection(connections, accepted, streams).serve(handler), materializer)))
                     .run(materializer)
                     .toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
-            return new FakeUpstream(system, binding, connections, streams, recorded);
+            return new FakeUpstream(system, binding, connections, accepted, streams, recorded);
         } catch (Exception bindFailed) {
             system.terminate();
             throw new IllegalStateException("fake upstream could not bind port " + options.port(), bindFailed);
@@ -200,6 +203,11 @@ public final class FakeUpstream implements AutoCloseable {
     /** Completes as soon as at most {@code n} TCP connections are open. */
     public CompletionStage<Void> whenOpenConnectionsAtMost(int n) {
         return connections.whenAtMost(n);
+    }
+
+    /** TCP connections accepted since the start, closed ones included. */
+    public int connectionsAccepted() {
+        return accepted.get();
     }
 
     public int streamsStarted() {

@@ -32,10 +32,11 @@ final class FakeUpstreamConnection {
     private final AtomicInteger busy = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    FakeUpstreamConnection(FakeUpstreamCounter openConnections, FakeUpstreamStreams streams) {
+    FakeUpstreamConnection(FakeUpstreamCounter openConnections, FakeUpstreamCounter accepted, FakeUpstreamStreams streams) {
         this.openConnections = openConnections;
         this.streams = streams;
         openConnections.increment();
+        accepted.increment();
     }
 
     /** The request-to-response flow of this connection, served one request at a time. */

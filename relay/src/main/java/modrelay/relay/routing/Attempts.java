@@ -25,6 +25,7 @@ import modrelay.relay.exchange.UpstreamBody;
 import modrelay.relay.routing.RetryPolicy.Decision;
 import modrelay.relay.routing.RetryPolicy.Outcome;
 import modrelay.relay.routing.RoutingTable.Route;
+import modrelay.relay.upstream.ConnectionPairs;
 import modrelay.relay.upstream.KeyPoolClient;
 import modrelay.relay.upstream.KeySnapshot;
 import modrelay.relay.upstream.UpstreamClient;
@@ -128,7 +129,8 @@ final class Attempts {
     private CompletionStage<Routed> send(Upstream u, Optional<KeySnapshot.KeyState> key, HttpRequest out, Duration deadline,
             boolean fresh) {
         if (s.countsInFlight()) s.inFlight().incrementAndGet(u.index());
-        CompletionStage<HttpResponse> sending = fresh ? s.client().sendOnNewConnection(out, deadline) : s.client().send(out, deadline);
+        CompletionStage<HttpResponse> sending = fresh ? s.client().sendOnNewConnection(out, deadline)
+                : s.client().send(out, deadline, clientConnection());
         return sending.handle((response, error) -> {
             if (error != null) {
                 if (s.countsInFlight()) s.inFlight().decrementAndGet(u.index());
@@ -144,6 +146,11 @@ final class Attempts {
             }
             return afterAnswer(u, key, response, UNJUDGED);
         }).thenCompose(Function.identity());
+    }
+
+    /** The upstream connections paired with the client's connection, if it has any. */
+    private Optional<ConnectionPairs> clientConnection() {
+        return req.ex().inbound() == null ? Optional.empty() : ConnectionPairs.of(req.ex().inbound().http());
     }
 
     private CompletionStage<Routed> afterFailure(Upstream u, Optional<KeySnapshot.KeyState> key, Throwable error) {

@@ -66,10 +66,12 @@ public final class Edge {
      * @param handler        the relay's request handler (Routes)
      * @param idleTimeout    a connection silent both ways this long is closed (akka.http.server.idle-timeout)
      * @param trustedProxies addresses exempt from the per-address cap
+     * @param scopes         makes the scope of each new connection (the upstream connections paired with it)
      */
     public static CompletionStage<Edge> bind(ActorSystem<?> system, String host, int port,
             akka.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler, SafetySettings safety,
-            Duration idleTimeout, java.util.function.Predicate<java.net.InetAddress> trustedProxies) {
+            Duration idleTimeout, java.util.function.Predicate<java.net.InetAddress> trustedProxies,
+            java.util.function.Supplier<ConnectionScope> scopes) {
         Materializer mat = Materializer.matFromSystem(system);
         ServerSettings serverSettings = ServerSettings.create(system.classicSystem());
         SharedKillSwitch connections = KillSwitches.shared("modrelay-connections");
@@ -85,7 +87,7 @@ public final class Edge {
                 serverSettings.getBacklog(), List.of(), false, Optional.of(idleTimeout));
         CompletionStage<Tcp.ServerBinding> bound = incoming
                 .mapAsyncUnordered(serverSettings.getMaxConnections(), connection -> serve(connection, mat, serverLayer,
-                        handler, safety.headerReadTimeout(), counts, connections, draining, warnings))
+                        handler, scopes, safety.headerReadTimeout(), counts, connections, draining, warnings))
                 .to(Sink.ignore())
                 .run(mat);
         return bound.thenApply(b -> new Edge(b, connections, draining));
@@ -95,7 +97,7 @@ public final class Edge {
     private static CompletionStage<Done> serve(Tcp.IncomingConnection connection, Materializer mat,
             BidiFlow<HttpResponse, TLSProtocol.SslTlsOutbound, TLSProtocol.SslTlsInbound, HttpRequest, NotUsed> serverLayer,
             akka.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler,
-            Duration headerTimeout, ConnectionCounts counts, SharedKillSwitch connections, AtomicBoolean draining,
+            java.util.function.Supplier<ConnectionScope> scopes, Duration headerTimeout, ConnectionCounts counts, SharedKillSwitch connections, AtomicBoolean draining,
             Warnings warnings) {
         InetSocketAddress remote = connection.remoteAddress();
         if (!counts.opened(remote.getAddress())) {
@@ -103,11 +105,14 @@ public final class Edge {
             connection.handleWith(Flow.fromSinkAndSource(Sink.cancelled(), Source.<ByteString>empty()), mat);
             return CompletableFuture.completedFuture(Done.getInstance());
         }
+        ConnectionScope scope = ConnectionScope.NONE;
         try {
+            scope = scopes.get();
+            ConnectionScope opened = scope;
             ConnectionExchanges exchanges = new ConnectionExchanges();
             BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> guard = BidiFlow.fromGraph(
                     new HeaderReadTimeout(headerTimeout, exchanges, () -> warnings.slowHeaders(remote)));
-            Flow<ByteString, ByteString, CompletionStage<Done>> stack = handlerFlow(handler, exchanges, draining, mat, remote)
+            Flow<ByteString, ByteString, CompletionStage<Done>> stack = handlerFlow(handler, opened, exchanges, draining, mat, remote)
                     .join(serverLayer
                             .atop(placebo())
                             .atop(guard))
@@ -115,10 +120,14 @@ public final class Edge {
                     .via(connections.flow());
             return connection.handleWith(stack, mat)
                     .handle((done, error) -> Done.getInstance())
-                    .whenComplete((done, error) -> counts.closed(remote.getAddress()));
+                    .whenComplete((done, error) -> {
+                        counts.closed(remote.getAddress());
+                        opened.close();
+                    });
         } catch (RuntimeException e) {
             // Never fail the accept stream: that would stop the relay accepting anyone.
             counts.closed(remote.getAddress());
+            scope.close();
             LOG.error("could not serve a connection from {}: {}", remote.getAddress().getHostAddress(), e.toString());
             return CompletableFuture.completedFuture(Done.getInstance());
         }
@@ -126,13 +135,14 @@ public final class Edge {
 
     /** The handler as the server layer drives it: one exchange at a time (pipelining-limit 1), as Akka's bind does. */
     private static Flow<HttpRequest, HttpResponse, NotUsed> handlerFlow(
-            akka.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler, ConnectionExchanges exchanges,
+            akka.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler, ConnectionScope scope,
+            ConnectionExchanges exchanges,
             AtomicBoolean draining, Materializer mat, InetSocketAddress remote) {
         RemoteAddress peer = RemoteAddress.create(remote);
         return Flow.of(HttpRequest.class)
                 .mapAsync(1, arrived -> {
                     // what akka.http.server.remote-address-attribute gives when the layer is built per connection
-                    HttpRequest request = arrived.addAttribute(AttributeKeys.remoteAddress, peer);
+                    HttpRequest request = scope.enter(arrived.addAttribute(AttributeKeys.remoteAddress, peer));
                     exchanges.requestArrived();
                     if (draining.get()) return CompletableFuture.completedFuture(shuttingDown(request, mat));
                     CompletionStage<HttpResponse> answer;

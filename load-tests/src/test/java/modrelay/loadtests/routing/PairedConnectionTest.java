@@ -1,0 +1,133 @@
+package modrelay.loadtests.routing;
+
+import static modrelay.loadtests.fixture.TestHttp.chat;
+import static modrelay.loadtests.fixture.TestHttp.json;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import modrelay.loadtests.fakes.FakeUpstream;
+import modrelay.loadtests.fixture.RawConnection;
+import modrelay.loadtests.fixture.RelayFixture;
+import modrelay.loadtests.fixture.RelaySpec;
+import modrelay.loadtests.fixture.RunningRelay;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * UPSTREAM_PAIR_CONNECTIONS: from its second request on, a kept-alive client connection is served by an upstream
+ * connection of its own. It is reused while the client connection lasts, closed with it or after UPSTREAM_KEEP_ALIVE
+ * idle, and at most UPSTREAM_MAX_CONNECTIONS exist (past that, the pool serves).
+ */
+class PairedConnectionTest {
+    @RegisterExtension
+    final RelayFixture relays = RelayFixture.scope();
+    private FakeUpstream upstream;
+    private RunningRelay relay;
+
+    private void start(String... env) {
+        upstream = relays.own(FakeUpstream.start(FakeUpstream.Options.defaults().withTokenInterval(Duration.ZERO)));
+        String[] all = new String[env.length + 4];
+        all[0] = "UPSTREAM_URL";
+        all[1] = upstream.baseUrl();
+        all[2] = "OPENAI_KEY";
+        all[3] = "sk-only";
+        System.arraycopy(env, 0, all, 4, env.length);
+        relay = relays.start(RelaySpec.withoutFakes().env(all));
+    }
+
+    /** One chat completion on the raw connection; returns the reply's text after checking the status. */
+    private static String ask(RawConnection c, String reply) throws Exception {
+        byte[] body = chat("gpt-4o", reply, false).getBytes(StandardCharsets.UTF_8);
+        c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length + "\r\n\r\n");
+        c.send(body);
+        String response = c.readResponse();
+        assertTrue(response.startsWith("HTTP/1.1 200"), response);
+        return json(response.substring(response.indexOf("\r\n\r\n") + 4)).at("/choices/0/message/content").asText();
+    }
+
+    @Test
+    void aKeptAliveClientConnectionIsServedByOneUpstreamConnectionOfItsOwn() throws Exception {
+        start("UPSTREAM_KEEP_ALIVE", "1h");
+        try (RawConnection first = new RawConnection(relay.port())) {
+            for (int i = 0; i < 6; i++) assertEquals("first " + i + ".", ask(first, "first " + i + "."));
+            // The first request took the pool; the five after it went on one connection paired with this client's.
+            assertEquals(2, upstream.connectionsAccepted());
+            try (RawConnection second = new RawConnection(relay.port())) {
+                for (int i = 0; i < 3; i++) assertEquals("second " + i + ".", ask(second, "second " + i + "."));
+                for (int i = 0; i < 3; i++) assertEquals("again " + i + ".", ask(first, "again " + i + "."));
+            }
+            // The second client's first request reused the pool's idle connection; then it got its own.
+            assertEquals(3, upstream.connectionsAccepted());
+            // Its pair closes with it; the pool's and the first client's stay.
+            upstream.whenOpenConnectionsAtMost(2).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        upstream.whenOpenConnectionsAtMost(1).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(1, upstream.openConnections(), "the pool's connection stays for the keep-alive");
+    }
+
+    @Test
+    void anIdlePairedConnectionIsClosedAfterTheKeepAliveAndTheNextRequestGetsANewOne() throws Exception {
+        start("UPSTREAM_KEEP_ALIVE", "300ms");
+        try (RawConnection c = new RawConnection(relay.port())) {
+            for (int i = 0; i < 3; i++) assertEquals("x" + i + ".", ask(c, "x" + i + "."));
+            // The client connection stays open and idle: the relay closes both upstream connections anyway.
+            upstream.whenOpenConnectionsAtMost(0).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            int before = upstream.connectionsAccepted();
+            assertEquals("after.", ask(c, "after."));
+            assertEquals(before + 1, upstream.connectionsAccepted(), "one new connection, no failed attempt on the closed one");
+        }
+    }
+
+    @Test
+    void pastTheBudgetRequestsTakeThePool() throws Exception {
+        start("UPSTREAM_MAX_CONNECTIONS", "1", "UPSTREAM_KEEP_ALIVE", "1h");
+        try (RawConnection a = new RawConnection(relay.port()); RawConnection b = new RawConnection(relay.port())) {
+            for (int i = 0; i < 4; i++) {
+                assertEquals("a" + i + ".", ask(a, "a" + i + "."));
+                assertEquals("b" + i + ".", ask(b, "b" + i + "."));
+            }
+        }
+        // One pooled connection and one paired (a's); b, finding the budget spent, stayed on the pool.
+        assertEquals(2, upstream.connectionsAccepted());
+    }
+
+    @Test
+    void aStreamReadToItsEndLeavesThePairedConnectionForTheNextRequest() throws Exception {
+        start("UPSTREAM_KEEP_ALIVE", "1h");
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < 4; i++) {
+            boolean stream = i % 2 == 1;
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(relay.url("/v1/chat/completions")))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(chat("gpt-4o", "Turn " + i + ". Done.", stream))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            if (stream) {
+                assertTrue(r.body().contains("data: [DONE]"), r.body());
+            } else {
+                assertEquals("Turn " + i + ". Done.", json(r.body()).at("/choices/0/message/content").asText());
+            }
+        }
+        assertEquals(2, upstream.connectionsAccepted(), "the pool's, then one paired connection for turns 1 to 3");
+        assertEquals(2, upstream.streamsCompleted());
+    }
+
+    @Test
+    void withPairingOffEveryRequestTakesThePool() throws Exception {
+        start("UPSTREAM_PAIR_CONNECTIONS", "false", "UPSTREAM_KEEP_ALIVE", "1h");
+        try (RawConnection a = new RawConnection(relay.port()); RawConnection b = new RawConnection(relay.port())) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals("a" + i + ".", ask(a, "a" + i + "."));
+                assertEquals("b" + i + ".", ask(b, "b" + i + "."));
+            }
+        }
+        assertEquals(1, upstream.connectionsAccepted());
+    }
+}
