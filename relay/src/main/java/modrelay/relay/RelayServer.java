@@ -128,6 +128,7 @@ public final class RelayServer implements AutoCloseable {
         observability.useUsage(new UsageAccounting(settings.usage(), usageRecorder, observability.metrics(), java.time.Clock.systemUTC()));
         UpstreamKeys upstreamKeys = new UpstreamKeys();
         UpstreamClient upstreamClient = new UpstreamClient(system, settings.upstream());
+        observability.metrics().watchPairedConnections(upstreamClient::pairedConnections);
         Policy policy = new Policy(Policy.parseLevel(settings.moderation().defaultLevel()),
                 Policy.parseLevel(settings.moderation().minLevel()));
         // Upstreams stored in the database (live configuration) replace the environment's from the start.

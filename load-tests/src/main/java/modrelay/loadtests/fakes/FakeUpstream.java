@@ -143,15 +143,17 @@ public final class FakeUpstream implements AutoCloseable {
     private final ServerBinding binding;
     private final FakeUpstreamCounter connections;
     private final FakeUpstreamCounter accepted;
+    private final FakeUpstreamCounter received;
     private final FakeUpstreamStreams streams;
     private final Queue<RecordedRequest> recorded;
 
-    private FakeUpstream(ActorSystem system, ServerBinding binding, FakeUpstreamCounter connections, FakeUpstreamCounter accepted,
+    private FakeUpstream(ActorSystem system, ServerBinding binding, FakeUpstreamCounter connections, FakeUpstreamCounter accepted, FakeUpstreamCounter received,
                          FakeUpstreamStreams streams, Queue<RecordedRequest> recorded) {
         this.system = system;
         this.binding = binding;
         this.connections = connections;
         this.accepted = accepted;
+        this.received = received;
         this.streams = streams;
         this.recorded = recorded;
     }
@@ -164,7 +166,8 @@ public final class FakeUpstream implements AutoCloseable {
             FakeUpstreamCounter accepted = new FakeUpstreamCounter();
             FakeUpstreamStreams streams = new FakeUpstreamStreams();
             Queue<RecordedRequest> recorded = new ConcurrentLinkedQueue<>();
-            FakeUpstreamHandler handler = new FakeUpstreamHandler(options, system, materializer, recorded);
+            FakeUpstreamCounter received = new FakeUpstreamCounter();
+            FakeUpstreamHandler handler = new FakeUpstreamHandler(options, system, materializer, recorded, received);
             // Bound connection by connection (not bind(handler)) so that each one can be counted
             // in and, once it and its streams have ended, out again.
             ServerBinding binding = Http.get(system)
@@ -175,7 +178,7 @@ public final class FakeUpstream implements AutoCloseable {
                     .run(materializer)
                     .toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
-            return new FakeUpstream(system, binding, connections, accepted, streams, recorded);
+            return new FakeUpstream(system, binding, connections, accepted, received, streams, recorded);
         } catch (Exception bindFailed) {
             system.terminate();
             throw new IllegalStateException("fake upstream could not bind port " + options.port(), bindFailed);
@@ -203,6 +206,11 @@ public final class FakeUpstream implements AutoCloseable {
     /** Completes as soon as at most {@code n} TCP connections are open. */
     public CompletionStage<Void> whenOpenConnectionsAtMost(int n) {
         return connections.whenAtMost(n);
+    }
+
+    /** Completes once {@code n} requests (bodies read) have been received since the start, recorded or not. */
+    public CompletionStage<Void> whenRequestsReceived(int n) {
+        return received.whenAtLeast(n);
     }
 
     /** TCP connections accepted since the start, closed ones included. */

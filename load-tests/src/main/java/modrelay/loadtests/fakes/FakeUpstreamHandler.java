@@ -33,14 +33,16 @@ final class FakeUpstreamHandler {
     private final ActorSystem system;
     private final Materializer materializer;
     private final Queue<FakeUpstream.RecordedRequest> recorded;
+    private final FakeUpstreamCounter received;
     private final FakeUpstreamReply defaultReply;
     private final FakeUpstreamPace defaultPace;
     private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 45), 36);
     private final AtomicLong ids = new AtomicLong();
 
     FakeUpstreamHandler(FakeUpstream.Options options, ActorSystem system, Materializer materializer,
-                        Queue<FakeUpstream.RecordedRequest> recorded) {
+                        Queue<FakeUpstream.RecordedRequest> recorded, FakeUpstreamCounter received) {
         this.options = options;
+        this.received = received;
         this.system = system;
         this.materializer = materializer;
         this.recorded = recorded;
@@ -59,6 +61,7 @@ final class FakeUpstreamHandler {
                 .thenCompose(strict -> {
                     byte[] body = strict.getData().toArray();
                     if (options.recordRequests()) recorded.add(recordOf(request, entity, body));
+                    received.increment();
                     long delayMs = headerInt(request, "x-fake-delay-headers-ms", 0);
                     if (delayMs <= 0) return answer(request, strict, body, connection);
                     // A timer, not a sleeping thread: thousands of delayed requests cost nothing.

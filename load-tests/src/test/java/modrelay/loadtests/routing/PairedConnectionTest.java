@@ -59,6 +59,7 @@ class PairedConnectionTest {
             for (int i = 0; i < 6; i++) assertEquals("first " + i + ".", ask(first, "first " + i + "."));
             // The first request took the pool; the five after it went on one connection paired with this client's.
             assertEquals(2, upstream.connectionsAccepted());
+            assertTrue(relay.get("/metrics").body().contains("modrelay_upstream_paired_connections 1.0"), "the gauge counts it");
             try (RawConnection second = new RawConnection(relay.port())) {
                 for (int i = 0; i < 3; i++) assertEquals("second " + i + ".", ask(second, "second " + i + "."));
                 for (int i = 0; i < 3; i++) assertEquals("again " + i + ".", ask(first, "again " + i + "."));
@@ -117,6 +118,28 @@ class PairedConnectionTest {
         }
         assertEquals(2, upstream.connectionsAccepted(), "the pool's, then one paired connection for turns 1 to 3");
         assertEquals(2, upstream.streamsCompleted());
+    }
+
+    @Test
+    void aClientThatLeavesBeforeTheAnswerIsNotRetriedForAndItsPairClosesAfterTheAnswer() throws Exception {
+        start("UPSTREAM_KEEP_ALIVE", "1h");
+        try (RawConnection c = new RawConnection(relay.port())) {
+            assertEquals("one.", ask(c, "one."));
+            byte[] body = chat("gpt-4o", "late.", false).getBytes(StandardCharsets.UTF_8);
+            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "x-fake-delay-headers-ms: 1500\r\nContent-Length: " + body.length + "\r\n\r\n");
+            c.send(body);
+            upstream.whenRequestsReceived(2).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        // The pair is closed once its late answer has come and been cut, not before: an upstream connection closed under
+        // a waiting request is what the relay retries, and there is no client to retry for.
+        upstream.whenOpenConnectionsAtMost(1).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(2, posts(), "the request was sent once");
+        assertEquals(2, upstream.connectionsAccepted(), "the pool's and the pair: no connection for a retry");
+    }
+
+    private long posts() {
+        return upstream.requests().stream().filter(r -> r.method().equals("POST")).count();
     }
 
     @Test

@@ -242,6 +242,13 @@ public final class RelayMetrics {
      * Publishes a key pool's state: one series per upstream, key alias (redacted) and state, 1 for the
      * state the key is in. Aliases are numbered per pool, so the upstream's name tells pools apart.
      */
+    /** Upstream connections paired with a client connection (UPSTREAM_PAIR_CONNECTIONS), open right now. */
+    public void watchPairedConnections(java.util.function.IntSupplier open) {
+        Gauge.builder("modrelay.upstream.paired.connections", open, java.util.function.IntSupplier::getAsInt)
+                .description("Upstream connections serving one client connection each, open right now")
+                .strongReference(true).register(registry);
+    }
+
     public void watchKeys(String upstream, Supplier<KeySnapshot> snapshot) {
         KeySnapshot now = snapshot.get();
         for (KeySnapshot.KeyState key : now.keys()) {

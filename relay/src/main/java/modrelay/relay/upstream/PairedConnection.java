@@ -92,13 +92,14 @@ final class PairedConnection {
         requests.complete();
     }
 
-    /** Closes it: at once, with whatever is on it (the client connection it served has gone). */
+    /**
+     * The client connection it served has gone: it takes no more requests and closes once free. An exchange on it runs
+     * on, as it would on the pool (its body is cut when it meets the closed client connection): cutting it before its
+     * answer would look like an upstream that closed, which the relay retries, for a client that is no longer there.
+     */
     synchronized void release() {
-        if (busy) {
-            abort();
-        } else {
-            closeIdle();
-        }
+        retired = true;
+        if (!busy) requests.complete();
     }
 
     /** Closes it now, with whatever is on it: an exchange that ran out of time, or a body that was cut. */
@@ -114,6 +115,8 @@ final class PairedConnection {
         synchronized (this) {
             answer = waiting;
             waiting = null;
+            // The upstream closes it after this response: do not send on it in the meantime.
+            if (closesAfter(response)) retired = true;
         }
         HttpResponse watched = EntityEnd.watch(response, this::bodyEnded);
         // No one waits (its deadline passed): cut the body, which closes this connection.
@@ -130,7 +133,14 @@ final class PairedConnection {
         synchronized (this) {
             busy = false;
             idleSince = System.nanoTime();
+            if (retired) requests.complete();
         }
+    }
+
+    private static boolean closesAfter(HttpResponse response) {
+        return !response.protocol().equals(akka.http.javadsl.model.HttpProtocols.HTTP_1_1)
+                || response.getHeader("Connection").map(h -> h.value().toLowerCase(java.util.Locale.ROOT).contains("close"))
+                        .orElse(false);
     }
 
     private void ended(Throwable error) {

@@ -62,7 +62,7 @@ final class PairedConnectionBudget {
         }
     }
 
-    /** Open paired connections, for tests and metrics. */
+    /** Open paired connections, for the metrics. */
     int open() {
         return open.get();
     }

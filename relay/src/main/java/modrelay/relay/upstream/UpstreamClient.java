@@ -64,6 +64,11 @@ public final class UpstreamClient {
         });
     }
 
+    /** Paired upstream connections open right now (0 when pairing is off). */
+    public int pairedConnections() {
+        return pairing.map(PairedConnectionBudget::open).orElse(0);
+    }
+
     /** For one client connection: the upstream connections that will serve it alone; empty when pairing is off. */
     public Optional<ConnectionPairs> pairsForClientConnection() {
         return pairing.map(PairedConnectionBudget::forClientConnection);
