@@ -74,7 +74,10 @@ class ConnectionClosedRoutingTest {
     @Test
     void withOneUpstreamAPooledConnectionItHadClosedIsRetriedOnceOnANewOne() throws Exception {
         closing = relays.own(ClosingUpstream.start(ClosingUpstream.Mode.ANSWER_FIRST_THEN_CLOSE));
-        relay = relays.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", closing.baseUrl(), "OPENAI_KEY", "sk-only"));
+        // Pairing off: the test's client sends every request on one connection, which pairing would serve by a
+        // connection of its own, so that no request met the pooled connection the upstream had closed.
+        relay = relays.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", closing.baseUrl(), "OPENAI_KEY", "sk-only",
+                "UPSTREAM_PAIR_CONNECTIONS", "false"));
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> r = relay.post("/v1/chat/completions", chat("gpt-4o", "x.", false));
             assertEquals(200, r.statusCode(), "request " + i + ": " + r.body());
@@ -88,7 +91,8 @@ class ConnectionClosedRoutingTest {
     @Test
     void withOneAttemptThatSameClosedConnectionIsTheClients502() throws Exception {
         closing = relays.own(ClosingUpstream.start(ClosingUpstream.Mode.ANSWER_FIRST_THEN_CLOSE));
-        relay = relays.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", closing.baseUrl(), "OPENAI_KEY", "sk-only", "MAX_ATTEMPTS", "1"));
+        relay = relays.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", closing.baseUrl(), "OPENAI_KEY", "sk-only", "MAX_ATTEMPTS", "1",
+                "UPSTREAM_PAIR_CONNECTIONS", "false"));
         assertEquals(200, relay.post("/v1/chat/completions", chat("gpt-4o", "x.", false)).statusCode());
         HttpResponse<String> second = relay.post("/v1/chat/completions", chat("gpt-4o", "x.", false));
         assertEquals(502, second.statusCode(), "what the retry saves the client from: " + second.body());

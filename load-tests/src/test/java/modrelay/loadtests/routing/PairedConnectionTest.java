@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import modrelay.loadtests.fakes.ClosingUpstream;
 import modrelay.loadtests.fakes.FakeUpstream;
 import modrelay.loadtests.fixture.RawConnection;
 import modrelay.loadtests.fixture.RelayFixture;
@@ -136,6 +137,19 @@ class PairedConnectionTest {
         upstream.whenOpenConnectionsAtMost(1).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(2, posts(), "the request was sent once");
         assertEquals(2, upstream.connectionsAccepted(), "the pool's and the pair: no connection for a retry");
+    }
+
+    @Test
+    void anUpstreamThatClosesThePairAfterEachAnswerStillAnswersEveryRequest() throws Exception {
+        ClosingUpstream closing = relays.own(ClosingUpstream.start(ClosingUpstream.Mode.ANSWER_FIRST_THEN_CLOSE));
+        relay = relays.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", closing.baseUrl(), "OPENAI_KEY", "sk-only",
+                "UPSTREAM_KEEP_ALIVE", "1h"));
+        try (RawConnection c = new RawConnection(relay.port())) {
+            // Whether the relay sees the close before the next request (a new pair) or meets it (one retry on a new
+            // connection), the client gets its answer.
+            for (int i = 0; i < 5; i++) assertEquals(ClosingUpstream.ANSWER, ask(c, "x."), "request " + i);
+        }
+        assertEquals(5, closing.answered());
     }
 
     private long posts() {
