@@ -2,7 +2,8 @@
 # A/B of JVM flags (or Akka settings as -D properties) on the same relay jar, side by side:
 #   A_OPTS='-XX:+UseG1GC' B_OPTS='-XX:+UseSerialGC' [WARM=20 ROUNDS=3 SECONDS_PER=10 RATE=1000] load-tests/bench/ab-flags.sh
 # Both relays in front of one FakeUpstream; wrk -t2 -c64 rounds alternate A/B; then the open-model probe at RATE req/s,
-# alternating too (p99 per run). Ports 19601-19603. Needs wrk and the jars.
+# alternating too (p99 per run). Ports 19601-19604. Needs wrk and the jars.
+# BARE=1 adds the bare Akka HTTP proxy (BareProxy, host pool, the same flags as B) to every round, as the reference.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 JAR=${JAR:-$ROOT/relay/target/modrelay.jar}
@@ -13,22 +14,27 @@ ENV=(HOST=127.0.0.1 UPSTREAM_URL=http://127.0.0.1:19601 ACCESS_LOG_LEVEL=OFF UPS
 java -Xms512m -Xmx2g -XX:+UseParallelGC -cp $DEMO modrelay.loadtests.fakes.FakeUpstream 19601 0 >${TMPDIR:-/tmp}/abf-fake.log 2>&1 & FAKE=$!
 env "${ENV[@]}" PORT=19602 java $COMMON ${A_OPTS:-} -jar $JAR >${TMPDIR:-/tmp}/abf-a.log 2>&1 & A=$!
 env "${ENV[@]}" PORT=19603 java $COMMON ${B_OPTS:-} -jar $JAR >${TMPDIR:-/tmp}/abf-b.log 2>&1 & B=$!
-trap 'kill $FAKE $A $B 2>/dev/null' EXIT
-for p in 19601/v1/models 19602/healthz 19603/healthz; do
+PORTS="19602 19603"; C=
+if [[ ${BARE:-0} == 1 ]]; then
+  java $COMMON ${B_OPTS:-} -cp $DEMO modrelay.loadtests.bench.BareProxy 19604 19601 pool >${TMPDIR:-/tmp}/abf-bare.log 2>&1 & C=$!
+  PORTS="19602 19603 19604"
+fi
+trap 'kill $FAKE $A $B $C 2>/dev/null' EXIT
+for p in 19601/v1/models 19602/healthz 19603/healthz $([[ -n $C ]] && echo 19604/readyz); do
   for i in $(seq 1 240); do curl -sf http://127.0.0.1:$p >/dev/null && break; sleep 0.5; done
 done
 echo "A: ${A_OPTS:-}"; echo "B: ${B_OPTS:-}"; echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-for p in 19602 19603; do wrk -t2 -c64 -d${WARM:-20}s -s $LUA http://127.0.0.1:$p/v1/chat/completions >/dev/null; done
+for p in $PORTS; do wrk -t2 -c64 -d${WARM:-20}s -s $LUA http://127.0.0.1:$p/v1/chat/completions >/dev/null; done
 for r in $(seq 1 ${ROUNDS:-3}); do
-  for p in 19602 19603; do
-    name=$([ $p = 19602 ] && echo A || echo B)
+  for p in $PORTS; do
+    name=$(case $p in 19602) echo A ;; 19603) echo B ;; *) echo bare ;; esac)
     echo "round $r $name: $(wrk -t2 -c64 -d${SECONDS_PER:-10}s -s $LUA http://127.0.0.1:$p/v1/chat/completions | grep -E 'WRK' | tr '\n' ' ')"
   done
 done
 if [[ ${RATE:-1000} != 0 ]]; then
   for r in $(seq 1 ${ROUNDS:-3}); do
-    for p in 19601 19602 19603; do
-      name=$(case $p in 19601) echo direct ;; 19602) echo A ;; *) echo B ;; esac)
+    for p in 19601 $PORTS; do
+      name=$(case $p in 19601) echo direct ;; 19602) echo A ;; 19603) echo B ;; *) echo bare ;; esac)
       line=$(java -Xms256m -Xmx1g -XX:+UseParallelGC -cp $DEMO modrelay.loadtests.bench.FixedRateProbe --url http://127.0.0.1:$p/v1/chat/completions \
         --rate ${RATE:-1000} --duration-s ${PROBE_S:-15} --warmup-s 5 --connections 64 --label $name | grep '^RESULT')
       echo "probe $r $name: $(grep -o 'latency_ms_p50=[^ ]*\|latency_ms_p99=[^ ]*\|errors=[^ ]*' <<<"$line" | tr '\n' ' ')"

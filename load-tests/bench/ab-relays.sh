@@ -8,7 +8,7 @@ OLD=${OLD_JAR:?set OLD_JAR to the relay jar to compare against (e.g. built from 
 NEW=${NEW_JAR:-$ROOT/relay/target/modrelay.jar}
 DEMO=$ROOT/load-tests/target/modrelay-demo.jar
 LUA=$ROOT/load-tests/bench/chat-post.lua
-JOPTS="-XX:MaxRAMPercentage=75 -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
+JOPTS=${JOPTS:--XX:MaxRAMPercentage=75 -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
 java -Xms256m -Xmx1g -XX:+UseParallelGC -cp $DEMO modrelay.loadtests.fakes.FakeUpstream 19401 0 >${TMPDIR:-/tmp}/ab-fake.log 2>&1 & FAKE=$!
 env HOST=127.0.0.1 PORT=19402 UPSTREAM_URL=http://127.0.0.1:19401 ACCESS_LOG_LEVEL=OFF UPSTREAM_MAX_CONNECTIONS=10000 java $JOPTS -jar $OLD >${TMPDIR:-/tmp}/ab-old.log 2>&1 & A=$!
 env HOST=127.0.0.1 PORT=19403 UPSTREAM_URL=http://127.0.0.1:19401 ACCESS_LOG_LEVEL=OFF UPSTREAM_MAX_CONNECTIONS=10000 java $JOPTS -jar $NEW >${TMPDIR:-/tmp}/ab-new.log 2>&1 & B=$!

@@ -49,7 +49,8 @@ final class PairedConnection {
                 .run(mat);
         this.requests = materialized.first().first();
         this.kill = materialized.first().second();
-        materialized.second().whenComplete((done, error) -> ended(error));
+        // On the stream dispatcher: a converted Akka future would run a plain whenComplete on the common pool.
+        materialized.second().whenCompleteAsync((done, error) -> ended(error), mat.executionContext());
     }
 
     /**

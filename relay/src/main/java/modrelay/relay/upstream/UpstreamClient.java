@@ -107,7 +107,8 @@ public final class UpstreamClient {
                     keepAliveNanos);
             if (sent.isPresent()) {
                 PairedConnection on = sent.get().on();
-                return withDeadline(sent.get().response(), firstByteTimeout, on::abort);
+                // Completed on the connection's own stream thread, not the common pool: the answer goes on from there.
+                return withDeadline(sent.get().response(), firstByteTimeout, on::abort, Runnable::run);
             }
         }
         return withDeadline(http.singleRequest(request, http.defaultClientHttpsContext(), poolSettings, system.classicSystem().log()),
@@ -142,6 +143,11 @@ public final class UpstreamClient {
 
     private CompletionStage<HttpResponse> withDeadline(CompletionStage<HttpResponse> sending, Duration firstByteTimeout,
             Runnable onTimeout) {
+        return withDeadline(sending, firstByteTimeout, onTimeout, system.executionContext());
+    }
+
+    private CompletionStage<HttpResponse> withDeadline(CompletionStage<HttpResponse> sending, Duration firstByteTimeout,
+            Runnable onTimeout, java.util.concurrent.Executor continueOn) {
         CompletableFuture<HttpResponse> result = new CompletableFuture<>();
         Cancellable timer = system.scheduler().scheduleOnce(firstByteTimeout, () -> {
             if (result.completeExceptionally(new UpstreamFailure.Exception(new UpstreamFailure.FirstByteTimeout(firstByteTimeout.toMillis())))) {
@@ -157,7 +163,7 @@ public final class UpstreamClient {
             } else if (!result.complete(response)) {
                 discard(response);
             }
-        }, system.executionContext());
+        }, continueOn);
         return result;
     }
 
