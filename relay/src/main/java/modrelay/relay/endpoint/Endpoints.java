@@ -238,14 +238,34 @@ public final class Endpoints {
             "audio.transcriptions.create", "audio.translations.create");
 
     private static final Map<String, Endpoint> BY_NAME;
-    private static final List<String[]> PATTERNS;
+    private static final List<Pattern> PATTERNS;
+
+    /**
+     * A path pattern split once: each segment a literal, an id ({@code {id}}) or the rest of the path ({@code {x*}},
+     * last only). Classifying runs for every request, so the pattern is not parsed again each time.
+     */
+    private record Pattern(String[] segments, boolean[] id, int restAt) {
+        static Pattern of(String path) {
+            String[] segs = Endpoints.segments(path);
+            boolean[] id = new boolean[segs.length];
+            int restAt = -1;
+            for (int i = 0; i < segs.length; i++) {
+                if (segs[i].endsWith("*}")) {
+                    restAt = i;
+                    break;
+                }
+                id[i] = segs[i].startsWith("{");
+            }
+            return new Pattern(segs, id, restAt);
+        }
+    }
 
     static {
         Map<String, Endpoint> byName = new LinkedHashMap<>();
-        List<String[]> patterns = new ArrayList<>();
+        List<Pattern> patterns = new ArrayList<>();
         for (Endpoint e : ALL) {
             if (byName.put(e.name(), e) != null) throw new IllegalStateException("two endpoints named " + e.name());
-            patterns.add(segments(e.path()));
+            patterns.add(Pattern.of(e.path()));
         }
         byName.put(UNKNOWN.name(), UNKNOWN);
         BY_NAME = Collections.unmodifiableMap(byName);
@@ -325,28 +345,25 @@ public final class Endpoints {
     }
 
     /** -1 when the pattern does not match, else how many of its segments are literal. */
-    private static int match(String[] pattern, List<String> segs) {
+    private static int match(Pattern pattern, List<String> segs) {
+        String[] literal = pattern.segments();
+        int fixed = pattern.restAt() < 0 ? literal.length : pattern.restAt();
+        if (pattern.restAt() < 0 ? segs.size() != literal.length : segs.size() <= fixed) return -1;
         int literals = 0;
-        for (int i = 0; i < pattern.length; i++) {
-            String p = pattern[i];
-            if (p.endsWith("*}")) {
-                if (segs.size() <= i) return -1;
-                for (int j = i; j < segs.size(); j++) {
-                    if (!plainId(segs.get(j))) return -1;
-                }
-                return literals;
-            }
-            if (i >= segs.size()) return -1;
-            if (p.startsWith("{")) {
+        for (int i = 0; i < fixed; i++) {
+            if (pattern.id()[i]) {
                 // No dot in an id either: "runs.json" must not be the id of POST /threads/{id} where an upstream
                 // that strips format suffixes reads POST /threads/runs. OpenAI's ids have none.
                 if (!plainId(segs.get(i)) || segs.get(i).indexOf('.') >= 0) return -1;
                 continue;
             }
-            if (!p.equals(segs.get(i))) return -1;
+            if (!literal[i].equals(segs.get(i))) return -1;
             literals++;
         }
-        return pattern.length == segs.size() ? literals : -1;
+        for (int j = fixed; j < segs.size(); j++) {
+            if (!plainId(segs.get(j))) return -1;
+        }
+        return literals;
     }
 
     /**
