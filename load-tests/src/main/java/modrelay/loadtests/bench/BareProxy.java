@@ -18,11 +18,13 @@ import java.util.concurrent.CompletionStage;
  * what the relay's own code costs on top of Akka HTTP, measured in the same run.
  *
  * <pre>
- * java -cp modrelay-demo.jar modrelay.loadtests.bench.BareProxy &lt;port&gt; &lt;upstream port&gt; [pool|paired]
+ * java -cp modrelay-demo.jar modrelay.loadtests.bench.BareProxy &lt;port&gt; &lt;upstream port&gt; [pool|paired|queued]
  * </pre>
  *
  * {@code pool} (default): server → {@code singleRequest} through the host pool → upstream, as the relay does.
  * {@code paired}: each client connection gets its own upstream connection, one fused Flow per connection.
+ * {@code queued}: the relay's shape, an async handler per request, each client connection with its own upstream
+ * connection fed through a queue ({@link QueuedUpstream}); {@code load-tests/bench/bare-shapes.sh} runs all three.
  * Answers {@code GET /readyz} itself so the benchmark can time its start the same way as the relay's.
  */
 public final class BareProxy {
