@@ -157,6 +157,25 @@ class PairedConnectionTest {
     }
 
     @Test
+    void aStreamTheClientCutsOnAPairedConnectionCancelsTheUpstreamAndClosesThePair() throws Exception {
+        start("UPSTREAM_KEEP_ALIVE", "1h");
+        try (RawConnection c = new RawConnection(relay.port())) {
+            assertEquals("one.", ask(c, "one."));
+            byte[] body = chat("gpt-4o", "a b c d e f g h i j k l m n o p q r s t u v w x y z.", true).getBytes(StandardCharsets.UTF_8);
+            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "x-fake-token-interval-ms: 200\r\nContent-Length: " + body.length + "\r\n\r\n");
+            c.send(body);
+            upstream.whenStreamsStarted(1).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertTrue(c.socket.getInputStream().read(new byte[256]) > 0, "the stream began");
+            assertEquals(2, upstream.connectionsAccepted(), "the stream went on the pair");
+        }
+        upstream.whenStreamsCancelled(1).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // The pool's connection stays for the keep-alive; the pair went with the cut stream.
+        upstream.whenOpenConnectionsAtMost(1).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(0, upstream.streamsCompleted());
+    }
+
+    @Test
     void withPairingOffEveryRequestTakesThePool() throws Exception {
         start("UPSTREAM_PAIR_CONNECTIONS", "false", "UPSTREAM_KEEP_ALIVE", "1h");
         try (RawConnection a = new RawConnection(relay.port()); RawConnection b = new RawConnection(relay.port())) {
