@@ -44,13 +44,28 @@ class PairedConnectionTest {
 
     /** One chat completion on the raw connection; returns the reply's text after checking the status. */
     private static String ask(RawConnection c, String reply) throws Exception {
-        byte[] body = chat("gpt-4o", reply, false).getBytes(StandardCharsets.UTF_8);
-        c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                + body.length + "\r\n\r\n");
-        c.send(body);
+        post(c, chat("gpt-4o", reply, false), "");
         String response = c.readResponse();
         assertTrue(response.startsWith("HTTP/1.1 200"), response);
         return json(response.substring(response.indexOf("\r\n\r\n") + 4)).at("/choices/0/message/content").asText();
+    }
+
+    /** Sends a chat completion request on the raw connection, {@code extraHeaders} ("name: value\r\n"…) among its headers. */
+    private static void post(RawConnection c, String json, String extraHeaders) throws Exception {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + extraHeaders
+                + "Content-Length: " + body.length + "\r\n\r\n");
+        c.send(body);
+    }
+
+    /** Two client connections asking in turn, {@code rounds} times each. */
+    private void alternate(int rounds) throws Exception {
+        try (RawConnection a = new RawConnection(relay.port()); RawConnection b = new RawConnection(relay.port())) {
+            for (int i = 0; i < rounds; i++) {
+                assertEquals("a" + i + ".", ask(a, "a" + i + "."));
+                assertEquals("b" + i + ".", ask(b, "b" + i + "."));
+            }
+        }
     }
 
     @Test
@@ -90,12 +105,7 @@ class PairedConnectionTest {
     @Test
     void pastTheBudgetRequestsTakeThePool() throws Exception {
         start("UPSTREAM_MAX_CONNECTIONS", "1", "UPSTREAM_KEEP_ALIVE", "1h");
-        try (RawConnection a = new RawConnection(relay.port()); RawConnection b = new RawConnection(relay.port())) {
-            for (int i = 0; i < 4; i++) {
-                assertEquals("a" + i + ".", ask(a, "a" + i + "."));
-                assertEquals("b" + i + ".", ask(b, "b" + i + "."));
-            }
-        }
+        alternate(4);
         // One pooled connection and one paired (a's); b, finding the budget spent, stayed on the pool.
         assertEquals(2, upstream.connectionsAccepted());
     }
@@ -126,10 +136,7 @@ class PairedConnectionTest {
         start("UPSTREAM_KEEP_ALIVE", "1h");
         try (RawConnection c = new RawConnection(relay.port())) {
             assertEquals("one.", ask(c, "one."));
-            byte[] body = chat("gpt-4o", "late.", false).getBytes(StandardCharsets.UTF_8);
-            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "x-fake-delay-headers-ms: 1500\r\nContent-Length: " + body.length + "\r\n\r\n");
-            c.send(body);
+            post(c, chat("gpt-4o", "late.", false), "x-fake-delay-headers-ms: 1500\r\n");
             upstream.whenRequestsReceived(2).toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
         // The pair is closed once its late answer has come and been cut, not before: an upstream connection closed under
@@ -161,10 +168,7 @@ class PairedConnectionTest {
         start("UPSTREAM_KEEP_ALIVE", "1h");
         try (RawConnection c = new RawConnection(relay.port())) {
             assertEquals("one.", ask(c, "one."));
-            byte[] body = chat("gpt-4o", "a b c d e f g h i j k l m n o p q r s t u v w x y z.", true).getBytes(StandardCharsets.UTF_8);
-            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "x-fake-token-interval-ms: 200\r\nContent-Length: " + body.length + "\r\n\r\n");
-            c.send(body);
+            post(c, chat("gpt-4o", "a b c d e f g h i j k l m n o p q r s t u v w x y z.", true), "x-fake-token-interval-ms: 200\r\n");
             upstream.whenStreamsStarted(1).toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertTrue(c.socket.getInputStream().read(new byte[256]) > 0, "the stream began");
             assertEquals(2, upstream.connectionsAccepted(), "the stream went on the pair");
@@ -178,12 +182,7 @@ class PairedConnectionTest {
     @Test
     void withPairingOffEveryRequestTakesThePool() throws Exception {
         start("UPSTREAM_PAIR_CONNECTIONS", "false", "UPSTREAM_KEEP_ALIVE", "1h");
-        try (RawConnection a = new RawConnection(relay.port()); RawConnection b = new RawConnection(relay.port())) {
-            for (int i = 0; i < 3; i++) {
-                assertEquals("a" + i + ".", ask(a, "a" + i + "."));
-                assertEquals("b" + i + ".", ask(b, "b" + i + "."));
-            }
-        }
+        alternate(3);
         assertEquals(1, upstream.connectionsAccepted());
     }
 }
