@@ -43,13 +43,17 @@ public final class ConnectionPairs {
     }
 
     /**
-     * Sends on this client connection's own connection to the request's host (opening one if it has none and the
-     * budget allows), or returns empty, having sent nothing: the pool serves it then.
+     * Sends the request (its URI absolute) on this client connection's own connection to its host (opening one if it
+     * has none and the budget allows), or returns empty, having sent nothing: the pool serves it then.
      */
-    Optional<Sent> trySend(UpstreamHost host, HttpRequest relative, long keepAliveNanos) {
+    Optional<Sent> trySend(HttpRequest request, long keepAliveNanos) {
         PairedConnection connection;
+        UpstreamHost host;
+        HttpRequest relative;
         synchronized (this) {
             if (closed || requests < 2) return Optional.empty();
+            host = UpstreamHost.of(request.getUri());
+            relative = request.withUri(request.getUri().toRelative());
             connection = byHost.get(host);
             if (connection != null) {
                 CompletionStage<HttpResponse> sent = connection.trySend(relative, keepAliveNanos);

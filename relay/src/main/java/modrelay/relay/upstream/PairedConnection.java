@@ -59,7 +59,7 @@ final class PairedConnection {
      * the upstream may be closing it already.
      */
     CompletionStage<HttpResponse> trySend(HttpRequest request, long keepAliveNanos) {
-        CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
+        CompletableFuture<HttpResponse> answer;
         synchronized (this) {
             if (retired || closed || busy) return null;
             if (System.nanoTime() - idleSince >= keepAliveNanos) {
@@ -71,6 +71,7 @@ final class PairedConnection {
                 return null;
             }
             busy = true;
+            answer = new CompletableFuture<>();
             waiting = answer;
         }
         return answer;

@@ -102,9 +102,7 @@ public final class UpstreamClient {
      */
     public CompletionStage<HttpResponse> send(HttpRequest request, Duration firstByteTimeout, Optional<ConnectionPairs> pairs) {
         if (pairs.isPresent()) {
-            Uri uri = request.getUri();
-            Optional<ConnectionPairs.Sent> sent = pairs.get().trySend(UpstreamHost.of(uri), request.withUri(uri.toRelative()),
-                    keepAliveNanos);
+            Optional<ConnectionPairs.Sent> sent = pairs.get().trySend(request, keepAliveNanos);
             if (sent.isPresent()) {
                 PairedConnection on = sent.get().on();
                 // Completed on the connection's own stream thread, not the common pool: the answer goes on from there.
