@@ -238,10 +238,6 @@ public final class RelayMetrics {
         activeStreams.decrementAndGet();
     }
 
-    /**
-     * Publishes a key pool's state: one series per upstream, key alias (redacted) and state, 1 for the
-     * state the key is in. Aliases are numbered per pool, so the upstream's name tells pools apart.
-     */
     /** Upstream connections paired with a client connection (UPSTREAM_PAIR_CONNECTIONS), open right now. */
     public void watchPairedConnections(java.util.function.IntSupplier open) {
         Gauge.builder("modrelay.upstream.paired.connections", open, java.util.function.IntSupplier::getAsInt)
@@ -249,6 +245,10 @@ public final class RelayMetrics {
                 .strongReference(true).register(registry);
     }
 
+    /**
+     * Publishes a key pool's state: one series per upstream, key alias (redacted) and state, 1 for the
+     * state the key is in. Aliases are numbered per pool, so the upstream's name tells pools apart.
+     */
     public void watchKeys(String upstream, Supplier<KeySnapshot> snapshot) {
         KeySnapshot now = snapshot.get();
         for (KeySnapshot.KeyState key : now.keys()) {
