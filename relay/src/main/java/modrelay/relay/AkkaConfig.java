@@ -51,6 +51,11 @@ final class AkkaConfig {
                 "akka.http.server.parsing.max-content-length = infinite",
                 "akka.http.client.parsing.max-content-length = infinite",
                 "akka.http.client.parsing.max-chunk-size = 16m",
+                // Upstream headers are read by name and forwarded as they came (Date and Server dropped): typed parsing
+                // bought nothing but its cost. The Date of every answer, never cached, went through the date grammar:
+                // 3.7% of the relay's CPU on small requests. Content-Type, -Length, -Encoding, Connection and
+                // Transfer-Encoding are still parsed (Akka always parses them).
+                "akka.http.client.parsing.modeled-header-parsing = off",
                 "akka.http.host-connection-pool.response-entity-subscription-timeout = 5s",
                 "akka.coordinated-shutdown.phases.service-unbind.timeout = 10s",
                 "akka.coordinated-shutdown.phases.service-requests-done.timeout = " + shutdownMs + "ms",
