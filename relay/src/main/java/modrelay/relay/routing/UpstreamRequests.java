@@ -59,7 +59,7 @@ public final class UpstreamRequests {
         }
         Uri uri;
         try {
-            uri = Uri.create(url);
+            uri = UpstreamUris.parse(url);
         } catch (akka.http.scaladsl.model.IllegalUriException | IllegalArgumentException badUri) {
             // Akka's parser throws IllegalUriException (not an IllegalArgumentException) for what it cannot read.
             return new Result.Unroutable(OpenAiError.invalidParameter("The request URL could not be relayed.", "invalid_url"));
