@@ -6,6 +6,7 @@ import static modrelay.relay.endpoint.ModelField.*;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -239,6 +240,9 @@ public final class Endpoints {
 
     private static final Map<String, Endpoint> BY_NAME;
     private static final List<Pattern> PATTERNS;
+    /** Candidates by method (GET, POST, …); {@link #ANY_METHOD} for the others, which only "*" endpoints take. */
+    private static final Map<String, Candidates> CANDIDATES;
+    private static final Candidates ANY_METHOD;
 
     /**
      * A path pattern split once: each segment a literal, an id ({@code {id}}) or the rest of the path ({@code {x*}},
@@ -270,6 +274,59 @@ public final class Endpoints {
         byName.put(UNKNOWN.name(), UNKNOWN);
         BY_NAME = Collections.unmodifiableMap(byName);
         PATTERNS = List.copyOf(patterns);
+        Map<String, Candidates> byMethod = new HashMap<>();
+        for (Endpoint e : ALL) {
+            if (!e.method().equals("*")) byMethod.computeIfAbsent(e.method(), Candidates::of);
+        }
+        CANDIDATES = Map.copyOf(byMethod);
+        ANY_METHOD = Candidates.of("*");
+    }
+
+    /**
+     * For one method, the catalogue indices worth matching, by the path's first segment: the endpoints whose
+     * pattern starts with that literal, plus those starting with an id or the rest, in catalogue order (the
+     * first of equal matches wins). Matching all 120 patterns for every request was the relay's costliest
+     * method on small requests; an endpoint left out here is one whose first literal differs, which
+     * {@link #match} would refuse anyway.
+     */
+    private record Candidates(Map<String, int[]> byFirst, int[] otherFirst, int[] noSegments) {
+        static Candidates of(String method) {
+            List<Integer> other = new ArrayList<>();
+            List<Integer> none = new ArrayList<>();
+            Map<String, List<Integer>> byFirst = new HashMap<>();
+            for (int i = 0; i < ALL.size(); i++) {
+                String m = ALL.get(i).method();
+                if (!m.equals("*") && !m.equals(method)) continue;
+                Pattern p = PATTERNS.get(i);
+                if (p.segments().length == 0) none.add(i);
+                else if (p.restAt() != 0 && !p.id()[0]) byFirst.computeIfAbsent(p.segments()[0], k -> new ArrayList<>());
+            }
+            for (int i = 0; i < ALL.size(); i++) {
+                String m = ALL.get(i).method();
+                if (!m.equals("*") && !m.equals(method)) continue;
+                Pattern p = PATTERNS.get(i);
+                if (p.segments().length == 0) continue;
+                if (p.restAt() == 0 || p.id()[0]) {
+                    other.add(i);
+                    for (List<Integer> list : byFirst.values()) list.add(i);
+                } else {
+                    byFirst.get(p.segments()[0]).add(i);
+                }
+            }
+            Map<String, int[]> index = new HashMap<>();
+            byFirst.forEach((first, list) -> index.put(first, ints(list)));
+            return new Candidates(Map.copyOf(index), ints(other), ints(none));
+        }
+
+        int[] of(List<String> segs) {
+            if (segs.isEmpty()) return noSegments;
+            int[] c = byFirst.get(segs.get(0));
+            return c != null ? c : otherFirst;
+        }
+
+        private static int[] ints(List<Integer> list) {
+            return list.stream().mapToInt(Integer::intValue).toArray();
+        }
     }
 
     private Endpoints() {}
@@ -297,6 +354,15 @@ public final class Endpoints {
      * @param canonicalPath the decoded, slash-merged path after the relay's route prefix, without the query
      */
     public static Endpoint classify(String method, String canonicalPath) {
+        return classify(method, canonicalPath, true);
+    }
+
+    /** As {@link #classify}, matching every pattern of the catalogue: the definition the index must agree with (tests). */
+    static Endpoint classifyScanningAll(String method, String canonicalPath) {
+        return classify(method, canonicalPath, false);
+    }
+
+    private static Endpoint classify(String method, String canonicalPath, boolean indexed) {
         if (method == null || canonicalPath == null) return UNKNOWN;
         String m = method.toUpperCase(Locale.ROOT);
         List<String> segs = pathSegments(canonicalPath.toLowerCase(Locale.ROOT));
@@ -316,7 +382,10 @@ public final class Endpoints {
         }
         Endpoint best = null;
         int bestLiterals = -1;
-        for (int i = 0; i < ALL.size(); i++) {
+        int[] candidates = indexed ? CANDIDATES.getOrDefault(m, ANY_METHOD).of(segs) : null;
+        int n = indexed ? candidates.length : ALL.size();
+        for (int c = 0; c < n; c++) {
+            int i = indexed ? candidates[c] : c;
             Endpoint e = ALL.get(i);
             if (!e.method().equals("*") && !e.method().equals(m)) continue;
             int literals = match(PATTERNS.get(i), segs);
@@ -387,9 +456,13 @@ public final class Endpoints {
 
     /** Non-empty segments; a trailing slash and merged slashes change nothing. */
     private static List<String> pathSegments(String path) {
-        List<String> out = new ArrayList<>();
-        for (String s : path.split("/")) {
-            if (!s.isEmpty()) out.add(s);
+        List<String> out = new ArrayList<>(8);
+        int from = 0;
+        while (from <= path.length()) {
+            int slash = path.indexOf('/', from);
+            int end = slash < 0 ? path.length() : slash;
+            if (end > from) out.add(path.substring(from, end));
+            from = end + 1;
         }
         return out;
     }

@@ -152,6 +152,37 @@ class EndpointsTest {
         assertTrue(checked > 500, "checked " + checked);
     }
 
+    /**
+     * The index by method and first segment only skips patterns that cannot match: for every path a client could
+     * send (each pattern concrete, under every prefix, with every kind of junk, every method, ids in first place),
+     * it picks what matching the whole catalogue picks.
+     */
+    @Test
+    void theIndexPicksWhatMatchingEveryPatternPicks() {
+        List<String> paths = new ArrayList<>(List.of("", "/", "/v1", "/v1/", "/openai", "/openai/v1", "/x", "/v1/x/y/z",
+                "/openai/deployments/d", "/openai/deployments/d/x", "/openai/deployments/../chat/completions"));
+        for (Endpoint e : Endpoints.all()) {
+            String concrete = PathJunk.concrete(e);
+            String bare = concrete.substring(3);
+            for (String prefix : List.of("/v1", "", "/openai/v1", "/openai", "/openai/deployments/dep", "/v1/v1")) {
+                paths.add(prefix + bare);
+                paths.add(prefix + bare.replaceFirst("/[^/]+", "/id_9"));
+                paths.add(prefix + bare + "/extra");
+                paths.add(prefix + bare.replaceFirst("/[^/]+$", ""));
+            }
+            for (var j : PathJunk.ALL) paths.add(j.apply(concrete));
+        }
+        List<String> methods = List.of("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS", "post", "Get");
+        int checked = 0;
+        for (String path : paths) {
+            for (String m : methods) {
+                assertEquals(Endpoints.classifyScanningAll(m, path), Endpoints.classify(m, path), m + " " + path);
+                checked++;
+            }
+        }
+        assertTrue(checked > 5000, "checked " + checked);
+    }
+
     @Test
     void caseAndSlashesChangeNothing() {
         java.util.Random random = new java.util.Random(42);
