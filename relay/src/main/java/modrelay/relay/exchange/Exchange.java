@@ -96,12 +96,19 @@ public record Exchange(
         return new Exchange(requestId, client, clientIp, method, path, dialect, level, model, startNanos, json, bodyEnd, inbound, usage);
     }
 
-    /** Endpoints whose answers carry token usage: what the relay records and what token budgets count. */
-    private static final java.util.Set<String> METERED = java.util.Set.of("chat.completions.create", "completions.create",
-            "responses.create", "embeddings.create");
-
     /** Whether usage accounting is on and this exchange's endpoint is one whose tokens are counted. */
     public boolean metered() {
-        return usage.enabled() && inbound != null && METERED.contains(inbound.endpoint().name());
+        return usage.enabled() && inbound != null && meteredEndpoint(inbound.endpoint().name());
+    }
+
+    /**
+     * Endpoints whose answers carry token usage: what the relay records and what token budgets count. A switch, not a
+     * set lookup: it is asked several times per request.
+     */
+    private static boolean meteredEndpoint(String name) {
+        return switch (name) {
+            case "chat.completions.create", "completions.create", "responses.create", "embeddings.create" -> true;
+            default -> false;
+        };
     }
 }
