@@ -4,16 +4,18 @@
 # Both relays in front of one FakeUpstream; wrk -t2 -c64 rounds alternate A/B; then the open-model probe at RATE req/s,
 # alternating too (p99 per run). Ports 19601-19604. Needs wrk and the jars.
 # BARE=1 adds the bare Akka HTTP proxy (BareProxy, host pool, the same flags as B) to every round, as the reference.
+# A_JAR / B_JAR run two builds side by side (default: both JAR), e.g. A_JAR=/tmp/before.jar with the same flags.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 JAR=${JAR:-$ROOT/relay/target/modrelay.jar}
+A_JAR=${A_JAR:-$JAR}; B_JAR=${B_JAR:-$JAR}
 DEMO=$ROOT/load-tests/target/modrelay-demo.jar
 LUA=$ROOT/load-tests/bench/chat-post.lua
 COMMON="-XX:+ExitOnOutOfMemoryError -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
 ENV=(HOST=127.0.0.1 UPSTREAM_URL=http://127.0.0.1:19601 ACCESS_LOG_LEVEL=OFF UPSTREAM_MAX_CONNECTIONS=10000 MAX_CONNECTIONS_PER_IP=100000)
 java -Xms512m -Xmx2g -XX:+UseParallelGC -cp $DEMO modrelay.loadtests.fakes.FakeUpstream 19601 0 >${TMPDIR:-/tmp}/abf-fake.log 2>&1 & FAKE=$!
-env "${ENV[@]}" PORT=19602 java $COMMON ${A_OPTS:-} -jar $JAR >${TMPDIR:-/tmp}/abf-a.log 2>&1 & A=$!
-env "${ENV[@]}" PORT=19603 java $COMMON ${B_OPTS:-} -jar $JAR >${TMPDIR:-/tmp}/abf-b.log 2>&1 & B=$!
+env "${ENV[@]}" PORT=19602 java $COMMON ${A_OPTS:-} -jar $A_JAR >${TMPDIR:-/tmp}/abf-a.log 2>&1 & A=$!
+env "${ENV[@]}" PORT=19603 java $COMMON ${B_OPTS:-} -jar $B_JAR >${TMPDIR:-/tmp}/abf-b.log 2>&1 & B=$!
 PORTS="19602 19603"; C=
 if [[ ${BARE:-0} == 1 ]]; then
   java $COMMON ${B_OPTS:-} -cp $DEMO modrelay.loadtests.bench.BareProxy 19604 19601 pool >${TMPDIR:-/tmp}/abf-bare.log 2>&1 & C=$!
@@ -23,7 +25,7 @@ trap 'kill $FAKE $A $B $C 2>/dev/null' EXIT
 for p in 19601/v1/models 19602/healthz 19603/healthz $([[ -n $C ]] && echo 19604/readyz); do
   for i in $(seq 1 240); do curl -sf http://127.0.0.1:$p >/dev/null && break; sleep 0.5; done
 done
-echo "A: ${A_OPTS:-}"; echo "B: ${B_OPTS:-}"; echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "A: ${A_OPTS:-} ($A_JAR)"; echo "B: ${B_OPTS:-} ($B_JAR)"; echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for p in $PORTS; do wrk -t2 -c64 -d${WARM:-20}s -s $LUA http://127.0.0.1:$p/v1/chat/completions >/dev/null; done
 for r in $(seq 1 ${ROUNDS:-3}); do
   for p in $PORTS; do
