@@ -29,9 +29,14 @@ final class UpstreamUris {
         Uri known = PARSED.get(url);
         if (known != null) return known;
         Uri parsed = Uri.create(url);
+        remember(url, parsed);
+        return parsed;
+    }
+
+    /** Only misses come here; one at a time, so that racing misses cannot push the memo past its bound. */
+    private static synchronized void remember(String url, Uri parsed) {
         if (PARSED.size() >= MAX_ENTRIES) PARSED.clear();
         PARSED.put(url, parsed);
-        return parsed;
     }
 
     /** How many URLs are held (for tests). */

@@ -29,6 +29,33 @@ class UpstreamUrisTest {
     }
 
     @Test
+    void threadsMissingTogetherStayWithinTheBound() throws Exception {
+        int threads = 4;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.atomic.AtomicInteger over = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 3000; i++) {
+                        UpstreamUris.parse("http://127.0.0.1:8080/v1/files/t" + id + "-" + i);
+                        if (UpstreamUris.size() > UpstreamUris.MAX_ENTRIES) over.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : done) f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, over.get(), "times the memo was seen past its bound");
+    }
+
+    @Test
     void whatAkkaCannotParseIsRefusedEveryTimeAndNotHeld() {
         String bad = "http://127.0.0.1:8080/v1/models/a b";
         int before = UpstreamUris.size();
