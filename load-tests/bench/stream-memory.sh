@@ -7,20 +7,24 @@
 # bare Akka HTTP proxy (BareProxy) instead of the relay. Each variant: a fresh process, 500 short warm-up
 # streams, then STREAMS streams held open at once (StreamHolder --sample-pid): RSS and live heap per stream,
 # the class histogram growth (top 8), and the time to /readyz. Needs the jars (./mvnw -B -q package -DskipTests).
+# A relay variant with UPSTREAM_HTTP2=true among its env assignments goes to a second fake that speaks HTTP/2 (h2c).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RELAY_JAR=$ROOT/relay/target/modrelay.jar
 DEMO_JAR=$ROOT/load-tests/target/modrelay-demo.jar
 STREAMS=${STREAMS:-4000}
 PORT_BASE=${PORT_BASE:-19500}
-P_FAKE=$PORT_BASE; P_RELAY=$((PORT_BASE + 1))
+P_FAKE=$PORT_BASE; P_RELAY=$((PORT_BASE + 1)); P_FAKE_H2=$((PORT_BASE + 2))
 TOOL="java -Xms256m -Xmx1g -XX:+UseParallelGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -cp $DEMO_JAR"
 WORK=$(mktemp -d /tmp/stream-memory.XXXXXX)
 ulimit -n "$(ulimit -Hn)"
 java -Xms512m -Xmx2g -XX:+UseParallelGC -cp "$DEMO_JAR" modrelay.loadtests.fakes.FakeUpstream "$P_FAKE" 0 >"$WORK/fake.log" 2>&1 & FAKE=$!
+java -Xms512m -Xmx2g -XX:+UseParallelGC -cp "$DEMO_JAR" modrelay.loadtests.fakes.FakeUpstream "$P_FAKE_H2" 0 h2 >"$WORK/fake-h2.log" 2>&1 & FAKE_H2=$!
 PID=
-trap 'kill $FAKE $PID 2>/dev/null || true' EXIT
-for i in $(seq 1 200); do curl -sf "http://127.0.0.1:$P_FAKE/v1/models" >/dev/null && break; sleep 0.25; done
+trap 'kill $FAKE $FAKE_H2 $PID 2>/dev/null || true' EXIT
+for port in $P_FAKE $P_FAKE_H2; do
+  for i in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null && break; sleep 0.25; done
+done
 kv() { grep -o "\b$2=[^ ]*" <<<"$1" | awk -F= 'NR == 1 { print $2 }'; }
 interval=$(( (STREAMS / 150 + 10) * 1000 / 20 ))
 for variant in "$@"; do
@@ -29,8 +33,9 @@ for variant in "$@"; do
   if [[ $name == bare* ]]; then
     java $opts -cp "$DEMO_JAR" modrelay.loadtests.bench.BareProxy "$P_RELAY" "$P_FAKE" pool >"$WORK/$name.log" 2>&1 & PID=$!
   else
+    fake=$P_FAKE; [[ " $envs " == *" UPSTREAM_HTTP2=true "* ]] && fake=$P_FAKE_H2
     # shellcheck disable=SC2086
-    env HOST=127.0.0.1 PORT=$P_RELAY UPSTREAM_URL=http://127.0.0.1:$P_FAKE ACCESS_LOG_LEVEL=OFF UPSTREAM_MAX_CONNECTIONS=10000 \
+    env HOST=127.0.0.1 PORT=$P_RELAY UPSTREAM_URL=http://127.0.0.1:$fake ACCESS_LOG_LEVEL=OFF UPSTREAM_MAX_CONNECTIONS=10000 \
       MAX_CONNECTIONS_PER_IP=100000 $envs java $opts -jar "$RELAY_JAR" >"$WORK/$name.log" 2>&1 & PID=$!
   fi
   until [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$P_RELAY/readyz") == 200 ]]; do

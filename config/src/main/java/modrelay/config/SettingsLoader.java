@@ -146,7 +146,9 @@ public final class SettingsLoader {
                 s.duration("KEY_COOLDOWN", "modrelay.upstream.key-cooldown", Duration.ZERO),
                 s.duration("UPSTREAM_KEEP_ALIVE", "modrelay.upstream.keep-alive", Duration.ofMillis(1)),
                 s.bool("UPSTREAM_STREAM_USAGE", "modrelay.upstream.stream-usage"),
-                s.bool("UPSTREAM_PAIR_CONNECTIONS", "modrelay.upstream.pair-connections"));
+                s.bool("UPSTREAM_PAIR_CONNECTIONS", "modrelay.upstream.pair-connections"),
+                s.bool("UPSTREAM_HTTP2", "modrelay.upstream.http2"),
+                s.intInRange("UPSTREAM_HTTP2_STREAMS", "modrelay.upstream.http2-streams", 1, 10_000));
     }
 
     /** An http(s) URL with a host; a trailing slash and a trailing "/v1" are dropped (clients send /v1/...). */

@@ -22,6 +22,10 @@ import java.util.List;
  *                         {@code "stream_usage": false} does for one entry)
  * @param pairConnections  UPSTREAM_PAIR_CONNECTIONS: whether a client connection that sends more than one request
  *                         gets an upstream connection of its own (at most maxConnections such), instead of the pool
+ * @param http2            UPSTREAM_HTTP2: requests go to every upstream over shared HTTP/2 connections (ALPN over TLS,
+ *                         prior knowledge over plain http) instead of one HTTP/1.1 connection per exchange
+ * @param http2Streams     UPSTREAM_HTTP2_STREAMS: exchanges one HTTP/2 connection carries at once before the relay opens
+ *                         another (at most maxConnections connections in all)
  */
 public record UpstreamSettings(
         URI baseUrl,
@@ -34,7 +38,9 @@ public record UpstreamSettings(
         Duration keyCooldown,
         Duration keepAlive,
         boolean streamUsage,
-        boolean pairConnections) {
+        boolean pairConnections,
+        boolean http2,
+        int http2Streams) {
 
     public boolean hasServerKeys() {
         return !keys.isEmpty();

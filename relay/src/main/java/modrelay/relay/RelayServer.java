@@ -129,6 +129,7 @@ public final class RelayServer implements AutoCloseable {
         UpstreamKeys upstreamKeys = new UpstreamKeys();
         UpstreamClient upstreamClient = new UpstreamClient(system, settings.upstream());
         observability.metrics().watchPairedConnections(upstreamClient::pairedConnections);
+        observability.metrics().watchHttp2Connections(upstreamClient::http2Connections);
         Policy policy = new Policy(Policy.parseLevel(settings.moderation().defaultLevel()),
                 Policy.parseLevel(settings.moderation().minLevel()));
         // Upstreams stored in the database (live configuration) replace the environment's from the start.

@@ -146,6 +146,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final FakeUpstreamCounter received;
     private final FakeUpstreamStreams streams;
     private final Queue<RecordedRequest> recorded;
+    private String scheme = "http";
 
     private FakeUpstream(ActorSystem system, ServerBinding binding, FakeUpstreamCounter connections, FakeUpstreamCounter accepted, FakeUpstreamCounter received,
                          FakeUpstreamStreams streams, Queue<RecordedRequest> recorded) {
@@ -185,13 +186,65 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
+    /**
+     * The same fake speaking HTTP/2 as well as HTTP/1.1 on its port: HTTP/2 with prior knowledge (h2c), as a client
+     * that knows the server speaks it connects. {@link #connectionsAccepted()} counts the distinct client connections
+     * (by address) that sent requests; {@link #openConnections()} is not tracked here (Akka's HTTP/2 server does not
+     * tell when a connection ends). Every stream is counted as on the HTTP/1.1 fake: a stream whose HTTP/2 stream the
+     * client reset counts as cancelled.
+     */
+    public static FakeUpstream startHttp2(Options options) {
+        return startHttp2(options, null);
+    }
+
+    /**
+     * As {@link #startHttp2(Options)}, over TLS with this server context when it is not null: HTTP/2 is then agreed by
+     * ALPN, as with a real upstream, and {@link #baseUrl()} is {@code https://127.0.0.1:<port>}.
+     */
+    public static FakeUpstream startHttp2(Options options, akka.http.javadsl.HttpsConnectionContext tls) {
+        ActorSystem system = ActorSystem.create("fake-upstream-h2", ConfigFactory.parseString("""
+                akka.http.server.enable-http2 = on
+                # The bench holds thousands of streams on a few connections; Akka's default is 256.
+                akka.http.server.http2.max-concurrent-streams = 16384
+                akka.http.server.remote-address-attribute = on
+                """).withFallback(SERVER_CONFIG).withFallback(ConfigFactory.load()));
+        try {
+            Materializer materializer = Materializer.matFromSystem(system);
+            FakeUpstreamCounter accepted = new FakeUpstreamCounter();
+            FakeUpstreamStreams streams = new FakeUpstreamStreams();
+            Queue<RecordedRequest> recorded = new ConcurrentLinkedQueue<>();
+            FakeUpstreamCounter received = new FakeUpstreamCounter();
+            FakeUpstreamHandler handler = new FakeUpstreamHandler(options, system, materializer, recorded, received);
+            java.util.Set<Integer> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            FakeUpstreamCounter untracked = new FakeUpstreamCounter();
+            var server = Http.get(system).newServerAt("127.0.0.1", options.port());
+            if (tls != null) server = server.enableHttps(tls);
+            ServerBinding binding = server
+                    .bind((akka.japi.function.Function<akka.http.javadsl.model.HttpRequest,
+                            CompletionStage<akka.http.javadsl.model.HttpResponse>>) request -> {
+                        request.getAttribute(akka.http.javadsl.model.AttributeKeys.remoteAddress)
+                                .map(akka.http.javadsl.model.RemoteAddress::getPort).filter(clients::add).ifPresent(first -> accepted.increment());
+                        // One "connection" per request: its streams are counted, and ended by the client's reset.
+                        return handler.handle(request, new FakeUpstreamConnection(untracked, untracked, streams));
+                    })
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            FakeUpstream upstream = new FakeUpstream(system, binding, untracked, accepted, received, streams, recorded);
+            upstream.scheme = tls != null ? "https" : "http";
+            return upstream;
+        } catch (Exception bindFailed) {
+            system.terminate();
+            throw new IllegalStateException("fake upstream could not bind port " + options.port(), bindFailed);
+        }
+    }
+
     public int port() {
         return binding.localAddress().getPort();
     }
 
-    /** {@code http://127.0.0.1:<port>}; OpenAI clients want {@code baseUrl() + "/v1"}. */
+    /** {@code http://127.0.0.1:<port>} (https for a TLS fake); OpenAI clients want {@code baseUrl() + "/v1"}. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port();
+        return scheme + "://127.0.0.1:" + port();
     }
 
     /** Every request so far, oldest first (empty when recording is off). */
@@ -274,7 +327,8 @@ public final class FakeUpstream implements AutoCloseable {
         Options options = Options.defaults().withRecordRequests(false);
         if (args.length > 0) options = options.withPort(Integer.parseInt(args[0]));
         if (args.length > 1) options = options.withTokenInterval(Duration.ofMillis(Long.parseLong(args[1])));
-        FakeUpstream upstream = start(options);
+        // A third argument "h2" serves HTTP/2 (h2c) as well (startHttp2).
+        FakeUpstream upstream = args.length > 2 && args[2].equals("h2") ? startHttp2(options) : start(options);
         // No shutdown hook of our own: Akka's coordinated shutdown already stops the system on SIGTERM.
         System.out.println(upstream.baseUrl());
         upstream.system.getWhenTerminated().toCompletableFuture().join();

@@ -245,6 +245,13 @@ public final class RelayMetrics {
                 .strongReference(true).register(registry);
     }
 
+    /** HTTP/2 connections to upstreams (UPSTREAM_HTTP2), open right now. */
+    public void watchHttp2Connections(java.util.function.IntSupplier open) {
+        Gauge.builder("modrelay.upstream.http2.connections", open, java.util.function.IntSupplier::getAsInt)
+                .description("HTTP/2 connections to upstreams, each shared by many exchanges, open right now")
+                .strongReference(true).register(registry);
+    }
+
     /**
      * Publishes a key pool's state: one series per upstream, key alias (redacted) and state, 1 for the
      * state the key is in. Aliases are numbered per pool, so the upstream's name tells pools apart.

@@ -33,8 +33,10 @@ public final class UpstreamClient {
     private final Materializer materializer;
     private final ClientConnectionSettings connection;
     private final ConnectionPoolSettings poolSettings;
-    /** Empty when UPSTREAM_PAIR_CONNECTIONS is off. */
+    /** Empty when UPSTREAM_PAIR_CONNECTIONS is off, or UPSTREAM_HTTP2 on. */
     private final Optional<PairedConnectionBudget> pairing;
+    /** Present when UPSTREAM_HTTP2 is on: then every exchange goes through it. */
+    private final Optional<Http2Connections> http2;
     private final long keepAliveNanos;
 
     public UpstreamClient(ActorSystem<?> system, UpstreamSettings settings) {
@@ -54,14 +56,25 @@ public final class UpstreamClient {
                 .withKeepAliveTimeout(finite(settings.keepAlive()))
                 .withConnectionSettings(connection);
         this.keepAliveNanos = settings.keepAlive().toNanos();
-        this.pairing = settings.pairConnections()
+        this.http2 = settings.http2()
+                ? Optional.of(new Http2Connections(http, connection, materializer, system.classicSystem().log(),
+                        settings.maxConnections(), settings.http2Streams()))
+                : Optional.empty();
+        // Over HTTP/2 a client connection's requests share the upstream connections anyway: nothing to pair.
+        this.pairing = settings.pairConnections() && !settings.http2()
                 ? Optional.of(new PairedConnectionBudget(http, connection, materializer, system.classicSystem().log(),
                         settings.maxConnections()))
                 : Optional.empty();
-        pairing.ifPresent(budget -> {
-            Duration every = Duration.ofMillis(Math.max(250, settings.keepAlive().toMillis() / 2));
-            system.scheduler().scheduleWithFixedDelay(every, every, () -> budget.sweep(keepAliveNanos), system.executionContext());
-        });
+        Duration every = Duration.ofMillis(Math.max(250, settings.keepAlive().toMillis() / 2));
+        pairing.ifPresent(budget ->
+                system.scheduler().scheduleWithFixedDelay(every, every, () -> budget.sweep(keepAliveNanos), system.executionContext()));
+        http2.ifPresent(connections ->
+                system.scheduler().scheduleWithFixedDelay(every, every, () -> connections.sweep(keepAliveNanos), system.executionContext()));
+    }
+
+    /** HTTP/2 connections to upstreams open right now (0 when UPSTREAM_HTTP2 is off). */
+    public int http2Connections() {
+        return http2.map(Http2Connections::open).orElse(0);
     }
 
     /** Paired upstream connections open right now (0 when pairing is off). */
@@ -101,6 +114,7 @@ public final class UpstreamClient {
      * free (the host pool's queue and hand-offs are most of the cost of a small request); else through the pool.
      */
     public CompletionStage<HttpResponse> send(HttpRequest request, Duration firstByteTimeout, Optional<ConnectionPairs> pairs) {
+        if (http2.isPresent()) return sendOverHttp2(request, firstByteTimeout);
         if (pairs.isPresent()) {
             Optional<ConnectionPairs.Sent> sent = pairs.get().trySend(request, keepAliveNanos);
             if (sent.isPresent()) {
@@ -118,6 +132,8 @@ public final class UpstreamClient {
      * one retry of a request whose pooled connection the upstream had closed, so it cannot meet another stale one.
      */
     public CompletionStage<HttpResponse> sendOnNewConnection(HttpRequest request, Duration firstByteTimeout) {
+        // Over HTTP/2 the connection that closed is gone from the shared ones already: the retry takes another.
+        if (http2.isPresent()) return sendOverHttp2(request, firstByteTimeout);
         Uri uri = request.getUri();
         UpstreamHost host = UpstreamHost.of(uri);
         boolean https = host.https();
@@ -137,6 +153,12 @@ public final class UpstreamClient {
         return withDeadline(materialized.second().thenApply(response -> EntityEnd.watch(response, error -> close.run())),
                 firstByteTimeout,
                 () -> abort.abort(new UpstreamFailure.Exception(new UpstreamFailure.FirstByteTimeout(firstByteTimeout.toMillis()))));
+    }
+
+    private CompletionStage<HttpResponse> sendOverHttp2(HttpRequest request, Duration firstByteTimeout) {
+        Http2Connections.Sent sent = http2.get().send(request);
+        Http2Connection on = sent.on();
+        return withDeadline(sent.response(), firstByteTimeout, on == null ? () -> {} : on::retire);
     }
 
     private CompletionStage<HttpResponse> withDeadline(CompletionStage<HttpResponse> sending, Duration firstByteTimeout,
