@@ -5,6 +5,7 @@
 # alternating too (p99 per run). Ports 19601-19604. Needs wrk and the jars.
 # BARE=1 adds the bare Akka HTTP proxy (BareProxy, host pool, the same flags as B) to every round, as the reference.
 # A_JAR / B_JAR run two builds side by side (default: both JAR), e.g. A_JAR=/tmp/before.jar with the same flags.
+# FAKE_H2=1 starts the fake so that it speaks HTTP/2 (h2c) as well as HTTP/1.1, for B_OPTS='… -Dmodrelay.upstream.http2=true'.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 JAR=${JAR:-$ROOT/relay/target/modrelay.jar}
@@ -13,7 +14,7 @@ DEMO=$ROOT/load-tests/target/modrelay-demo.jar
 LUA=$ROOT/load-tests/bench/chat-post.lua
 COMMON="-XX:+ExitOnOutOfMemoryError -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
 ENV=(HOST=127.0.0.1 UPSTREAM_URL=http://127.0.0.1:19601 ACCESS_LOG_LEVEL=OFF UPSTREAM_MAX_CONNECTIONS=10000 MAX_CONNECTIONS_PER_IP=100000)
-java -Xms512m -Xmx2g -XX:+UseParallelGC -cp $DEMO modrelay.loadtests.fakes.FakeUpstream 19601 0 >${TMPDIR:-/tmp}/abf-fake.log 2>&1 & FAKE=$!
+java -Xms512m -Xmx2g -XX:+UseParallelGC -cp $DEMO modrelay.loadtests.fakes.FakeUpstream 19601 0 $([[ ${FAKE_H2:-0} == 1 ]] && echo h2) >${TMPDIR:-/tmp}/abf-fake.log 2>&1 & FAKE=$!
 env "${ENV[@]}" PORT=19602 java $COMMON ${A_OPTS:-} -jar $A_JAR >${TMPDIR:-/tmp}/abf-a.log 2>&1 & A=$!
 env "${ENV[@]}" PORT=19603 java $COMMON ${B_OPTS:-} -jar $B_JAR >${TMPDIR:-/tmp}/abf-b.log 2>&1 & B=$!
 PORTS="19602 19603"; C=

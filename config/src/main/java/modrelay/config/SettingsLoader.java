@@ -147,8 +147,13 @@ public final class SettingsLoader {
                 s.duration("UPSTREAM_KEEP_ALIVE", "modrelay.upstream.keep-alive", Duration.ofMillis(1)),
                 s.bool("UPSTREAM_STREAM_USAGE", "modrelay.upstream.stream-usage"),
                 s.bool("UPSTREAM_PAIR_CONNECTIONS", "modrelay.upstream.pair-connections"),
-                s.bool("UPSTREAM_HTTP2", "modrelay.upstream.http2"),
+                http2Use(s.string("UPSTREAM_HTTP2", "modrelay.upstream.http2")),
                 s.intInRange("UPSTREAM_HTTP2_STREAMS", "modrelay.upstream.http2-streams", 1, 10_000));
+    }
+
+    static UpstreamSettings.Http2Use http2Use(String raw) {
+        return UpstreamSettings.Http2Use.parse(raw).orElseThrow(() -> new ConfigException(
+                "UPSTREAM_HTTP2 must be false, streams or true, got \"" + raw + "\""));
     }
 
     /** An http(s) URL with a host; a trailing slash and a trailing "/v1" are dropped (clients send /v1/...). */

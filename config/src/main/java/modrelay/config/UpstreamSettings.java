@@ -22,8 +22,8 @@ import java.util.List;
  *                         {@code "stream_usage": false} does for one entry)
  * @param pairConnections  UPSTREAM_PAIR_CONNECTIONS: whether a client connection that sends more than one request
  *                         gets an upstream connection of its own (at most maxConnections such), instead of the pool
- * @param http2            UPSTREAM_HTTP2: requests go to every upstream over shared HTTP/2 connections (ALPN over TLS,
- *                         prior knowledge over plain http) instead of one HTTP/1.1 connection per exchange
+ * @param http2            UPSTREAM_HTTP2: which exchanges go to the upstreams over shared HTTP/2 connections (ALPN over TLS,
+ *                         prior knowledge over plain http) instead of an HTTP/1.1 connection each
  * @param http2Streams     UPSTREAM_HTTP2_STREAMS: exchanges one HTTP/2 connection carries at once before the relay opens
  *                         another (at most maxConnections connections in all)
  */
@@ -39,8 +39,28 @@ public record UpstreamSettings(
         Duration keepAlive,
         boolean streamUsage,
         boolean pairConnections,
-        boolean http2,
+        Http2Use http2,
         int http2Streams) {
+
+    /** UPSTREAM_HTTP2. */
+    public enum Http2Use {
+        /** Every exchange over HTTP/1.1 (the pool, or a paired connection). */
+        OFF,
+        /** Streamed answers (the request's JSON asks for a stream) over HTTP/2; the rest as with OFF. */
+        STREAMS,
+        /** Every exchange over HTTP/2. */
+        ALL;
+
+        /** false/off/no/0, streams, true/on/all/yes/1 (any case). */
+        public static java.util.Optional<Http2Use> parse(String raw) {
+            return switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "false", "off", "no", "0" -> java.util.Optional.of(OFF);
+                case "streams" -> java.util.Optional.of(STREAMS);
+                case "true", "on", "all", "yes", "1" -> java.util.Optional.of(ALL);
+                default -> java.util.Optional.empty();
+            };
+        }
+    }
 
     public boolean hasServerKeys() {
         return !keys.isEmpty();

@@ -64,6 +64,19 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void upstreamHttp2IsOffByDefaultAndTakesStreamsOrAll() {
+        assertEquals(UpstreamSettings.Http2Use.OFF, load(Map.of()).upstream().http2());
+        assertEquals(100, load(Map.of()).upstream().http2Streams());
+        assertEquals(UpstreamSettings.Http2Use.STREAMS, load(Map.of("UPSTREAM_HTTP2", "Streams")).upstream().http2());
+        assertEquals(UpstreamSettings.Http2Use.ALL, load(Map.of("UPSTREAM_HTTP2", "true")).upstream().http2());
+        assertEquals(UpstreamSettings.Http2Use.ALL, load(Map.of("UPSTREAM_HTTP2", "all")).upstream().http2());
+        assertEquals(UpstreamSettings.Http2Use.OFF, load(Map.of("UPSTREAM_HTTP2", "off")).upstream().http2());
+        assertEquals("UPSTREAM_HTTP2 must be false, streams or true, got \"h2\"", error(Map.of("UPSTREAM_HTTP2", "h2")));
+        assertEquals(8, load(Map.of("UPSTREAM_HTTP2_STREAMS", "8")).upstream().http2Streams());
+        assertEquals("UPSTREAM_HTTP2_STREAMS must be 1-10000, got \"0\"", error(Map.of("UPSTREAM_HTTP2_STREAMS", "0")));
+    }
+
+    @Test
     void badPortNamesVariableValueAndRange() {
         assertEquals("PORT must be 1-65535, got \"abc\"", error(Map.of("PORT", "abc")));
         assertEquals("PORT must be 1-65535, got \"70000\"", error(Map.of("PORT", "70000")));

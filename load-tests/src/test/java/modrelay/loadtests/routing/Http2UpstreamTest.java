@@ -83,6 +83,26 @@ class Http2UpstreamTest {
     }
 
     @Test
+    void withStreamsOnlyStreamsGoOverHttp2AndOtherRequestsOverHttp11() throws Exception {
+        start("UPSTREAM_HTTP2", "streams");
+        assertEquals(200, ask("Plain.", false).statusCode());
+        List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            streams.add(TestHttp.sendAsync(TestHttp.postRequest(relay.url("/v1/chat/completions"), null,
+                    chat("gpt-4o", "Stream " + i + " speaks slowly here.", true), "x-fake-token-interval-ms", "30")));
+        }
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = streams.get(i).get(30, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("Stream " + i + " speaks slowly here.", TestHttp.sseText(r.body()));
+        }
+        // The plain request's HTTP/1.1 connection, and one HTTP/2 connection for the three streams at once (over
+        // HTTP/1.1 alone they would have needed three).
+        assertEquals(2, upstream.connectionsAccepted());
+        assertEquals("modrelay_upstream_http2_connections 1.0", metric("modrelay_upstream_http2_connections"));
+    }
+
+    @Test
     void concurrentStreamsShareConnectionsUpToTheStreamLimit() throws Exception {
         start("UPSTREAM_HTTP2_STREAMS", "4");
         List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
@@ -99,6 +119,35 @@ class Http2UpstreamTest {
         // Ten at once, four per connection: three connections, where HTTP/1.1 needs ten.
         assertEquals(3, upstream.connectionsAccepted());
         assertEquals(10, upstream.streamsCompleted());
+    }
+
+    @Test
+    void whenNoConnectionMayOpenRequestsWaitOnTheOpenOnesUpToTwiceTheStreamLimit() throws Exception {
+        start("UPSTREAM_MAX_CONNECTIONS", "1", "UPSTREAM_HTTP2_STREAMS", "1");
+        try (RawConnection first = openSlowStream("First " + LONG); RawConnection second = openSlowStream("Second " + LONG)) {
+            // Both are on the one connection the budget allows; a third finds it full twice over.
+            upstream.whenStreamsStarted(2).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            HttpResponse<String> third = ask("Third.", false);
+            var error = TestHttp.error(third, 502);
+            assertTrue(error.path("message").asText().contains("full"), third.body());
+        }
+        upstream.whenStreamsCancelled(2).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // Once they are gone, the connection takes requests again.
+        HttpResponse<String> after = ask("After.", false);
+        assertEquals(200, after.statusCode(), after.body());
+        assertEquals(1, upstream.connectionsAccepted());
+    }
+
+    @Test
+    void anUpstreamThatGoesAwayBeforeAnsweringIsABadGatewayNotAWaitForTheDeadline() throws Exception {
+        start("TIMEOUT", "60s");
+        CompletableFuture<HttpResponse<String>> waiting = TestHttp.sendAsync(TestHttp.postRequest(relay.url("/v1/chat/completions"),
+                null, chat("gpt-4o", "Never sent.", false), "x-fake-delay-headers-ms", "50000"));
+        upstream.whenRequestsReceived(1).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        upstream.close();
+        // Its connection ended: the exchange fails as one on a closed connection does (a retry, which finds no upstream).
+        HttpResponse<String> r = waiting.get(30, TimeUnit.SECONDS);
+        TestHttp.error(r, 502);
     }
 
     @Test

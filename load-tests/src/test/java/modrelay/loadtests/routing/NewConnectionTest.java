@@ -48,7 +48,7 @@ class NewConnectionTest {
     @Test
     void aStreamArrivesWholeAndTheConnectionClosesAfterIt() throws Exception {
         UpstreamClient client = client();
-        HttpResponse response = client.sendOnNewConnection(streamingChat(), Duration.ofSeconds(10)).toCompletableFuture()
+        HttpResponse response = client.sendOnNewConnection(streamingChat(), Duration.ofSeconds(10), true).toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         assertEquals(200, response.status().intValue());
         assertEquals(1, upstream.openConnections(), "the connection stays open while the body streams");
@@ -65,7 +65,7 @@ class NewConnectionTest {
     @Test
     void aCancelledBodyClosesTheConnectionToo() throws Exception {
         UpstreamClient client = client();
-        HttpResponse response = client.sendOnNewConnection(streamingChat(), Duration.ofSeconds(10)).toCompletableFuture()
+        HttpResponse response = client.sendOnNewConnection(streamingChat(), Duration.ofSeconds(10), true).toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         client.discard(response);
         upstream.whenOpenConnectionsAtMost(0).toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -129,8 +129,8 @@ final class Attempts {
     private CompletionStage<Routed> send(Upstream u, Optional<KeySnapshot.KeyState> key, HttpRequest out, Duration deadline,
             boolean fresh) {
         if (s.countsInFlight()) s.inFlight().incrementAndGet(u.index());
-        CompletionStage<HttpResponse> sending = fresh ? s.client().sendOnNewConnection(out, deadline)
-                : s.client().send(out, deadline, clientConnection());
+        CompletionStage<HttpResponse> sending = fresh ? s.client().sendOnNewConnection(out, deadline, req.ex().stream())
+                : s.client().send(out, deadline, clientConnection(), req.ex().stream());
         return sending.handle((response, error) -> {
             if (error != null) {
                 if (s.countsInFlight()) s.inFlight().decrementAndGet(u.index());

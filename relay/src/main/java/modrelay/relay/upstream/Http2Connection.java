@@ -53,7 +53,8 @@ final class Http2Connection {
     synchronized void start(OutgoingConnectionBuilder to, boolean https, Materializer mat) {
         this.mat = mat;
         this.idleSince = System.nanoTime();
-        var materialized = Source.<HttpRequest>queue(maxStreams)
+        // Room for the exchanges past maxStreams that Http2Connections puts on a connection when no other may open.
+        var materialized = Source.<HttpRequest>queue(2 * maxStreams)
                 .via(https ? to.http2() : to.http2WithPriorKnowledge())
                 .toMat(Sink.foreach(this::arrived), Keep.both())
                 .run(mat);
@@ -64,12 +65,12 @@ final class Http2Connection {
 
     /**
      * Sends the request and completes with the response once its headers arrived, or returns null, having sent nothing,
-     * when this connection carries {@code maxStreams} exchanges already or takes no more.
+     * when this connection carries {@code limit} exchanges already or takes no more.
      */
-    CompletionStage<HttpResponse> trySend(HttpRequest request) {
+    CompletionStage<HttpResponse> trySend(HttpRequest request, int limit) {
         CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
         synchronized (this) {
-            if (retired || closed || exchanges >= maxStreams) return null;
+            if (retired || closed || exchanges >= limit) return null;
             if (requests.offer(request.addAttribute(ResponseFuture.KEY(), new ResponseFuture(answer))) != QueueOfferResult.enqueued()) {
                 retired = true;
                 return null;

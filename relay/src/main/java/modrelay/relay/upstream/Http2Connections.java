@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * UPSTREAM_HTTP2: every exchange goes over an HTTP/2 connection that others share, up to {@code streams} exchanges per
  * connection. A request takes the first connection to its host with room (so the relay keeps as few open as the
  * load needs), or opens one while fewer than {@code max} are open in all. When all are full and no more may be
- * opened, the request fails at once with a clear error, as the host pool's full queue does.
+ * opened, busy is not broken: the request goes on the least busy connection, up to twice {@code streams} on one (past
+ * the upstream's own stream limit, Akka holds it until a stream ends). Past that it fails at once with a clear error,
+ * as the host pool's full queue does.
  */
 final class Http2Connections {
     /** A request that went out, and the connection it is on, to retire when it runs out of time. */
@@ -50,13 +52,12 @@ final class Http2Connections {
         List<Http2Connection> live = byHost.computeIfAbsent(host, h -> new ArrayList<>());
         synchronized (live) {
             for (Http2Connection c : live) {
-                CompletionStage<HttpResponse> sent = c.trySend(request);
+                CompletionStage<HttpResponse> sent = c.trySend(request, streams);
                 if (sent != null) return new Sent(sent, c);
             }
             if (open.incrementAndGet() > max) {
                 open.decrementAndGet();
-                return new Sent(CompletableFuture.failedFuture(new UpstreamFailure.Exception(new UpstreamFailure.ConnectFailed(
-                        "all " + max + " HTTP/2 connections to the upstream carry " + streams + " exchanges each"))), null);
+                return onLeastBusy(live, request);
             }
             Http2Connection c = new Http2Connection(streams, closed -> closed(host, closed));
             // Listed before it starts: its end, which unlists it, can come at once (a refused connect).
@@ -64,10 +65,22 @@ final class Http2Connections {
             OutgoingConnectionBuilder to = http.connectionTo(host.address()).toPort(host.port())
                     .withClientConnectionSettings(connection).logTo(log);
             c.start(to, host.https(), mat);
-            CompletionStage<HttpResponse> sent = c.trySend(request);
+            CompletionStage<HttpResponse> sent = c.trySend(request, streams);
             return sent != null ? new Sent(sent, c) : new Sent(CompletableFuture.failedFuture(
                     new UpstreamFailure.Exception(new UpstreamFailure.ClosedBeforeAnswer())), c);
         }
+    }
+
+    /** Called holding {@code live}'s lock, when every connection is full and no more may open. */
+    private Sent onLeastBusy(List<Http2Connection> live, HttpRequest request) {
+        Http2Connection least = null;
+        for (Http2Connection c : live) {
+            if (!c.gone() && (least == null || c.exchanges() < least.exchanges())) least = c;
+        }
+        CompletionStage<HttpResponse> sent = least == null ? null : least.trySend(request, 2 * streams);
+        if (sent != null) return new Sent(sent, least);
+        return new Sent(CompletableFuture.failedFuture(new UpstreamFailure.Exception(new UpstreamFailure.ConnectFailed(
+                "all " + max + " HTTP/2 connections to the upstream are full"))), null);
     }
 
     private void closed(UpstreamHost host, Http2Connection c) {

@@ -33,10 +33,11 @@ public final class UpstreamClient {
     private final Materializer materializer;
     private final ClientConnectionSettings connection;
     private final ConnectionPoolSettings poolSettings;
-    /** Empty when UPSTREAM_PAIR_CONNECTIONS is off, or UPSTREAM_HTTP2 on. */
+    /** Empty when UPSTREAM_PAIR_CONNECTIONS is off, or UPSTREAM_HTTP2 is true (all). */
     private final Optional<PairedConnectionBudget> pairing;
-    /** Present when UPSTREAM_HTTP2 is on: then every exchange goes through it. */
+    /** Present unless UPSTREAM_HTTP2 is off: the exchanges {@link #overHttp2} picks go through it. */
     private final Optional<Http2Connections> http2;
+    private final UpstreamSettings.Http2Use http2Use;
     private final long keepAliveNanos;
 
     public UpstreamClient(ActorSystem<?> system, UpstreamSettings settings) {
@@ -56,12 +57,13 @@ public final class UpstreamClient {
                 .withKeepAliveTimeout(finite(settings.keepAlive()))
                 .withConnectionSettings(connection);
         this.keepAliveNanos = settings.keepAlive().toNanos();
-        this.http2 = settings.http2()
+        this.http2Use = settings.http2();
+        this.http2 = http2Use != UpstreamSettings.Http2Use.OFF
                 ? Optional.of(new Http2Connections(http, connection, materializer, system.classicSystem().log(),
                         settings.maxConnections(), settings.http2Streams()))
                 : Optional.empty();
-        // Over HTTP/2 a client connection's requests share the upstream connections anyway: nothing to pair.
-        this.pairing = settings.pairConnections() && !settings.http2()
+        // With every exchange over HTTP/2, a client connection's requests share the upstream connections anyway.
+        this.pairing = settings.pairConnections() && http2Use != UpstreamSettings.Http2Use.ALL
                 ? Optional.of(new PairedConnectionBudget(http, connection, materializer, system.classicSystem().log(),
                         settings.maxConnections()))
                 : Optional.empty();
@@ -106,15 +108,26 @@ public final class UpstreamClient {
      * A response that arrives after the deadline is cancelled at once, so it never holds a pool slot.
      */
     public CompletionStage<HttpResponse> send(HttpRequest request, Duration firstByteTimeout) {
-        return send(request, firstByteTimeout, Optional.empty());
+        return send(request, firstByteTimeout, Optional.empty(), false);
     }
 
     /**
-     * As {@link #send(HttpRequest, Duration)}, on the connection paired with the client's connection when it has one
-     * free (the host pool's queue and hand-offs are most of the cost of a small request); else through the pool.
+     * Whether this exchange goes over HTTP/2 (UPSTREAM_HTTP2): all, or only those whose request asked for a stream
+     * ({@code stream}, from the canonical request). Long streams are where a shared connection saves memory; Akka's
+     * HTTP/2 client costs a small request more CPU than its HTTP/1.1 one.
      */
-    public CompletionStage<HttpResponse> send(HttpRequest request, Duration firstByteTimeout, Optional<ConnectionPairs> pairs) {
-        if (http2.isPresent()) return sendOverHttp2(request, firstByteTimeout);
+    private boolean overHttp2(boolean stream) {
+        return http2Use == UpstreamSettings.Http2Use.ALL || (stream && http2Use == UpstreamSettings.Http2Use.STREAMS);
+    }
+
+    /**
+     * As {@link #send(HttpRequest, Duration)}: over HTTP/2 when {@link #overHttp2} says so; else on the connection
+     * paired with the client's connection when it has one free (the host pool's queue and hand-offs are most of the cost
+     * of a small request); else through the pool.
+     */
+    public CompletionStage<HttpResponse> send(HttpRequest request, Duration firstByteTimeout, Optional<ConnectionPairs> pairs,
+            boolean stream) {
+        if (overHttp2(stream)) return sendOverHttp2(request, firstByteTimeout);
         if (pairs.isPresent()) {
             Optional<ConnectionPairs.Sent> sent = pairs.get().trySend(request, keepAliveNanos);
             if (sent.isPresent()) {
@@ -131,9 +144,9 @@ public final class UpstreamClient {
      * As {@link #send}, over a connection opened for this request alone and closed after its response: for the
      * one retry of a request whose pooled connection the upstream had closed, so it cannot meet another stale one.
      */
-    public CompletionStage<HttpResponse> sendOnNewConnection(HttpRequest request, Duration firstByteTimeout) {
+    public CompletionStage<HttpResponse> sendOnNewConnection(HttpRequest request, Duration firstByteTimeout, boolean stream) {
         // Over HTTP/2 the connection that closed is gone from the shared ones already: the retry takes another.
-        if (http2.isPresent()) return sendOverHttp2(request, firstByteTimeout);
+        if (overHttp2(stream)) return sendOverHttp2(request, firstByteTimeout);
         Uri uri = request.getUri();
         UpstreamHost host = UpstreamHost.of(uri);
         boolean https = host.https();
