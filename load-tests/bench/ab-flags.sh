@@ -5,13 +5,14 @@
 # alternating too (p99 per run). Ports 19601-19604. Needs wrk and the jars.
 # BARE=1 adds the bare Akka HTTP proxy (BareProxy, host pool, the same flags as B) to every round, as the reference.
 # A_JAR / B_JAR run two builds side by side (default: both JAR), e.g. A_JAR=/tmp/before.jar with the same flags.
+# LUA=<wrk script> replaces the small chat request (e.g. load-tests/bench/stream-plain.lua for streams).
 # FAKE_H2=1 starts the fake so that it speaks HTTP/2 (h2c) as well as HTTP/1.1, for B_OPTS='… -Dmodrelay.upstream.http2=true'.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 JAR=${JAR:-$ROOT/relay/target/modrelay.jar}
 A_JAR=${A_JAR:-$JAR}; B_JAR=${B_JAR:-$JAR}
 DEMO=$ROOT/load-tests/target/modrelay-demo.jar
-LUA=$ROOT/load-tests/bench/chat-post.lua
+LUA=${LUA:-$ROOT/load-tests/bench/chat-post.lua}
 COMMON="-XX:+ExitOnOutOfMemoryError -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
 ENV=(HOST=127.0.0.1 UPSTREAM_URL=http://127.0.0.1:19601 ACCESS_LOG_LEVEL=OFF UPSTREAM_MAX_CONNECTIONS=10000 MAX_CONNECTIONS_PER_IP=100000)
 java -Xms512m -Xmx2g -XX:+UseParallelGC -cp $DEMO modrelay.loadtests.fakes.FakeUpstream 19601 0 $([[ ${FAKE_H2:-0} == 1 ]] && echo h2) >${TMPDIR:-/tmp}/abf-fake.log 2>&1 & FAKE=$!

@@ -4,10 +4,10 @@
 #   STREAMS=4000 load-tests/bench/stream-memory.sh 'default|-XX:MaxRAMPercentage=75' 'serial|-XX:+UseSerialGC|AKKA_X=1'
 #
 # Each argument is name|JVM flags[|env assignments, space-separated]; the name "bare" (or bare-*) runs the
-# bare Akka HTTP proxy (BareProxy) instead of the relay. Each variant: a fresh process, 500 short warm-up
+# bare Akka HTTP proxy (BareProxy) instead of the relay (bare-h2*: its HTTP/2 mode, to the h2c fake). Each variant: a fresh process, 500 short warm-up
 # streams, then STREAMS streams held open at once (StreamHolder --sample-pid): RSS and live heap per stream,
 # the class histogram growth (top 8), and the time to /readyz. Needs the jars (./mvnw -B -q package -DskipTests).
-# A relay variant with UPSTREAM_HTTP2=true among its env assignments goes to a second fake that speaks HTTP/2 (h2c).
+# A relay variant with UPSTREAM_HTTP2=true or =streams among its env assignments goes to a second fake that speaks HTTP/2 (h2c).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RELAY_JAR=$ROOT/relay/target/modrelay.jar
@@ -31,9 +31,12 @@ for variant in "$@"; do
   IFS='|' read -r name opts envs <<<"$variant"
   t0=$(date +%s%3N)
   if [[ $name == bare* ]]; then
-    java $opts -cp "$DEMO_JAR" modrelay.loadtests.bench.BareProxy "$P_RELAY" "$P_FAKE" pool >"$WORK/$name.log" 2>&1 & PID=$!
+    # bare-h2: the bare proxy over one HTTP/2 connection to the h2c fake
+    if [[ $name == bare-h2* ]]; then bare="$P_FAKE_H2 h2"; else bare="$P_FAKE pool"; fi
+    # shellcheck disable=SC2086
+    java $opts -cp "$DEMO_JAR" modrelay.loadtests.bench.BareProxy "$P_RELAY" $bare >"$WORK/$name.log" 2>&1 & PID=$!
   else
-    fake=$P_FAKE; [[ " $envs " == *" UPSTREAM_HTTP2=true "* ]] && fake=$P_FAKE_H2
+    fake=$P_FAKE; [[ " $envs " == *" UPSTREAM_HTTP2="* && " $envs " != *" UPSTREAM_HTTP2=false "* ]] && fake=$P_FAKE_H2
     # shellcheck disable=SC2086
     env HOST=127.0.0.1 PORT=$P_RELAY UPSTREAM_URL=http://127.0.0.1:$fake ACCESS_LOG_LEVEL=OFF UPSTREAM_MAX_CONNECTIONS=10000 \
       MAX_CONNECTIONS_PER_IP=100000 $envs java $opts -jar "$RELAY_JAR" >"$WORK/$name.log" 2>&1 & PID=$!

@@ -18,13 +18,15 @@ import java.util.concurrent.CompletionStage;
  * what the relay's own code costs on top of Akka HTTP, measured in the same run.
  *
  * <pre>
- * java -cp modrelay-demo.jar modrelay.loadtests.bench.BareProxy &lt;port&gt; &lt;upstream port&gt; [pool|paired|queued]
+ * java -cp modrelay-demo.jar modrelay.loadtests.bench.BareProxy &lt;port&gt; &lt;upstream port&gt; [pool|paired|queued|h2]
  * </pre>
  *
  * {@code pool} (default): server → {@code singleRequest} through the host pool → upstream, as the relay does.
  * {@code paired}: each client connection gets its own upstream connection, one fused Flow per connection.
  * {@code queued}: the relay's shape, an async handler per request, each client connection with its own upstream
  * connection fed through a queue ({@link QueuedUpstream}); {@code load-tests/bench/bare-shapes.sh} runs all three.
+ * {@code h2}: every request over one HTTP/2 connection with prior knowledge (the upstream must speak h2c: the fake
+ * does with {@code FakeUpstream <port> 0 h2}), the ceiling for UPSTREAM_HTTP2.
  * Answers {@code GET /readyz} itself so the benchmark can time its start the same way as the relay's.
  */
 public final class BareProxy {
@@ -49,7 +51,24 @@ public final class BareProxy {
                 """).withFallback(ConfigFactory.load()));
         Http http = Http.get(system);
         Materializer mat = Materializer.matFromSystem(system);
-        if (mode.equals("queued")) {
+        if (mode.equals("h2")) {
+            // Responses find their request by the association attribute; the client side speaks HTTP/1.1.
+            akka.stream.BoundedSourceQueue<HttpRequest> queue = akka.stream.javadsl.Source.<HttpRequest>queue(65536)
+                    .via(http.connectionTo("127.0.0.1").toPort(upstreamPort).managedPersistentHttp2WithPriorKnowledge())
+                    .to(akka.stream.javadsl.Sink.foreach(res -> res.getAttribute(akka.http.javadsl.model.ResponseFuture.KEY())
+                            .get().future().complete(res.withProtocol(akka.http.javadsl.model.HttpProtocols.HTTP_1_1))))
+                    .run(mat);
+            http.newServerAt("127.0.0.1", port).bind((akka.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>>) r -> {
+                if (r.getUri().path().equals("/readyz")) {
+                    r.discardEntityBytes(mat);
+                    return java.util.concurrent.CompletableFuture.completedFuture(HttpResponse.create());
+                }
+                java.util.concurrent.CompletableFuture<HttpResponse> answer = new java.util.concurrent.CompletableFuture<>();
+                queue.offer(r.withUri(r.getUri().toRelative()).removeHeader("Host")
+                        .addAttribute(akka.http.javadsl.model.ResponseFuture.KEY(), new akka.http.javadsl.model.ResponseFuture(answer)));
+                return answer;
+            }).toCompletableFuture().join();
+        } else if (mode.equals("queued")) {
             http.newServerAt("127.0.0.1", port).connectionSource().runForeach(connection -> {
                 QueuedUpstream upstream = new QueuedUpstream(http, "127.0.0.1", upstreamPort, mat);
                 connection.handleWith(Flow.of(HttpRequest.class)

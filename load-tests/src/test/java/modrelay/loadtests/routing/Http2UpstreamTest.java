@@ -63,6 +63,21 @@ class Http2UpstreamTest {
         return c;
     }
 
+    /** {@code n} streams sent at once, each of them slow enough to overlap the others; asserts each arrived whole. */
+    private void streamsAtOnce(int n, String name) throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            streams.add(TestHttp.sendAsync(TestHttp.postRequest(relay.url("/v1/chat/completions"), null,
+                    chat("gpt-4o", name + " " + i + " speaks slowly here.", true), "x-fake-token-interval-ms", "50")));
+        }
+        for (int i = 0; i < n; i++) {
+            HttpResponse<String> r = streams.get(i).get(30, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(name + " " + i + " speaks slowly here.", TestHttp.sseText(r.body()));
+            assertTrue(TestHttp.sseDone(r.body()), r.body());
+        }
+    }
+
     private String metric(String name) throws Exception {
         return relay.get("/metrics").body().lines().filter(l -> l.startsWith(name + " ")).findFirst().orElse("");
     }
@@ -86,16 +101,7 @@ class Http2UpstreamTest {
     void withStreamsOnlyStreamsGoOverHttp2AndOtherRequestsOverHttp11() throws Exception {
         start("UPSTREAM_HTTP2", "streams");
         assertEquals(200, ask("Plain.", false).statusCode());
-        List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            streams.add(TestHttp.sendAsync(TestHttp.postRequest(relay.url("/v1/chat/completions"), null,
-                    chat("gpt-4o", "Stream " + i + " speaks slowly here.", true), "x-fake-token-interval-ms", "30")));
-        }
-        for (int i = 0; i < 3; i++) {
-            HttpResponse<String> r = streams.get(i).get(30, TimeUnit.SECONDS);
-            assertEquals(200, r.statusCode(), r.body());
-            assertEquals("Stream " + i + " speaks slowly here.", TestHttp.sseText(r.body()));
-        }
+        streamsAtOnce(3, "Stream");
         // The plain request's HTTP/1.1 connection, and one HTTP/2 connection for the three streams at once (over
         // HTTP/1.1 alone they would have needed three).
         assertEquals(2, upstream.connectionsAccepted());
@@ -105,17 +111,7 @@ class Http2UpstreamTest {
     @Test
     void concurrentStreamsShareConnectionsUpToTheStreamLimit() throws Exception {
         start("UPSTREAM_HTTP2_STREAMS", "4");
-        List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            streams.add(TestHttp.sendAsync(TestHttp.postRequest(relay.url("/v1/chat/completions"), null,
-                    chat("gpt-4o", "Stream " + i + " speaks slowly here.", true), "x-fake-token-interval-ms", "30")));
-        }
-        upstream.whenStreamsStarted(10).toCompletableFuture().get(20, TimeUnit.SECONDS);
-        for (int i = 0; i < 10; i++) {
-            HttpResponse<String> r = streams.get(i).get(30, TimeUnit.SECONDS);
-            assertEquals(200, r.statusCode(), r.body());
-            assertEquals("Stream " + i + " speaks slowly here.", TestHttp.sseText(r.body()));
-        }
+        streamsAtOnce(10, "Stream");
         // Ten at once, four per connection: three connections, where HTTP/1.1 needs ten.
         assertEquals(3, upstream.connectionsAccepted());
         assertEquals(10, upstream.streamsCompleted());
@@ -212,16 +208,7 @@ class Http2UpstreamTest {
             assertTrue(upstream.baseUrl().startsWith("https://"), upstream.baseUrl());
             relay = relays.start(RelaySpec.withoutFakes().env("UPSTREAM_URL", upstream.baseUrl(), "OPENAI_KEY", "sk-only",
                     "UPSTREAM_HTTP2", "true", "UPSTREAM_KEEP_ALIVE", "1h"));
-            List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                streams.add(TestHttp.sendAsync(TestHttp.postRequest(relay.url("/v1/chat/completions"), null,
-                        chat("gpt-4o", "Secure " + i + " stream.", true), "x-fake-token-interval-ms", "50")));
-            }
-            for (int i = 0; i < 3; i++) {
-                HttpResponse<String> r = streams.get(i).get(30, TimeUnit.SECONDS);
-                assertEquals(200, r.statusCode(), r.body());
-                assertEquals("Secure " + i + " stream.", TestHttp.sseText(r.body()));
-            }
+            streamsAtOnce(3, "Secure");
             // Three streams at once on one connection: HTTP/1.1 would have needed three.
             assertEquals(1, upstream.connectionsAccepted());
         } finally {

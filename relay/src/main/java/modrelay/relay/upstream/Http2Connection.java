@@ -4,7 +4,7 @@ import akka.http.javadsl.OutgoingConnectionBuilder;
 import akka.http.javadsl.model.HttpProtocols;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
-import akka.http.javadsl.model.ResponseFuture;
+import akka.http.javadsl.model.AttributeKey;
 import akka.stream.BoundedSourceQueue;
 import akka.stream.Materializer;
 import akka.stream.QueueOfferResult;
@@ -31,12 +31,35 @@ import java.util.function.Consumer;
  * answering, connect failed), and the next request opens a new one.
  */
 final class Http2Connection {
+    /**
+     * Takes a request's answer to its response (Akka's HTTP/2 client copies attributes of this type from the one to the
+     * other). Not Akka's {@code ResponseFuture}: Akka keeps the request, and so its attributes, while the stream runs,
+     * and a future completed with the response would keep the response, its entity and the entity's unmaterialized
+     * graph alive as long. This lets go of the future once the answer is delivered.
+     */
+    private static final class Answer implements akka.http.scaladsl.model.RequestResponseAssociation {
+        private CompletableFuture<HttpResponse> future;
+
+        Answer(CompletableFuture<HttpResponse> future) {
+            this.future = future;
+        }
+
+        /** The future, once: null after the first call. */
+        synchronized CompletableFuture<HttpResponse> take() {
+            CompletableFuture<HttpResponse> f = future;
+            future = null;
+            return f;
+        }
+    }
+
+    private static final AttributeKey<Answer> ANSWER = AttributeKey.create("modrelay-http2-answer", Answer.class);
+
     private final Consumer<Http2Connection> onClosed;
     private final int maxStreams;
     private BoundedSourceQueue<HttpRequest> requests;
     private Materializer mat;
     // Guarded by this.
-    private final Set<CompletableFuture<HttpResponse>> waiting = new HashSet<>();
+    private final Set<Answer> waiting = new HashSet<>();
     private int exchanges;
     private boolean closed;
     /** Takes no more requests; closes once its exchanges have ended. */
@@ -68,17 +91,18 @@ final class Http2Connection {
      * when this connection carries {@code limit} exchanges already or takes no more.
      */
     CompletionStage<HttpResponse> trySend(HttpRequest request, int limit) {
-        CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
+        CompletableFuture<HttpResponse> future = new CompletableFuture<>();
+        Answer answer = new Answer(future);
         synchronized (this) {
             if (retired || closed || exchanges >= limit) return null;
-            if (requests.offer(request.addAttribute(ResponseFuture.KEY(), new ResponseFuture(answer))) != QueueOfferResult.enqueued()) {
+            if (requests.offer(request.addAttribute(ANSWER, answer)) != QueueOfferResult.enqueued()) {
                 retired = true;
                 return null;
             }
             exchanges++;
             waiting.add(answer);
         }
-        return answer;
+        return future;
     }
 
     /** Exchanges on it now, for the choice of a connection and the metrics. */
@@ -109,10 +133,11 @@ final class Http2Connection {
     }
 
     private void arrived(HttpResponse response) {
-        CompletableFuture<HttpResponse> answer = response.getAttribute(ResponseFuture.KEY()).map(ResponseFuture::future).orElse(null);
+        Answer association = response.getAttribute(ANSWER).orElse(null);
         synchronized (this) {
-            if (answer != null) waiting.remove(answer);
+            if (association != null) waiting.remove(association);
         }
+        CompletableFuture<HttpResponse> answer = association == null ? null : association.take();
         // The relay's client side speaks HTTP/1.1: Akka's server renders only the protocols it speaks itself.
         HttpResponse watched = EntityEnd.watch(response.withProtocol(HttpProtocols.HTTP_1_1), this::bodyEnded);
         // No one waits (its deadline passed): cancel the body, which resets this stream only.
@@ -132,7 +157,7 @@ final class Http2Connection {
     }
 
     private void ended(Throwable error) {
-        List<CompletableFuture<HttpResponse>> unanswered;
+        List<Answer> unanswered;
         synchronized (this) {
             if (closed) return;
             closed = true;
@@ -141,7 +166,10 @@ final class Http2Connection {
         }
         // Before any response headers: the failure the retry policy knows for a connection the upstream closed.
         Throwable why = error != null ? error : new UpstreamFailure.Exception(new UpstreamFailure.ClosedBeforeAnswer());
-        for (CompletableFuture<HttpResponse> answer : unanswered) answer.completeExceptionally(why);
+        for (Answer answer : unanswered) {
+            CompletableFuture<HttpResponse> future = answer.take();
+            if (future != null) future.completeExceptionally(why);
+        }
         onClosed.accept(this);
     }
 }
