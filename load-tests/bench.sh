@@ -13,8 +13,9 @@
 #   2. p50/p99 latency at a fixed 1000 req/s, open model (FixedRateProbe), three interleaved runs:
 #      direct, nginx, bare Akka, modrelay; the added p99 over direct is the median of the three;
 #   3. 1,000 / 4,000 / 8,000 concurrent SSE streams held open through a fresh modrelay, and 8,000
-#      through a fresh bare Akka proxy and a one-worker nginx (StreamHolder): completed without error,
-#      RSS and live heap idle and with all streams open;
+#      through a fresh bare Akka proxy, a one-worker nginx and a fresh modrelay with UPSTREAM_HTTP2=streams
+#      (to a second fake that speaks h2c) (StreamHolder): completed without error, RSS and live heap idle and
+#      with all streams open;
 #   4. moderated vs unmoderated streams (TMS 50 ms, a token every 20 ms, 5 sentences), with the
 #      moderation context window at its default and at 0;
 #   5. start-up: time from launch to /readyz and idle RSS of a fresh modrelay and bare proxy.
@@ -145,7 +146,8 @@ fi
 P_FAKE=$PORT_BASE; P_TMS=$((PORT_BASE + 1)); P_NGINX=$((PORT_BASE + 2))
 P_RELAY=$((PORT_BASE + 3)); P_MOD=$((PORT_BASE + 4)); P_STREAMS=$((PORT_BASE + 5))
 P_BARE=$((PORT_BASE + 6)); P_PAIRED=$((PORT_BASE + 7)); P_MOD0=$((PORT_BASE + 8)); P_NGINX1=$((PORT_BASE + 9))
-for p in $P_FAKE $P_TMS $P_NGINX $P_RELAY $P_MOD $P_STREAMS $P_BARE $P_PAIRED $P_MOD0 $P_NGINX1; do
+P_FAKE_H2=$((PORT_BASE + 10)); P_STREAMS_H2=$((PORT_BASE + 11))
+for p in $P_FAKE $P_TMS $P_NGINX $P_RELAY $P_MOD $P_STREAMS $P_BARE $P_PAIRED $P_MOD0 $P_NGINX1 $P_FAKE_H2 $P_STREAMS_H2; do
   port_free "$p" || die "port $p is in use (set PORT_BASE)"
 done
 CHAT=/v1/chat/completions
@@ -158,6 +160,7 @@ URL_BARE=http://127.0.0.1:$P_BARE$CHAT
 URL_PAIRED=http://127.0.0.1:$P_PAIRED$CHAT
 URL_MOD0=http://127.0.0.1:$P_MOD0$CHAT
 URL_NGINX1=http://127.0.0.1:$P_NGINX1$CHAT
+URL_STREAMS_H2=http://127.0.0.1:$P_STREAMS_H2$CHAT
 url_of() {
   case $1 in direct) echo "$URL_DIRECT" ;; nginx) echo "$URL_NGINX" ;; bare) echo "$URL_BARE" ;;
     bare-paired) echo "$URL_PAIRED" ;; modrelay) echo "$URL_RELAY" ;; esac
@@ -433,6 +436,16 @@ warm_streams "$URL_BARE"
 PEER_OUT[bare]=$(hold_streams "$URL_BARE" "$PEER_STREAMS" "$PID_BS" "bare-$PEER_STREAMS")
 log "bare proxy, $PEER_STREAMS streams: $(grep -E '^(RESULT|MEMORY|ERRORS)' <<<"${PEER_OUT[bare]}" | tr '\n' ' ')"
 kill -TERM "$PID_BS" 2>/dev/null || true; wait "$PID_BS" 2>/dev/null || true
+# the same number of streams through a fresh relay with UPSTREAM_HTTP2=streams, to a fake that speaks h2c
+sleep 2
+start_bg fake-h2 java $FAKE_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.fakes.FakeUpstream "$P_FAKE_H2" 0 h2; PID_FAKE_H2=$BG_PID
+wait_http "http://127.0.0.1:$P_FAKE_H2/v1/models" "$PID_FAKE_H2" fake-h2
+start_relay relay-streams-h2 "$P_STREAMS_H2" UPSTREAM_URL=http://127.0.0.1:$P_FAKE_H2 UPSTREAM_HTTP2=streams; PID_SH2=$BG_PID
+wait_http "http://127.0.0.1:$P_STREAMS_H2/readyz" "$PID_SH2" relay-streams-h2
+warm_streams "$URL_STREAMS_H2"
+PEER_OUT[h2]=$(hold_streams "$URL_STREAMS_H2" "$PEER_STREAMS" "$PID_SH2" "h2-$PEER_STREAMS")
+log "modrelay with UPSTREAM_HTTP2=streams, $PEER_STREAMS streams: $(grep -E '^(RESULT|MEMORY|ERRORS)' <<<"${PEER_OUT[h2]}" | tr '\n' ' ')"
+kill -TERM "$PID_SH2" "$PID_FAKE_H2" 2>/dev/null || true; wait "$PID_SH2" "$PID_FAKE_H2" 2>/dev/null || true
 # one worker holds every client and upstream connection: twice the streams, plus the warm-up's
 sed -e 's/^worker_processes .*/worker_processes 1;/' -e 's/worker_connections .*/worker_connections 40000;/' -e "s|$WORK/nginx.pid|$WORK/nginx1.pid|" -e "s|127.0.0.1:$P_NGINX |127.0.0.1:$P_NGINX1 |" \
   "$WORK/nginx.conf" >"$WORK/nginx1.conf"
@@ -524,6 +537,7 @@ LAST=${STREAM_LEVELS[-1]}
   }
   FIRST_OUT=${ST[${STREAM_LEVELS[0]}]}
   for n in "${STREAM_LEVELS[@]}"; do row modrelay "${ST[$n]}" "$n" "$FIRST_OUT"; done
+  row "modrelay, \`UPSTREAM_HTTP2=streams\` (fresh process)" "${PEER_OUT[h2]}" "$PEER_STREAMS"
   row "bare Akka" "${PEER_OUT[bare]}" "$PEER_STREAMS"
   row "nginx (1 worker)" "${PEER_OUT[nginx]}" "$PEER_STREAMS"
   for n in "${STREAM_LEVELS[@]}"; do
@@ -534,6 +548,7 @@ LAST=${STREAM_LEVELS[-1]}
   LAST_RSS_PER=$(per_stream "${ST[$LAST]}" "$LAST" "$FIRST_OUT")
   BARE_RSS_PER=$(per_stream "${PEER_OUT[bare]}" "$PEER_STREAMS")
   NGINX_RSS_PER=$(per_stream "${PEER_OUT[nginx]}" "$PEER_STREAMS")
+  H2_RSS_PER=$(per_stream "${PEER_OUT[h2]}" "$PEER_STREAMS")
   echo
   echo "RSS per stream at $LAST: modrelay / bare Akka = **$(calc "%.2f" "$LAST_RSS_PER / $BARE_RSS_PER")**, modrelay / nginx = **$(calc "%.2f" "$LAST_RSS_PER / $NGINX_RSS_PER")**."
   echo
@@ -561,6 +576,7 @@ LAST=${STREAM_LEVELS[-1]}
   echo "| added p99 at $PROBE_RATE req/s ≤ 1 ms over direct (median of $PROBE_RUNS) | $ADDED_P99 ms | $(yes_no "$ADDED_P99 <= 1") |"
   echo "| $LAST concurrent streams, no errors, every text complete | $LAST_OK / $LAST ok | $(yes_no "$LAST_OK == $LAST") |"
   echo "| ≤ 60 KB RSS per stream at $LAST | $LAST_RSS_PER KB (bare Akka $BARE_RSS_PER, nginx $NGINX_RSS_PER) | $(yes_no "$LAST_RSS_PER <= 60") |"
+  echo "| ≤ 60 KB RSS per stream at $PEER_STREAMS, \`UPSTREAM_HTTP2=streams\` | $H2_RSS_PER KB, $(kv "${PEER_OUT[h2]}" ok) of $PEER_STREAMS complete | $(yes_no "$H2_RSS_PER <= 60") |"
   echo "| moderated / unmoderated completion ≤ 1.05 | $MOD_RATIO_MEAN (mean), $MOD_RATIO_P50 (median); context 0: $MOD0_RATIO_MEAN | $(yes_no "$MOD_RATIO_MEAN <= 1.05") |"
   echo "| moderated first text ≤ first sentence + the fake TMS latency | $FIRST_MOD ms vs $FIRST_LIMIT ms | $(yes_no "$FIRST_MOD <= $FIRST_LIMIT") |"
 } >"$REPORT"
