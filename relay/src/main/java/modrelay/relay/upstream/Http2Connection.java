@@ -91,10 +91,12 @@ final class Http2Connection {
      * when this connection carries {@code limit} exchanges already or takes no more.
      */
     CompletionStage<HttpResponse> trySend(HttpRequest request, int limit) {
-        CompletableFuture<HttpResponse> future = new CompletableFuture<>();
-        Answer answer = new Answer(future);
+        CompletableFuture<HttpResponse> future;
         synchronized (this) {
             if (retired || closed || exchanges >= limit) return null;
+            // Made only once the connection has room: a request may try every full connection of its host first.
+            future = new CompletableFuture<>();
+            Answer answer = new Answer(future);
             if (requests.offer(request.addAttribute(ANSWER, answer)) != QueueOfferResult.enqueued()) {
                 retired = true;
                 return null;
