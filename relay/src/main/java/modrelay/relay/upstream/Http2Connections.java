@@ -1,7 +1,6 @@
 package modrelay.relay.upstream;
 
 import akka.http.javadsl.Http;
-import akka.http.javadsl.OutgoingConnectionBuilder;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.settings.ClientConnectionSettings;
@@ -62,9 +61,7 @@ final class Http2Connections {
             Http2Connection c = new Http2Connection(streams, closed -> closed(host, closed));
             // Listed before it starts: its end, which unlists it, can come at once (a refused connect).
             live.add(c);
-            OutgoingConnectionBuilder to = http.connectionTo(host.address()).toPort(host.port())
-                    .withClientConnectionSettings(connection).logTo(log);
-            c.start(to, host.https(), mat);
+            c.start(host.connection(http, connection, log), host.https(), mat);
             CompletionStage<HttpResponse> sent = c.trySend(request, streams);
             return sent != null ? new Sent(sent, c) : new Sent(CompletableFuture.failedFuture(
                     new UpstreamFailure.Exception(new UpstreamFailure.ClosedBeforeAnswer())), c);

@@ -40,8 +40,7 @@ final class PairedConnectionBudget {
             open.decrementAndGet();
             return null;
         }
-        OutgoingConnectionBuilder to = http.connectionTo(host.address()).toPort(host.port())
-                .withClientConnectionSettings(connection).logTo(log);
+        OutgoingConnectionBuilder to = host.connection(http, connection, log);
         PairedConnection c = new PairedConnection(this::closed);
         // Listed before it starts: its end, which unlists it, can come at once (a refused connect).
         live.add(c);

@@ -150,8 +150,7 @@ public final class UpstreamClient {
         Uri uri = request.getUri();
         UpstreamHost host = UpstreamHost.of(uri);
         boolean https = host.https();
-        OutgoingConnectionBuilder builder = http.connectionTo(host.address()).toPort(host.port())
-                .withClientConnectionSettings(connection).logTo(system.classicSystem().log());
+        OutgoingConnectionBuilder builder = host.connection(http, connection, system.classicSystem().log());
         // The request side stays open until the response body has ended: some servers take a half-closed
         // connection for a client that left and cut the response.
         var materialized = Source.single(request.withUri(uri.toRelative()))
