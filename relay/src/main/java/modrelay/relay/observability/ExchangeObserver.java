@@ -2,6 +2,7 @@ package modrelay.relay.observability;
 
 import modrelay.relay.exchange.BodyListener;
 import akka.NotUsed;
+import akka.http.javadsl.model.HttpEntity;
 import akka.stream.FlowShape;
 import akka.stream.UniformFanOutShape;
 import akka.stream.javadsl.Broadcast;
@@ -114,15 +115,15 @@ public final class ExchangeObserver implements ModerationListener {
     }
 
     /** An unmoderated SSE body: the chat log gets the text the client received, read by the moderation module's parser. */
-    public Source<ByteString, NotUsed> tapStream(Source<ByteString, NotUsed> body) {
+    public Source<HttpEntity.ChunkStreamPart, NotUsed> tapStream(Source<HttpEntity.ChunkStreamPart, NotUsed> body) {
         if (!chat || !success) return body;
         expectReply();
         ReplyText.Streamed collected = new ReplyText.Streamed(ex.dialect().get());
         AtomicLong budget = new AtomicLong(MAX_REPLY_BYTES);
         // Never fails and never cancels early (a failing side would cancel the client's stream): it reads
         // at most MAX_REPLY_BYTES, so the parser's event limit cannot be reached, and skips what it cannot read.
-        Sink<ByteString, NotUsed> side = Flow.of(ByteString.class)
-                .map(chunk -> within(budget, chunk))
+        Sink<HttpEntity.ChunkStreamPart, NotUsed> side = Flow.of(HttpEntity.ChunkStreamPart.class)
+                .map(chunk -> within(budget, chunk.data()))
                 .via(SseParser.flow(MAX_REPLY_BYTES + 1))
                 .toMat(Sink.foreach(event -> {
                     try {
@@ -139,9 +140,9 @@ public final class ExchangeObserver implements ModerationListener {
     }
 
     /** Like alsoTo, but with eager cancel spelled out: a client that goes away cancels the upstream at once. */
-    private static Flow<ByteString, ByteString, NotUsed> alsoTo(Sink<ByteString, NotUsed> side) {
+    private static <T> Flow<T, T, NotUsed> alsoTo(Sink<T, NotUsed> side) {
         return Flow.fromGraph(GraphDSL.create(b -> {
-            UniformFanOutShape<ByteString, ByteString> fan = b.add(Broadcast.<ByteString>create(2, true));
+            UniformFanOutShape<T, T> fan = b.add(Broadcast.<T>create(2, true));
             b.from(fan.out(1)).to(b.add(side));
             return FlowShape.of(fan.in(), fan.out(0));
         }));

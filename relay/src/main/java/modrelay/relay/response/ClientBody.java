@@ -6,6 +6,7 @@ import modrelay.relay.exchange.BodyEnd;
 import modrelay.relay.exchange.UpstreamBody;
 import akka.Done;
 import akka.NotUsed;
+import akka.http.javadsl.model.HttpEntity;
 import akka.stream.Attributes;
 import akka.stream.FlowShape;
 import akka.stream.Inlet;
@@ -26,20 +27,24 @@ import java.util.function.Function;
  * exchange's {@link BodyEnd} hooks. One stage doing what a recover, a byte counter and two
  * watchTermination wrappers did before.
  */
-public final class ClientBody extends GraphStage<FlowShape<ByteString, ByteString>> {
+public final class ClientBody<Out> extends GraphStage<FlowShape<ByteString, Out>> {
 
     /** Hears how a body went. Called on the stream's thread: must be quick. */
     private final Inlet<ByteString> in = Inlet.create("ClientBody.in");
-    private final Outlet<ByteString> out = Outlet.create("ClientBody.out");
-    private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
+    private final Outlet<Out> out = Outlet.create("ClientBody.out");
+    private final FlowShape<ByteString, Out> shape = FlowShape.of(in, out);
     private final BodyListener listener;
     private final BodyEnd end;
     private final Optional<Function<Throwable, ByteString>> errorEvent;
+    /** What the client's entity is made of, from the bytes; null: nothing to send (an empty chunk). */
+    private final Function<ByteString, Out> wrap;
 
-    private ClientBody(BodyListener listener, BodyEnd end, Optional<Function<Throwable, ByteString>> errorEvent) {
+    private ClientBody(BodyListener listener, BodyEnd end, Optional<Function<Throwable, ByteString>> errorEvent,
+            Function<ByteString, Out> wrap) {
         this.listener = listener;
         this.end = end;
         this.errorEvent = errorEvent;
+        this.wrap = wrap;
     }
 
     /**
@@ -49,11 +54,23 @@ public final class ClientBody extends GraphStage<FlowShape<ByteString, ByteStrin
     public static Flow<ByteString, ByteString, NotUsed> flow(BodyListener listener, BodyEnd end,
             Optional<Function<Throwable, ByteString>> errorEvent) {
         end.attach();
-        return Flow.fromGraph(new ClientBody(listener, end, errorEvent));
+        return Flow.fromGraph(new ClientBody<>(listener, end, errorEvent, Function.identity()));
+    }
+
+    /**
+     * As {@link #flow}, for a chunked entity: each chunk of bytes leaves as the chunk the server writes (an empty one
+     * is left out, it would end the body). Doing that here spares the stage that
+     * {@code HttpEntities.createChunked} adds to every stream for it.
+     */
+    public static Flow<ByteString, HttpEntity.ChunkStreamPart, NotUsed> chunks(BodyListener listener, BodyEnd end,
+            Optional<Function<Throwable, ByteString>> errorEvent) {
+        end.attach();
+        return Flow.fromGraph(new ClientBody<>(listener, end, errorEvent,
+                bytes -> bytes.isEmpty() ? null : HttpEntity.ChunkStreamPart.create(bytes)));
     }
 
     @Override
-    public FlowShape<ByteString, ByteString> shape() {
+    public FlowShape<ByteString, Out> shape() {
         return shape;
     }
 
@@ -68,8 +85,13 @@ public final class ClientBody extends GraphStage<FlowShape<ByteString, ByteStrin
                     @Override
                     public void onPush() {
                         ByteString chunk = grab(in);
+                        Out part = wrap.apply(chunk);
+                        if (part == null) {
+                            pull(in);
+                            return;
+                        }
                         bytes += chunk.size();
-                        push(out, chunk);
+                        push(out, part);
                     }
 
                     @Override
@@ -86,7 +108,7 @@ public final class ClientBody extends GraphStage<FlowShape<ByteString, ByteStrin
                             return;
                         }
                         ByteString event = errorEvent.get().apply(failure);
-                        emit(out, event, () -> {
+                        emit(out, wrap.apply(event), () -> {
                             bytes += event.size();
                             end("upstream_error");
                             completeStage();
@@ -124,7 +146,7 @@ public final class ClientBody extends GraphStage<FlowShape<ByteString, ByteStrin
                 if (ended || isClosed(out)) return;
                 ByteString event = errorEvent.get().apply(new RelayShutdown());
                 cancel(in);
-                emit(out, event, () -> {
+                emit(out, wrap.apply(event), () -> {
                     bytes += event.size();
                     end("shutdown");
                     completeStage();

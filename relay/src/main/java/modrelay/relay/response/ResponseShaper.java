@@ -8,6 +8,7 @@ import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.ResponseEntity;
@@ -41,6 +42,7 @@ import modrelay.relay.errors.OpenAiError;
 import modrelay.relay.observability.ExchangeObserver;
 import modrelay.relay.observability.Observability;
 import modrelay.relay.upstream.BodyDeadlines;
+import modrelay.relay.upstream.ChunkedEntity;
 import modrelay.relay.upstream.HeaderFilter;
 
 /**
@@ -81,13 +83,13 @@ public final class ResponseShaper {
         Duration remaining = remaining(ex);
         boolean metered = ex.metered() && success;
         if (isEventStream(contentType)) {
-            Source<ByteString, NotUsed> body = bytesOf(entity).via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining));
+            Source<ByteString, NotUsed> body = BodyDeadlines.bytesOf(entity, settings.upstream().idleTimeout(), remaining);
             // usage read as it passes (and taken out when the relay, not the client, asked for it)
             if (metered) body = body.via(StreamUsage.flow(ex.usage(), ex.usage().askedUpstream()));
             // The chat log reads what the client was sent, after the body's last stage: a client that leaves mid-stream
             // is logged with what reached its connection, not with what the relay had read ahead from the upstream.
-            Source<ByteString, NotUsed> sent = observer.tapStream(sseToClient(body, ex, observer));
-            return done(upstream.withHeaders(headers).withEntity(HttpEntities.createChunked(contentType, sent)));
+            Source<HttpEntity.ChunkStreamPart, NotUsed> sent = observer.tapStream(sseToClient(body, ex, observer));
+            return done(upstream.withHeaders(headers).withEntity(ChunkedEntity.of(contentType, sent)));
         }
         if (entity instanceof akka.http.javadsl.model.HttpEntity.Strict strictEntity) {
             if (isJson(contentType)) observer.strictJson(strictEntity.getData());
@@ -149,8 +151,7 @@ public final class ResponseShaper {
         if (readable.shape() == AnswerReading.Shape.EVENT_STREAM) {
             Dialect dialect = ex.dialect().get();
             ModerationOptions options = options(ex);
-            Source<ByteString, NotUsed> received = bytesOf(body)
-                    .via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining));
+            Source<ByteString, NotUsed> received = BodyDeadlines.bytesOf(body, settings.upstream().idleTimeout(), remaining);
             // Kept as received (before the gate), for counting when the upstream's usage never comes (a cut). The usage
             // the relay asked for is read and taken out here, before the gate: the gate judges, and the client gets, the
             // stream the client asked for (so a cut's tail has no usage chunk either), and no stage parses it twice.
@@ -167,7 +168,7 @@ public final class ResponseShaper {
                     // An event too large to judge ends the stream as an outage would: notice, then the dialect's end.
                     .recoverWithRetries(1, SseEventTooLargeException.class,
                             () -> Source.single(unavailableTail(dialect)));
-            return done(decoded.withHeaders(headers).withEntity(HttpEntities.createChunked(contentType, sseToClient(events, ex, observer))));
+            return done(decoded.withHeaders(headers).withEntity(ChunkedEntity.of(contentType, sseToClient(events, ex, observer))));
         }
         return body.toStrict(Math.max(1, remaining.toMillis()), MAX_MODERATED_BODY, materializer)
                 .thenCompose(strict -> {
@@ -230,12 +231,13 @@ public final class ResponseShaper {
         return dialect.newCutWriter().cut(settings.moderation().unavailableMessage(), List.of());
     }
 
-    private Source<ByteString, NotUsed> sseToClient(Source<ByteString, NotUsed> body, Exchange ex, ExchangeObserver observer) {
+    /** An event stream's last stages: heartbeats, then the client's chunks. */
+    private Source<HttpEntity.ChunkStreamPart, NotUsed> sseToClient(Source<ByteString, NotUsed> body, Exchange ex,
+            ExchangeObserver observer) {
         boolean responsesApi = ex.dialect().map(d -> d.errorEventShape() == Dialect.ErrorEventShape.TYPED_ERROR_EVENT).orElse(false);
         long idleMillis = settings.upstream().idleTimeout().toMillis();
-        return body
-                .via(SseHeartbeat.flow(settings.server().heartbeatInterval()))
-                .via(ClientBody.flow(observer.bodyListener(true), ex.bodyEnd(),
+        return body.via(SseHeartbeat.flow(settings.server().heartbeatInterval()))
+                .via(ClientBody.chunks(observer.bodyListener(true), ex.bodyEnd(),
                         Optional.of(t -> SseErrors.midStream(t, idleMillis, responsesApi))));
     }
 

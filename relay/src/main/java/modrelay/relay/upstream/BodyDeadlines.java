@@ -1,6 +1,8 @@
 package modrelay.relay.upstream;
 
 import akka.NotUsed;
+import akka.http.javadsl.model.HttpEntity;
+import akka.http.javadsl.model.ResponseEntity;
 import akka.stream.Attributes;
 import akka.stream.CompletionTimeoutException;
 import akka.stream.FlowShape;
@@ -8,6 +10,7 @@ import akka.stream.Inlet;
 import akka.stream.Outlet;
 import akka.stream.StreamIdleTimeoutException;
 import akka.stream.javadsl.Flow;
+import akka.stream.javadsl.Source;
 import akka.stream.stage.AbstractInHandler;
 import akka.stream.stage.AbstractOutHandler;
 import akka.stream.stage.GraphStage;
@@ -15,6 +18,7 @@ import akka.stream.stage.GraphStageLogic;
 import akka.stream.stage.TimerGraphStageLogic;
 import akka.util.ByteString;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * IDLE_TIMEOUT between two chunks and the total cap, applied to a response body as it streams.
@@ -24,18 +28,21 @@ import java.time.Duration;
  * of open streams the wake-ups and the per-stage state were a measurable share of the relay's CPU and
  * memory. The timer is not moved on every chunk; when it fires early it is set again for the time left.
  */
-public final class BodyDeadlines extends GraphStage<FlowShape<ByteString, ByteString>> {
+public final class BodyDeadlines<In> extends GraphStage<FlowShape<In, ByteString>> {
     private static final String TIMER = "deadline";
 
-    private final Inlet<ByteString> in = Inlet.create("BodyDeadlines.in");
+    private final Inlet<In> in = Inlet.create("BodyDeadlines.in");
     private final Outlet<ByteString> out = Outlet.create("BodyDeadlines.out");
-    private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
+    private final FlowShape<In, ByteString> shape = FlowShape.of(in, out);
     private final long idleNanos;
     private final long totalNanos;
+    /** The bytes an element carries; null: none to pass on (the last chunk, whose trailer the relay drops). */
+    private final Function<In, ByteString> data;
 
-    private BodyDeadlines(Duration idle, Duration total) {
+    private BodyDeadlines(Duration idle, Duration total, Function<In, ByteString> data) {
         this.idleNanos = idle.toNanos();
         this.totalNanos = total.toNanos();
+        this.data = data;
     }
 
     /**
@@ -44,12 +51,29 @@ public final class BodyDeadlines extends GraphStage<FlowShape<ByteString, ByteSt
      * (both are {@link java.util.concurrent.TimeoutException}s).
      */
     public static Flow<ByteString, ByteString, NotUsed> flow(Duration idle, Duration remainingTotal) {
-        Duration total = remainingTotal.isNegative() || remainingTotal.isZero() ? Duration.ofMillis(1) : remainingTotal;
-        return Flow.fromGraph(new BodyDeadlines(idle, total));
+        return Flow.fromGraph(new BodyDeadlines<>(idle, atLeastAMilli(remainingTotal), Function.identity()));
+    }
+
+    /**
+     * A response body's bytes, with the deadlines of {@link #flow}. A chunked body is read from its chunks by this
+     * stage: {@code getDataBytes()} would add two stages to every stream for it (a map and a filter), and thousands
+     * of open streams each pay for every stage they hold.
+     */
+    public static Source<ByteString, NotUsed> bytesOf(ResponseEntity entity, Duration idle, Duration remainingTotal) {
+        if (entity instanceof HttpEntity.Chunked chunked) {
+            Function<HttpEntity.ChunkStreamPart, ByteString> data = part -> part.isLastChunk() ? null : part.data();
+            return chunked.getChunks().via(Flow.fromGraph(new BodyDeadlines<>(idle, atLeastAMilli(remainingTotal), data)))
+                    .mapMaterializedValue(m -> NotUsed.getInstance());
+        }
+        return entity.getDataBytes().via(flow(idle, remainingTotal)).mapMaterializedValue(m -> NotUsed.getInstance());
+    }
+
+    private static Duration atLeastAMilli(Duration d) {
+        return d.isNegative() || d.isZero() ? Duration.ofMillis(1) : d;
     }
 
     @Override
-    public FlowShape<ByteString, ByteString> shape() {
+    public FlowShape<In, ByteString> shape() {
         return shape;
     }
 
@@ -64,7 +88,9 @@ public final class BodyDeadlines extends GraphStage<FlowShape<ByteString, ByteSt
                     @Override
                     public void onPush() {
                         lastChunkNanos = System.nanoTime();
-                        push(out, grab(in));
+                        ByteString bytes = data.apply(grab(in));
+                        if (bytes == null) pull(in);
+                        else push(out, bytes);
                     }
                 });
                 setHandler(out, new AbstractOutHandler() {

@@ -8,19 +8,18 @@ import akka.stream.stage.AbstractInHandler;
 import akka.stream.stage.AbstractOutHandler;
 import akka.stream.stage.GraphStage;
 import akka.stream.stage.GraphStageLogic;
-import akka.util.ByteString;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
 /**
- * Passes a body through and reports once how it ended: null when its source ran to the end, else the failure or the
+ * Passes a body (its bytes or its chunks) through and reports once how it ended: null when its source ran to the end, else the failure or the
  * cancellation. ({@code watchTermination} completes the same way for an end and a cancellation, and a connection whose
  * body was cut is not one to send on again.)
  */
-final class BodyEndWatch extends GraphStage<FlowShape<ByteString, ByteString>> {
-    private final Inlet<ByteString> in = Inlet.create("BodyEndWatch.in");
-    private final Outlet<ByteString> out = Outlet.create("BodyEndWatch.out");
-    private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
+final class BodyEndWatch<T> extends GraphStage<FlowShape<T, T>> {
+    private final Inlet<T> in = Inlet.create("BodyEndWatch.in");
+    private final Outlet<T> out = Outlet.create("BodyEndWatch.out");
+    private final FlowShape<T, T> shape = FlowShape.of(in, out);
     private final Consumer<Throwable> ended;
 
     BodyEndWatch(Consumer<Throwable> ended) {
@@ -28,7 +27,7 @@ final class BodyEndWatch extends GraphStage<FlowShape<ByteString, ByteString>> {
     }
 
     @Override
-    public FlowShape<ByteString, ByteString> shape() {
+    public FlowShape<T, T> shape() {
         return shape;
     }
 

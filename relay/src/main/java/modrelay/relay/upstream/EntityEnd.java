@@ -1,6 +1,7 @@
 package modrelay.relay.upstream;
 
 import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.ResponseEntity;
 import akka.stream.javadsl.Source;
@@ -22,7 +23,12 @@ final class EntityEnd {
             ended.accept(null);
             return response;
         }
-        Source<ByteString, ?> bytes = entity.getDataBytes().via(new BodyEndWatch(ended));
+        // A chunked body (every stream) is watched chunk by chunk: through its bytes, Akka would add three stages to
+        // every open stream to take the chunks apart and make them again.
+        if (entity instanceof HttpEntity.Chunked chunked) {
+            return response.withEntity(ChunkedEntity.of(entity.getContentType(), chunked.getChunks().via(new BodyEndWatch<>(ended))));
+        }
+        Source<ByteString, ?> bytes = entity.getDataBytes().via(new BodyEndWatch<>(ended));
         OptionalLong length = entity.getContentLengthOption();
         return response.withEntity(length.isPresent()
                 ? HttpEntities.create(entity.getContentType(), length.getAsLong(), bytes)

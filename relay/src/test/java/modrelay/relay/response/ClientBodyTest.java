@@ -146,4 +146,28 @@ class ClientBodyTest {
         end.add(ran::incrementAndGet);
         assertEquals(1, ran.get());
     }
+
+    @Test
+    void aChunkedBodyLeavesAsTheServersChunksWithoutEmptyOnesAndItsErrorEventAsAChunk() throws Exception {
+        Recorder r = new Recorder();
+        var mat = TestSource.<ByteString>create(system)
+                .via(ClientBody.chunks(r, r.end, Optional.of(ERROR_EVENT)))
+                .toMat(TestSink.create(system), Keep.both()).run(system);
+        TestPublisher.Probe<ByteString> upstream = mat.first();
+        TestSubscriber.Probe<akka.http.javadsl.model.HttpEntity.ChunkStreamPart> client = mat.second();
+        client.request(5);
+        upstream.sendNext(ByteString.fromString("data: a\n\n"));
+        assertEquals("data: a\n\n", client.expectNext().data().utf8String());
+        // An empty chunk would end a chunked body: it is not sent, and the next one still arrives.
+        upstream.sendNext(ByteString.emptyByteString());
+        upstream.sendNext(ByteString.fromString("data: b\n\n"));
+        var b = client.expectNext();
+        assertEquals("data: b\n\n", b.data().utf8String());
+        assertTrue(!b.isLastChunk());
+        upstream.sendError(new RuntimeException("connection reset"));
+        assertEquals(ERROR_EVENT.apply(null), client.expectNext().data());
+        client.expectComplete();
+        assertEquals("hooks", r.awaitEnd());
+        assertEquals("ended " + (18 + ERROR_EVENT.apply(null).size()) + " upstream_error", r.calls.get(1));
+    }
 }

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import akka.actor.ActorSystem;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpEntity;
+import akka.http.javadsl.model.ResponseEntity;
+import akka.http.javadsl.model.headers.RawHeader;
 import akka.stream.CompletionTimeoutException;
 import akka.stream.StreamIdleTimeoutException;
 import akka.stream.javadsl.Keep;
@@ -77,5 +82,38 @@ class BodyDeadlinesTest {
                 .toMat(TestSink.create(system), Keep.both()).run(system);
         mat.second().request(1);
         assertInstanceOf(CompletionTimeoutException.class, mat.second().expectError());
+    }
+
+    @Test
+    void aChunkedBodyIsReadFromItsChunksAndItsLastChunkLeftOut() throws Exception {
+        var chunks = Source.from(List.of(HttpEntity.ChunkStreamPart.create(ByteString.fromString("data: a\n\n")),
+                HttpEntity.ChunkStreamPart.create(ByteString.fromString("data: b\n\n")),
+                HttpEntity.ChunkStreamPart.createLast("", List.of(RawHeader.create("X-Trailer", "t")))));
+        ResponseEntity entity = ChunkedEntity.of(ContentTypes.TEXT_PLAIN_UTF8, chunks);
+        List<ByteString> out = BodyDeadlines.bytesOf(entity, Duration.ofSeconds(5), Duration.ofSeconds(5))
+                .runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(List.of(ByteString.fromString("data: a\n\n"), ByteString.fromString("data: b\n\n")), out);
+    }
+
+    @Test
+    void aChunkedBodyThatFallsSilentFailsAsAnyOther() {
+        var mat = TestSource.<HttpEntity.ChunkStreamPart>create(system).preMaterialize(system);
+        ResponseEntity entity = ChunkedEntity.of(ContentTypes.TEXT_PLAIN_UTF8, mat.second());
+        TestSubscriber.Probe<ByteString> client = BodyDeadlines.bytesOf(entity, Duration.ofMillis(150), Duration.ofSeconds(30))
+                .runWith(TestSink.create(system), system);
+        client.request(10);
+        mat.first().sendNext(HttpEntity.ChunkStreamPart.create(ByteString.fromString("first")));
+        assertEquals(ByteString.fromString("first"), client.expectNext());
+        assertInstanceOf(StreamIdleTimeoutException.class, client.expectError());
+        mat.first().expectCancellation();
+    }
+
+    @Test
+    void aBodyWithALengthIsReadAsItsBytes() throws Exception {
+        ResponseEntity entity = HttpEntities.create(ContentTypes.APPLICATION_JSON, 4,
+                Source.from(List.of(ByteString.fromString("{}"), ByteString.fromString("  "))));
+        List<ByteString> out = BodyDeadlines.bytesOf(entity, Duration.ofSeconds(5), Duration.ofSeconds(5))
+                .runWith(Sink.seq(), system).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(ByteString.fromString("{}  "), out.stream().reduce(ByteString.emptyByteString(), ByteString::concat));
     }
 }
