@@ -10,13 +10,10 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.RemoteAddress;
 import akka.http.javadsl.model.headers.Connection;
 import akka.http.javadsl.settings.ServerSettings;
-import akka.stream.KillSwitches;
 import akka.stream.Materializer;
-import akka.stream.SharedKillSwitch;
 import akka.stream.TLSProtocol;
 import akka.stream.javadsl.BidiFlow;
 import akka.stream.javadsl.Flow;
-import akka.stream.javadsl.Keep;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.stream.javadsl.TLSPlacebo;
@@ -39,7 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay's listening socket, bound below Akka HTTP's own binding so that each connection's bytes
  * pass through the relay's guards before the HTTP parser: TCP ({@link Tcp#bind}) → per-address
- * connection cap ({@link ConnectionCounts}) → {@link HeaderReadTimeout} → TLS placebo → Akka HTTP's
+ * connection cap ({@link ConnectionCounts}) → {@link ConnectionGuard} → TLS placebo → Akka HTTP's
  * server layer (the same parser and renderer {@code newServerAt().bind} uses) → the handler. Akka's
  * binding has neither guard and offers no byte-level hook.
  *
@@ -53,10 +50,10 @@ public final class Edge {
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Tcp.ServerBinding binding;
-    private final SharedKillSwitch connections;
+    private final OpenConnections connections;
     private final AtomicBoolean draining;
 
-    private Edge(Tcp.ServerBinding binding, SharedKillSwitch connections, AtomicBoolean draining) {
+    private Edge(Tcp.ServerBinding binding, OpenConnections connections, AtomicBoolean draining) {
         this.binding = binding;
         this.connections = connections;
         this.draining = draining;
@@ -74,7 +71,7 @@ public final class Edge {
             java.util.function.Supplier<ConnectionScope> scopes) {
         Materializer mat = Materializer.matFromSystem(system);
         ServerSettings serverSettings = ServerSettings.create(system.classicSystem());
-        SharedKillSwitch connections = KillSwitches.shared("modrelay-connections");
+        OpenConnections connections = new OpenConnections();
         AtomicBoolean draining = new AtomicBoolean();
         ConnectionCounts counts = new ConnectionCounts(safety.maxConnectionsPerIp(), trustedProxies);
         Warnings warnings = new Warnings();
@@ -97,7 +94,7 @@ public final class Edge {
     private static CompletionStage<Done> serve(Tcp.IncomingConnection connection, Materializer mat,
             BidiFlow<HttpResponse, TLSProtocol.SslTlsOutbound, TLSProtocol.SslTlsInbound, HttpRequest, NotUsed> serverLayer,
             akka.japi.function.Function<HttpRequest, CompletionStage<HttpResponse>> handler,
-            java.util.function.Supplier<ConnectionScope> scopes, Duration headerTimeout, ConnectionCounts counts, SharedKillSwitch connections, AtomicBoolean draining,
+            java.util.function.Supplier<ConnectionScope> scopes, Duration headerTimeout, ConnectionCounts counts, OpenConnections connections, AtomicBoolean draining,
             Warnings warnings) {
         InetSocketAddress remote = connection.remoteAddress();
         if (!counts.opened(remote.getAddress())) {
@@ -110,17 +107,15 @@ public final class Edge {
             scope = scopes.get();
             ConnectionScope opened = scope;
             ConnectionExchanges exchanges = new ConnectionExchanges();
+            CompletableFuture<Done> ended = new CompletableFuture<>();
             BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> guard = BidiFlow.fromGraph(
-                    new HeaderReadTimeout(headerTimeout, exchanges, () -> warnings.slowHeaders(remote)));
-            Flow<ByteString, ByteString, CompletionStage<Done>> stack = handlerFlow(handler, opened, exchanges, draining, mat, remote)
+                    new ConnectionGuard(headerTimeout, exchanges, () -> warnings.slowHeaders(remote), connections, ended));
+            Flow<ByteString, ByteString, NotUsed> stack = handlerFlow(handler, opened, exchanges, draining, mat, remote)
                     .join(serverLayer
                             .atop(placebo())
-                            .atop(guard))
-                    .watchTermination(Keep.right())
-                    .via(connections.flow());
-            return connection.handleWith(stack, mat)
-                    .handle((done, error) -> Done.getInstance())
-                    .whenComplete((done, error) -> {
+                            .atop(guard));
+            connection.handleWith(stack, mat);
+            return ended.whenComplete((done, error) -> {
                         counts.closed(remote.getAddress());
                         opened.close();
                     });
@@ -151,11 +146,12 @@ public final class Edge {
                     } catch (Exception e) {
                         answer = CompletableFuture.failedFuture(e);
                     }
-                    return answer.thenApply(r -> draining.get() ? closing(r) : r);
-                })
-                .map(response -> {
-                    exchanges.responseOut();
-                    return response;
+                    // Counted here, not in a stage of its own after this one: the response leaves this stage next, and every
+                    // stage on a connection is held by every open stream.
+                    return answer.thenApply(r -> {
+                        exchanges.responseOut();
+                        return draining.get() ? closing(r) : r;
+                    });
                 });
     }
 
@@ -191,7 +187,7 @@ public final class Edge {
 
     /** Closes every connection that is still open. */
     public void closeAll() {
-        connections.shutdown();
+        connections.closeAll();
     }
 
     /** At most one warning a minute for each kind: a flood must not flood the log. */
