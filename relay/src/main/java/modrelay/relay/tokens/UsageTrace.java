@@ -89,7 +89,7 @@ public final class UsageTrace {
         int take = Math.min(chunk.size(), MAX_KEPT - keptLength);
         if (take > 0) {
             if (keptArray == null || keptArray.length < keptLength + take) {
-                int size = Math.min(MAX_KEPT, Math.max(keptLength + take, keptArray == null ? 1024 : 2 * keptArray.length));
+                int size = Math.min(MAX_KEPT, Math.max(keptLength + take, keptArray == null ? 256 : 2 * keptArray.length));
                 keptArray = keptArray == null ? new byte[size] : java.util.Arrays.copyOf(keptArray, size);
             }
             chunk.take(take).copyToBuffer(java.nio.ByteBuffer.wrap(keptArray, keptLength, take));
