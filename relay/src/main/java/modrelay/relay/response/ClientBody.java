@@ -1,9 +1,7 @@
 package modrelay.relay.response;
 
 import modrelay.relay.exchange.BodyListener;
-import modrelay.relay.exchange.Exchange;
 import modrelay.relay.exchange.BodyEnd;
-import modrelay.relay.exchange.UpstreamBody;
 import akka.Done;
 import akka.NotUsed;
 import akka.http.javadsl.model.HttpEntity;
@@ -16,57 +14,76 @@ import akka.stream.stage.AbstractInHandler;
 import akka.stream.stage.AbstractOutHandler;
 import akka.stream.stage.GraphStage;
 import akka.stream.stage.GraphStageLogic;
+import akka.stream.stage.TimerGraphStageLogic;
 import akka.util.ByteString;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import modrelay.moderation.sse.EventBoundary;
+import modrelay.moderation.sse.SseWriter;
 
 /**
  * The last stage of every streamed response body: counts the bytes the client is sent, turns an
  * upstream failure into a final SSE error event (for event streams), and when the body has ended —
  * completed, failed, or the client went away — tells the exchange's listener how, then runs the
- * exchange's {@link BodyEnd} hooks. One stage doing what a recover, a byte counter and two
- * watchTermination wrappers did before.
+ * exchange's {@link BodyEnd} hooks. An event stream also gets its heartbeat here: after a quiet
+ * interval a {@code : ping} comment, which every SSE client ignores, and only at an event boundary.
+ * Servers and proxies close idle connections, and a client that went away is only noticed on the next
+ * write, so a heartbeat also bounds how long an abandoned stream lives.
+ *
+ * <p>One stage doing what a recover, a byte counter, a heartbeat stage, two watchTermination
+ * wrappers and Akka's chunk wrapping did before: every open stream holds each of its stages.
  */
 public final class ClientBody<Out> extends GraphStage<FlowShape<ByteString, Out>> {
+    private static final String HEARTBEAT = "heartbeat";
+    static final ByteString PING = SseWriter.comment("ping");
 
-    /** Hears how a body went. Called on the stream's thread: must be quick. */
     private final Inlet<ByteString> in = Inlet.create("ClientBody.in");
     private final Outlet<Out> out = Outlet.create("ClientBody.out");
     private final FlowShape<ByteString, Out> shape = FlowShape.of(in, out);
+    /** Hears how a body went. Called on the stream's thread: must be quick. */
     private final BodyListener listener;
     private final BodyEnd end;
     private final Optional<Function<Throwable, ByteString>> errorEvent;
     /** What the client's entity is made of, from the bytes; null: nothing to send (an empty chunk). */
     private final Function<ByteString, Out> wrap;
+    /** Nanoseconds of quiet before a heartbeat; 0: none. */
+    private final long heartbeatNanos;
 
     private ClientBody(BodyListener listener, BodyEnd end, Optional<Function<Throwable, ByteString>> errorEvent,
-            Function<ByteString, Out> wrap) {
+            Function<ByteString, Out> wrap, Duration heartbeat) {
+        if (heartbeat.isNegative()) throw new IllegalArgumentException("heartbeat must not be negative");
         this.listener = listener;
         this.end = end;
         this.errorEvent = errorEvent;
         this.wrap = wrap;
+        this.heartbeatNanos = heartbeat.toNanos();
     }
 
     /**
-     * @param errorEvent for event streams: the event that ends the stream when the upstream fails (the
-     *                   client then completes normally); empty for other bodies, which fail (abort)
+     * A body other than an event stream, byte for byte.
+     *
+     * @param errorEvent the event that ends the body when the upstream fails (the client then completes normally);
+     *                   empty: the body fails (aborts)
      */
     public static Flow<ByteString, ByteString, NotUsed> flow(BodyListener listener, BodyEnd end,
             Optional<Function<Throwable, ByteString>> errorEvent) {
         end.attach();
-        return Flow.fromGraph(new ClientBody<>(listener, end, errorEvent, Function.identity()));
+        return Flow.fromGraph(new ClientBody<>(listener, end, errorEvent, Function.identity(), Duration.ZERO));
     }
 
     /**
-     * As {@link #flow}, for a chunked entity: each chunk of bytes leaves as the chunk the server writes (an empty one
-     * is left out, it would end the body). Doing that here spares the stage that
-     * {@code HttpEntities.createChunked} adds to every stream for it.
+     * An event stream, as the chunks of a chunked entity: each chunk of bytes leaves as the chunk the server writes
+     * (an empty one is left out, it would end the body), which spares the stage {@code HttpEntities.createChunked} adds
+     * to every stream for it. {@code errorEvent} ends the stream when the upstream fails or the relay shuts down; after
+     * {@code heartbeat} without output a ping is sent.
      */
-    public static Flow<ByteString, HttpEntity.ChunkStreamPart, NotUsed> chunks(BodyListener listener, BodyEnd end,
-            Optional<Function<Throwable, ByteString>> errorEvent) {
+    public static Flow<ByteString, HttpEntity.ChunkStreamPart, NotUsed> eventStream(BodyListener listener, BodyEnd end,
+            Function<Throwable, ByteString> errorEvent, Duration heartbeat) {
+        if (heartbeat.isZero() || heartbeat.isNegative()) throw new IllegalArgumentException("heartbeat must be positive");
         end.attach();
-        return Flow.fromGraph(new ClientBody<>(listener, end, errorEvent,
-                bytes -> bytes.isEmpty() ? null : HttpEntity.ChunkStreamPart.create(bytes)));
+        return Flow.fromGraph(new ClientBody<>(listener, end, Optional.of(errorEvent),
+                bytes -> bytes.isEmpty() ? null : HttpEntity.ChunkStreamPart.create(bytes), heartbeat));
     }
 
     @Override
@@ -76,28 +93,39 @@ public final class ClientBody<Out> extends GraphStage<FlowShape<ByteString, Out>
 
     @Override
     public GraphStageLogic createLogic(Attributes inheritedAttributes) {
-        return new GraphStageLogic(shape) {
+        return new TimerGraphStageLogic(shape) {
             private long bytes;
             private boolean ended;
+            /** A chunk that arrived while a heartbeat used up the client's demand. */
+            private ByteString pending;
+            private final EventBoundary boundary = heartbeatNanos > 0 ? new EventBoundary() : null;
+            /** When the last bytes went out; the timer is not moved per chunk (that cost a scheduler task per token). */
+            private long lastOutNanos;
 
             {
                 setHandler(in, new AbstractInHandler() {
                     @Override
                     public void onPush() {
                         ByteString chunk = grab(in);
-                        Out part = wrap.apply(chunk);
-                        if (part == null) {
-                            pull(in);
-                            return;
-                        }
-                        bytes += chunk.size();
-                        push(out, part);
+                        if (isAvailable(out)) send(chunk);
+                        else pending = chunk;
                     }
 
                     @Override
                     public void onUpstreamFinish() {
-                        end("ok");
-                        completeStage();
+                        ByteString last = pending;
+                        pending = null;
+                        Out part = last == null ? null : wrap.apply(last);
+                        if (part == null) {
+                            end("ok");
+                            completeStage();
+                            return;
+                        }
+                        emit(out, part, () -> {
+                            bytes += last.size();
+                            end("ok");
+                            completeStage();
+                        });
                     }
 
                     @Override
@@ -108,8 +136,12 @@ public final class ClientBody<Out> extends GraphStage<FlowShape<ByteString, Out>
                             return;
                         }
                         ByteString event = errorEvent.get().apply(failure);
-                        emit(out, wrap.apply(event), () -> {
-                            bytes += event.size();
+                        // What the upstream sent before it failed, then the event that ends the stream.
+                        ByteString last = pending;
+                        pending = null;
+                        ByteString tail = last == null ? event : last.concat(event);
+                        emit(out, wrap.apply(tail), () -> {
+                            bytes += tail.size();
                             end("upstream_error");
                             completeStage();
                         });
@@ -118,7 +150,12 @@ public final class ClientBody<Out> extends GraphStage<FlowShape<ByteString, Out>
                 setHandler(out, new AbstractOutHandler() {
                     @Override
                     public void onPull() {
-                        pull(in);
+                        if (pending != null) {
+                            ByteString chunk = pending;
+                            pending = null;
+                            send(chunk);
+                        }
+                        if (!hasBeenPulled(in) && !isClosed(in)) pull(in);
                     }
 
                     @Override
@@ -127,6 +164,21 @@ public final class ClientBody<Out> extends GraphStage<FlowShape<ByteString, Out>
                         cancelStage(cause);
                     }
                 });
+            }
+
+            /** Sends a chunk the client's demand has room for (an empty one is skipped: the next is asked for). */
+            private void send(ByteString chunk) {
+                Out part = wrap.apply(chunk);
+                if (part == null) {
+                    if (!hasBeenPulled(in) && !isClosed(in)) pull(in);
+                    return;
+                }
+                bytes += chunk.size();
+                push(out, part);
+                if (heartbeatNanos > 0) {
+                    boundary.after(chunk);
+                    lastOutNanos = System.nanoTime(); // restarts the silence countdown
+                }
             }
 
             private Runnable endNow;
@@ -139,6 +191,22 @@ public final class ClientBody<Out> extends GraphStage<FlowShape<ByteString, Out>
                     endNow = () -> shutdown.invoke(Done.getInstance());
                     end.streams().get().started(endNow);
                 }
+                if (heartbeatNanos > 0) {
+                    lastOutNanos = System.nanoTime();
+                    scheduleOnce(HEARTBEAT, Duration.ofNanos(heartbeatNanos));
+                }
+            }
+
+            @Override
+            public void onTimer(Object key) {
+                long silentNanos = System.nanoTime() - lastOutNanos;
+                if (silentNanos < heartbeatNanos) {
+                    scheduleOnce(HEARTBEAT, Duration.ofNanos(heartbeatNanos - silentNanos)); // output since: wait the rest
+                    return;
+                }
+                // Never inside an event whose rest is on its way, and never past the client's demand.
+                if (pending == null && isAvailable(out) && boundary.atBoundary()) send(PING);
+                scheduleOnce(HEARTBEAT, Duration.ofNanos(heartbeatNanos));
             }
 
             /** The shutdown deadline: the client gets a final error event, the upstream is cancelled. */

@@ -30,7 +30,6 @@ import modrelay.moderation.ModerationListener;
 import modrelay.moderation.Moderator;
 import modrelay.moderation.Verdict;
 import modrelay.moderation.sse.SseEventTooLargeException;
-import modrelay.moderation.sse.SseHeartbeat;
 import modrelay.moderation.stage.ModerationFlow;
 import modrelay.moderation.stage.ModerationOptions;
 import modrelay.moderation.stage.WholeResponseModeration;
@@ -231,14 +230,13 @@ public final class ResponseShaper {
         return dialect.newCutWriter().cut(settings.moderation().unavailableMessage(), List.of());
     }
 
-    /** An event stream's last stages: heartbeats, then the client's chunks. */
+    /** An event stream's last stage: the client's chunks, with heartbeats and the final error event. */
     private Source<HttpEntity.ChunkStreamPart, NotUsed> sseToClient(Source<ByteString, NotUsed> body, Exchange ex,
             ExchangeObserver observer) {
         boolean responsesApi = ex.dialect().map(d -> d.errorEventShape() == Dialect.ErrorEventShape.TYPED_ERROR_EVENT).orElse(false);
         long idleMillis = settings.upstream().idleTimeout().toMillis();
-        return body.via(SseHeartbeat.flow(settings.server().heartbeatInterval()))
-                .via(ClientBody.chunks(observer.bodyListener(true), ex.bodyEnd(),
-                        Optional.of(t -> SseErrors.midStream(t, idleMillis, responsesApi))));
+        return body.via(ClientBody.eventStream(observer.bodyListener(true), ex.bodyEnd(),
+                t -> SseErrors.midStream(t, idleMillis, responsesApi), settings.server().heartbeatInterval()));
     }
 
     private Duration remaining(Exchange ex) {

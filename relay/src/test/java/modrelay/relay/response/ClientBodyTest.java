@@ -17,6 +17,7 @@ import akka.stream.testkit.javadsl.TestSink;
 import akka.stream.testkit.javadsl.TestSource;
 import akka.testkit.javadsl.TestKit;
 import akka.util.ByteString;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +28,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import scala.concurrent.duration.FiniteDuration;
 
 class ClientBodyTest {
     static ActorSystem system;
@@ -151,7 +153,7 @@ class ClientBodyTest {
     void aChunkedBodyLeavesAsTheServersChunksWithoutEmptyOnesAndItsErrorEventAsAChunk() throws Exception {
         Recorder r = new Recorder();
         var mat = TestSource.<ByteString>create(system)
-                .via(ClientBody.chunks(r, r.end, Optional.of(ERROR_EVENT)))
+                .via(ClientBody.eventStream(r, r.end, ERROR_EVENT, Duration.ofMinutes(1)))
                 .toMat(TestSink.create(system), Keep.both()).run(system);
         TestPublisher.Probe<ByteString> upstream = mat.first();
         TestSubscriber.Probe<akka.http.javadsl.model.HttpEntity.ChunkStreamPart> client = mat.second();
@@ -169,5 +171,67 @@ class ClientBodyTest {
         client.expectComplete();
         assertEquals("hooks", r.awaitEnd());
         assertEquals("ended " + (18 + ERROR_EVENT.apply(null).size()) + " upstream_error", r.calls.get(1));
+    }
+
+    private static final FiniteDuration WAIT = FiniteDuration.create(5, TimeUnit.SECONDS);
+
+    @Test
+    void anEventStreamPingsWhenSilentButNeverInsideAnEvent() {
+        Recorder r = new Recorder();
+        var mat = TestSource.<ByteString>create(system)
+                .via(ClientBody.eventStream(r, r.end, ERROR_EVENT, Duration.ofMillis(30)))
+                .map(akka.http.javadsl.model.HttpEntity.ChunkStreamPart::data)
+                .toMat(TestSink.create(system), Keep.both()).run(system);
+        TestPublisher.Probe<ByteString> upstream = mat.first();
+        TestSubscriber.Probe<ByteString> client = mat.second();
+        // demand is given one element at a time so that no ping can slip in between the steps
+
+        // nothing sent yet counts as a boundary
+        client.request(1);
+        assertEquals(ClientBody.PING, client.expectNext(WAIT));
+
+        // half an event: silence must not produce a ping until the event is finished
+        ByteString half = ByteString.fromString("data: {\"a\":");
+        upstream.sendNext(half);
+        client.request(1);
+        assertEquals(half, client.expectNext());
+        client.request(1);
+        client.expectNoMessage(Duration.ofMillis(200)); // several intervals: a ping here would corrupt the event
+        ByteString rest = ByteString.fromString("1}\n");
+        upstream.sendNext(rest);
+        assertEquals(rest, client.expectNext());
+        client.request(1);
+        client.expectNoMessage(Duration.ofMillis(100)); // "…}\n" is still not an event boundary
+        upstream.sendNext(ByteString.fromString("\n"));
+        assertEquals(ByteString.fromString("\n"), client.expectNext());
+        client.request(1);
+        assertEquals(ClientBody.PING, client.expectNext(WAIT), "boundary reached across chunks: pings again");
+
+        upstream.sendComplete();
+        client.expectComplete();
+        // the pings were sent to the client too
+        assertEquals("ended " + (half.size() + rest.size() + 1 + 2 * ClientBody.PING.size()) + " ok", r.calls.get(1));
+    }
+
+    @Test
+    void aChunkThatArrivesWhileAPingTookTheDemandWaitsForTheNextAndIsNotLostAtTheEnd() {
+        Recorder r = new Recorder();
+        var mat = TestSource.<ByteString>create(system)
+                .via(ClientBody.eventStream(r, r.end, ERROR_EVENT, Duration.ofMillis(30)))
+                .map(akka.http.javadsl.model.HttpEntity.ChunkStreamPart::data)
+                .toMat(TestSink.create(system), Keep.both()).run(system);
+        TestPublisher.Probe<ByteString> upstream = mat.first();
+        TestSubscriber.Probe<ByteString> client = mat.second();
+        client.request(1);
+        assertEquals(ClientBody.PING, client.expectNext(WAIT)); // the one demand went to a ping; the upstream was asked
+        upstream.expectRequest();
+        ByteString event = ByteString.fromString("data: x\n\n");
+        upstream.sendNext(event);
+        upstream.sendComplete();
+        client.expectNoMessage(Duration.ofMillis(50));
+        client.request(1);
+        assertEquals(event, client.expectNext());
+        client.expectComplete();
+        assertEquals("ended " + (ClientBody.PING.size() + event.size()) + " ok", r.calls.get(1));
     }
 }
