@@ -175,15 +175,21 @@ class ClientBodyTest {
 
     private static final FiniteDuration WAIT = FiniteDuration.create(5, TimeUnit.SECONDS);
 
+    /** An event stream with a heartbeat; the client probe sees each chunk's bytes. */
+    private static Run eventStream(Recorder r, Duration heartbeat) {
+        var mat = TestSource.<ByteString>create(system)
+                .via(ClientBody.eventStream(r, r.end, ERROR_EVENT, heartbeat))
+                .map(akka.http.javadsl.model.HttpEntity.ChunkStreamPart::data)
+                .toMat(TestSink.create(system), Keep.both()).run(system);
+        return new Run(mat.first(), mat.second());
+    }
+
     @Test
     void anEventStreamPingsWhenSilentButNeverInsideAnEvent() {
         Recorder r = new Recorder();
-        var mat = TestSource.<ByteString>create(system)
-                .via(ClientBody.eventStream(r, r.end, ERROR_EVENT, Duration.ofMillis(30)))
-                .map(akka.http.javadsl.model.HttpEntity.ChunkStreamPart::data)
-                .toMat(TestSink.create(system), Keep.both()).run(system);
-        TestPublisher.Probe<ByteString> upstream = mat.first();
-        TestSubscriber.Probe<ByteString> client = mat.second();
+        Run run = eventStream(r, Duration.ofMillis(30));
+        TestPublisher.Probe<ByteString> upstream = run.upstream();
+        TestSubscriber.Probe<ByteString> client = run.client();
         // demand is given one element at a time so that no ping can slip in between the steps
 
         // nothing sent yet counts as a boundary
@@ -216,12 +222,9 @@ class ClientBodyTest {
     @Test
     void aChunkThatArrivesWhileAPingTookTheDemandWaitsForTheNextAndIsNotLostAtTheEnd() {
         Recorder r = new Recorder();
-        var mat = TestSource.<ByteString>create(system)
-                .via(ClientBody.eventStream(r, r.end, ERROR_EVENT, Duration.ofMillis(30)))
-                .map(akka.http.javadsl.model.HttpEntity.ChunkStreamPart::data)
-                .toMat(TestSink.create(system), Keep.both()).run(system);
-        TestPublisher.Probe<ByteString> upstream = mat.first();
-        TestSubscriber.Probe<ByteString> client = mat.second();
+        Run run = eventStream(r, Duration.ofMillis(30));
+        TestPublisher.Probe<ByteString> upstream = run.upstream();
+        TestSubscriber.Probe<ByteString> client = run.client();
         client.request(1);
         assertEquals(ClientBody.PING, client.expectNext(WAIT)); // the one demand went to a ping; the upstream was asked
         upstream.expectRequest();
