@@ -82,9 +82,11 @@ public final class ResponseShaper {
         Duration remaining = remaining(ex);
         boolean metered = ex.metered() && success;
         if (isEventStream(contentType)) {
-            Source<ByteString, NotUsed> body = BodyDeadlines.bytesOf(entity, settings.upstream().idleTimeout(), remaining);
-            // usage read as it passes (and taken out when the relay, not the client, asked for it)
-            if (metered) body = body.via(StreamUsage.flow(ex.usage(), ex.usage().askedUpstream()));
+            // usage read as it passes (and taken out when the relay, not the client, asked for it), in the first stage
+            StreamUsage usage = metered ? new StreamUsage(ex.usage(), ex.usage().askedUpstream()) : null;
+            Source<ByteString, NotUsed> body = usage == null
+                    ? BodyDeadlines.bytesOf(entity, settings.upstream().idleTimeout(), remaining)
+                    : BodyDeadlines.bytesOf(entity, settings.upstream().idleTimeout(), remaining, usage::chunk, usage::end);
             // The chat log reads what the client was sent, after the body's last stage: a client that leaves mid-stream
             // is logged with what reached its connection, not with what the relay had read ahead from the upstream.
             Source<HttpEntity.ChunkStreamPart, NotUsed> sent = observer.tapStream(sseToClient(body, ex, observer));
@@ -150,17 +152,22 @@ public final class ResponseShaper {
         if (readable.shape() == AnswerReading.Shape.EVENT_STREAM) {
             Dialect dialect = ex.dialect().get();
             ModerationOptions options = options(ex);
-            Source<ByteString, NotUsed> received = BodyDeadlines.bytesOf(body, settings.upstream().idleTimeout(), remaining);
             // Kept as received (before the gate), for counting when the upstream's usage never comes (a cut). The usage
             // the relay asked for is read and taken out here, before the gate: the gate judges, and the client gets, the
             // stream the client asked for (so a cut's tail has no usage chunk either), and no stage parses it twice.
+            // Both in the body's first stage.
+            Duration idle = settings.upstream().idleTimeout();
+            Source<ByteString, NotUsed> received;
             if (ex.metered() && ex.usage().askedUpstream()) {
-                received = received.via(StreamUsage.flow(ex.usage(), true));
+                StreamUsage usage = new StreamUsage(ex.usage(), true);
+                received = BodyDeadlines.bytesOf(body, idle, remaining, usage::chunk, usage::end);
             } else if (ex.metered()) {
-                received = received.map(chunk -> {
+                received = BodyDeadlines.bytesOf(body, idle, remaining, chunk -> {
                     ex.usage().received(chunk, true);
                     return chunk;
-                });
+                }, ByteString::emptyByteString);
+            } else {
+                received = BodyDeadlines.bytesOf(body, idle, remaining);
             }
             Source<ByteString, NotUsed> events = received
                     .via(ModerationFlow.create(dialect, moderator.get(), options, observer.moderationListener()))

@@ -1,15 +1,5 @@
 package modrelay.relay.tokens;
 
-import akka.NotUsed;
-import akka.stream.Attributes;
-import akka.stream.FlowShape;
-import akka.stream.Inlet;
-import akka.stream.Outlet;
-import akka.stream.javadsl.Flow;
-import akka.stream.stage.AbstractInHandler;
-import akka.stream.stage.AbstractOutHandler;
-import akka.stream.stage.GraphStage;
-import akka.stream.stage.GraphStageLogic;
 import akka.util.ByteString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,84 +26,59 @@ import modrelay.moderation.text.Json;
  * <p>In a moderated stream this runs before the moderation gate: the gate judges, and the client receives, the
  * stream the client asked for, and a cut's tail carries no usage chunk the client did not ask for.
  */
-public final class StreamUsage extends GraphStage<FlowShape<ByteString, ByteString>> {
+public final class StreamUsage {
     static final int MAX_PENDING = 1024 * 1024;
 
-    private final Inlet<ByteString> in = Inlet.create("StreamUsage.in");
-    private final Outlet<ByteString> out = Outlet.create("StreamUsage.out");
-    private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
     private final UsageTrace trace;
     private final boolean strip;
+    /**
+     * This stream's bytes being examined: {@code [0, open)} the start of an event that has not ended yet (held
+     * back when stripping), then the new chunk. A chunk costs one copy into it (a chunk from the network is a
+     * slice of a larger read, which would be copied to be scanned anyway). It is kept only while it holds the
+     * start of an event: an open stream that waits for its next token holds no buffer (thousands of open
+     * streams each held one the size of their largest chunk).
+     */
+    private byte[] buf = EMPTY;
+    private int open;
 
-    private StreamUsage(UsageTrace trace, boolean strip) {
+    /**
+     * One stream's reader, called by the body's first stage ({@code BodyDeadlines}) for each chunk: it is not a stage
+     * of its own, since every open stream holds each of its stages.
+     *
+     * @param strip take the usage out (the relay asked for it); else only read it and pass every byte
+     */
+    public StreamUsage(UsageTrace trace, boolean strip) {
         this.trace = trace;
         this.strip = strip;
     }
 
-    /** @param strip take the usage out (the relay asked for it); else only read it and pass every byte */
-    public static Flow<ByteString, ByteString, NotUsed> flow(UsageTrace trace, boolean strip) {
-        return Flow.fromGraph(new StreamUsage(trace, strip));
+    /** What goes on to the client for this chunk: when stripping, its complete events (empty: none yet), else itself. */
+    public ByteString chunk(ByteString chunk) {
+        trace.received(chunk, true);
+        int held = open;
+        int len = held + chunk.size();
+        if (buf.length < len) buf = Arrays.copyOf(buf, Math.max(len, Math.min(2 * buf.length, len + 4096)));
+        chunk.copyToBuffer(ByteBuffer.wrap(buf, held, chunk.size()));
+        // a blank line may begin in the held bytes' last two
+        int complete = endsOnBoundary(buf, len) ? len : lastBoundaryEnd(buf, Math.max(0, held - 2), len);
+        ByteString passed = complete == 0 ? null : examine(buf, complete, held == 0 && complete == len ? chunk : null);
+        open = len - complete;
+        System.arraycopy(buf, complete, buf, 0, open);
+        if (open > MAX_PENDING) { // no event end in sight: passed unexamined
+            if (strip) passed = concat(passed, ByteString.fromArray(buf, 0, open));
+            open = 0;
+        }
+        if (open == 0) buf = EMPTY;
+        if (!strip) return chunk; // read only: every byte goes on as it came, at once
+        return passed == null ? ByteString.emptyByteString() : passed;
     }
 
-    @Override
-    public FlowShape<ByteString, ByteString> shape() {
-        return shape;
+    /** At the body's end: the start of an event that never ended, held back when stripping (else empty). */
+    public ByteString end() {
+        return strip && open > 0 ? ByteString.fromArray(buf, 0, open) : ByteString.emptyByteString();
     }
 
-    @Override
-    public GraphStageLogic createLogic(Attributes inheritedAttributes) {
-        return new GraphStageLogic(shape) {
-            /**
-             * This stream's bytes being examined: {@code [0, open)} the start of an event that has not ended yet (held
-             * back when stripping), then the new chunk. One array per stream, reused, so a chunk costs one copy into it
-             * (a chunk from the network is a slice of a larger read, which would be copied to be scanned anyway).
-             */
-            private byte[] buf = new byte[0];
-            private int open;
-
-            {
-                setHandler(in, new AbstractInHandler() {
-                    @Override
-                    public void onPush() {
-                        ByteString chunk = grab(in);
-                        trace.received(chunk, true);
-                        int held = open;
-                        int len = held + chunk.size();
-                        if (buf.length < len) buf = Arrays.copyOf(buf, Math.max(len, Math.min(2 * buf.length, len + 4096)));
-                        chunk.copyToBuffer(ByteBuffer.wrap(buf, held, chunk.size()));
-                        // a blank line may begin in the held bytes' last two
-                        int complete = endsOnBoundary(buf, len) ? len : lastBoundaryEnd(buf, Math.max(0, held - 2), len);
-                        ByteString passed = complete == 0 ? null : examine(buf, complete, held == 0 && complete == len ? chunk : null);
-                        open = len - complete;
-                        System.arraycopy(buf, complete, buf, 0, open);
-                        if (open > MAX_PENDING) { // no event end in sight: passed unexamined
-                            if (strip) passed = concat(passed, ByteString.fromArray(buf, 0, open));
-                            open = 0;
-                        }
-                        if (open == 0 && buf.length > KEEP_BUFFER) buf = new byte[0]; // a rare large chunk: not kept for the stream's life
-                        if (!strip) push(out, chunk); // read only: every byte goes on as it came, at once
-                        else if (passed == null || passed.isEmpty()) pull(in);
-                        else push(out, passed);
-                    }
-
-                    @Override
-                    public void onUpstreamFinish() {
-                        if (strip && open > 0) emit(out, ByteString.fromArray(buf, 0, open));
-                        completeStage();
-                    }
-                });
-                setHandler(out, new AbstractOutHandler() {
-                    @Override
-                    public void onPull() {
-                        pull(in);
-                    }
-                });
-            }
-        };
-    }
-
-    /** Largest examining buffer a stream keeps between chunks. */
-    private static final int KEEP_BUFFER = 16 * 1024;
+    private static final byte[] EMPTY = new byte[0];
 
     private static ByteString concat(ByteString a, ByteString b) {
         return a == null ? b : a.concat(b);

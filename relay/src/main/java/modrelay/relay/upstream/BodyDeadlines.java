@@ -19,6 +19,8 @@ import akka.stream.stage.TimerGraphStageLogic;
 import akka.util.ByteString;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * IDLE_TIMEOUT between two chunks and the total cap, applied to a response body as it streams.
@@ -38,11 +40,17 @@ public final class BodyDeadlines<In> extends GraphStage<FlowShape<In, ByteString
     private final long totalNanos;
     /** The bytes an element carries; null: none to pass on (the last chunk, whose trailer the relay drops). */
     private final Function<In, ByteString> data;
+    /** What goes on for those bytes (empty: nothing yet), and what is left at the end. */
+    private final UnaryOperator<ByteString> passing;
+    private final Supplier<ByteString> rest;
 
-    private BodyDeadlines(Duration idle, Duration total, Function<In, ByteString> data) {
+    private BodyDeadlines(Duration idle, Duration total, Function<In, ByteString> data, UnaryOperator<ByteString> passing,
+            Supplier<ByteString> rest) {
         this.idleNanos = idle.toNanos();
         this.totalNanos = total.toNanos();
         this.data = data;
+        this.passing = passing;
+        this.rest = rest;
     }
 
     /**
@@ -51,21 +59,38 @@ public final class BodyDeadlines<In> extends GraphStage<FlowShape<In, ByteString
      * (both are {@link java.util.concurrent.TimeoutException}s).
      */
     public static Flow<ByteString, ByteString, NotUsed> flow(Duration idle, Duration remainingTotal) {
-        return Flow.fromGraph(new BodyDeadlines<>(idle, atLeastAMilli(remainingTotal), Function.identity()));
+        return flow(idle, remainingTotal, UnaryOperator.identity(), ByteString::emptyByteString);
     }
 
     /**
-     * A response body's bytes, with the deadlines of {@link #flow}. A chunked body is read from its chunks by this
-     * stage: {@code getDataBytes()} would add two stages to every stream for it (a map and a filter), and thousands
-     * of open streams each pay for every stage they hold.
+     * As {@link #flow}, and each chunk's bytes go through {@code passing} in the same stage: what it returns goes on
+     * (empty: nothing yet), and what {@code rest} gives at the end goes last. A reader of a stream's bytes (its usage)
+     * runs here rather than in a stage of its own.
      */
+    public static Flow<ByteString, ByteString, NotUsed> flow(Duration idle, Duration remainingTotal,
+            UnaryOperator<ByteString> passing, Supplier<ByteString> rest) {
+        return Flow.fromGraph(new BodyDeadlines<>(idle, atLeastAMilli(remainingTotal), Function.identity(), passing, rest));
+    }
+
+    /** A response body's bytes, with the deadlines of {@link #flow}. */
     public static Source<ByteString, NotUsed> bytesOf(ResponseEntity entity, Duration idle, Duration remainingTotal) {
+        return bytesOf(entity, idle, remainingTotal, UnaryOperator.identity(), ByteString::emptyByteString);
+    }
+
+    /**
+     * A response body's bytes, with the deadlines and the reader of {@link #flow(Duration, Duration, UnaryOperator,
+     * Supplier)}. A chunked body is read from its chunks by this stage: {@code getDataBytes()} would add two stages to
+     * every stream for it (a map and a filter), and thousands of open streams each pay for every stage they hold.
+     */
+    public static Source<ByteString, NotUsed> bytesOf(ResponseEntity entity, Duration idle, Duration remainingTotal,
+            UnaryOperator<ByteString> passing, Supplier<ByteString> rest) {
         if (entity instanceof HttpEntity.Chunked chunked) {
             Function<HttpEntity.ChunkStreamPart, ByteString> data = part -> part.isLastChunk() ? null : part.data();
-            return chunked.getChunks().via(Flow.fromGraph(new BodyDeadlines<>(idle, atLeastAMilli(remainingTotal), data)))
+            return chunked.getChunks()
+                    .via(Flow.fromGraph(new BodyDeadlines<>(idle, atLeastAMilli(remainingTotal), data, passing, rest)))
                     .mapMaterializedValue(m -> NotUsed.getInstance());
         }
-        return entity.getDataBytes().via(flow(idle, remainingTotal)).mapMaterializedValue(m -> NotUsed.getInstance());
+        return entity.getDataBytes().via(flow(idle, remainingTotal, passing, rest)).mapMaterializedValue(m -> NotUsed.getInstance());
     }
 
     private static Duration atLeastAMilli(Duration d) {
@@ -89,8 +114,16 @@ public final class BodyDeadlines<In> extends GraphStage<FlowShape<In, ByteString
                     public void onPush() {
                         lastChunkNanos = System.nanoTime();
                         ByteString bytes = data.apply(grab(in));
-                        if (bytes == null) pull(in);
-                        else push(out, bytes);
+                        ByteString passed = bytes == null ? null : passing.apply(bytes);
+                        if (passed == null || passed.isEmpty()) pull(in);
+                        else push(out, passed);
+                    }
+
+                    @Override
+                    public void onUpstreamFinish() {
+                        ByteString last = rest.get();
+                        if (last.isEmpty()) completeStage();
+                        else emit(out, last, () -> completeStage());
                     }
                 });
                 setHandler(out, new AbstractOutHandler() {

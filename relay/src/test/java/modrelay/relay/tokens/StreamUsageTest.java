@@ -44,6 +44,13 @@ class StreamUsageTest {
         system.terminate();
     }
 
+    /** The reader as the relay runs it: inside the body's first stage (the deadlines far away). */
+    private static akka.stream.javadsl.Flow<ByteString, ByteString, akka.NotUsed> usage(UsageTrace trace, boolean strip) {
+        StreamUsage usage = new StreamUsage(trace, strip);
+        return modrelay.relay.upstream.BodyDeadlines.flow(java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(1),
+                usage::chunk, usage::end);
+    }
+
     /** A chunk as the network gives it: a slice in the middle of a larger read, not an array of its own. */
     private static ByteString slice(String chunk) {
         return ByteString.fromString("<<" + chunk + ">>").slice(2, 2 + ByteString.fromString(chunk).size());
@@ -52,7 +59,7 @@ class StreamUsageTest {
     private static String run(List<String> chunks, UsageTrace trace, boolean strip) throws Exception {
         List<ByteString> in = new ArrayList<>();
         for (String c : chunks) in.add(slice(c));
-        return Source.from(in).via(StreamUsage.flow(trace, strip))
+        return Source.from(in).via(usage(trace, strip))
                 .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat)
                 .toCompletableFuture().get(5, TimeUnit.SECONDS).utf8String();
     }
@@ -86,7 +93,7 @@ class StreamUsageTest {
         for (String c : chunks) in.add(slice(c));
         UsageTrace trace = UsageTrace.on();
         List<String> out = new ArrayList<>();
-        for (ByteString b : Source.from(in).via(StreamUsage.flow(trace, true)).runWith(Sink.seq(), mat)
+        for (ByteString b : Source.from(in).via(usage(trace, true)).runWith(Sink.seq(), mat)
                 .toCompletableFuture().get(5, TimeUnit.SECONDS)) {
             out.add(b.utf8String());
         }
@@ -103,7 +110,7 @@ class StreamUsageTest {
                 {C1.replace("\n", "\r\n").substring(0, C1.length()), "\r\n"}}) {
             List<ByteString> in = List.of(slice(cut[0]), slice(cut[1] + C2.substring(0, 10)), slice(C2.substring(10) + DONE));
             List<String> out = new ArrayList<>();
-            for (ByteString b : Source.from(in).via(StreamUsage.flow(UsageTrace.on(), true)).runWith(Sink.seq(), mat)
+            for (ByteString b : Source.from(in).via(usage(UsageTrace.on(), true)).runWith(Sink.seq(), mat)
                     .toCompletableFuture().get(5, TimeUnit.SECONDS)) {
                 out.add(b.utf8String());
             }
