@@ -44,6 +44,7 @@ public final class ClientBody<Out> extends GraphStage<FlowShape<ByteString, Out>
     /** Hears how a body went. Called on the stream's thread: must be quick. */
     private final BodyListener listener;
     private final BodyEnd end;
+    /** An event stream's: the event that ends it when the upstream fails or the relay shuts down. */
     private final Optional<Function<Throwable, ByteString>> errorEvent;
     /** What the client's entity is made of, from the bytes; null: nothing to send (an empty chunk). */
     private final Function<ByteString, Out> wrap;
@@ -60,16 +61,10 @@ public final class ClientBody<Out> extends GraphStage<FlowShape<ByteString, Out>
         this.heartbeatNanos = heartbeat.toNanos();
     }
 
-    /**
-     * A body other than an event stream, byte for byte.
-     *
-     * @param errorEvent the event that ends the body when the upstream fails (the client then completes normally);
-     *                   empty: the body fails (aborts)
-     */
-    public static Flow<ByteString, ByteString, NotUsed> flow(BodyListener listener, BodyEnd end,
-            Optional<Function<Throwable, ByteString>> errorEvent) {
+    /** A body other than an event stream, byte for byte: when the upstream fails, so does the client's body (abort). */
+    public static Flow<ByteString, ByteString, NotUsed> flow(BodyListener listener, BodyEnd end) {
         end.attach();
-        return Flow.fromGraph(new ClientBody<>(listener, end, errorEvent, Function.identity(), Duration.ZERO));
+        return Flow.fromGraph(new ClientBody<>(listener, end, Optional.empty(), Function.identity(), Duration.ZERO));
     }
 
     /**

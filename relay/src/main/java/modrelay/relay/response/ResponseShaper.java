@@ -105,8 +105,7 @@ public final class ResponseShaper {
             ex.usage().received(chunk, false);
             return chunk;
         });
-        Source<ByteString, NotUsed> body = upstreamBody.via(ClientBody.flow(observer.bodyListener(false), ex.bodyEnd(),
-                Optional.empty()));
+        Source<ByteString, NotUsed> body = upstreamBody.via(ClientBody.flow(observer.bodyListener(false), ex.bodyEnd()));
         ResponseEntity streamed = entity.getContentLengthOption().isPresent()
                 ? HttpEntities.create(contentType, entity.getContentLengthOption().getAsLong(), body)
                 : HttpEntities.createChunked(contentType, body);

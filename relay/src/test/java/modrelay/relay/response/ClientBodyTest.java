@@ -19,7 +19,6 @@ import akka.testkit.javadsl.TestKit;
 import akka.util.ByteString;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -76,9 +75,9 @@ class ClientBodyTest {
 
     private record Run(TestPublisher.Probe<ByteString> upstream, TestSubscriber.Probe<ByteString> client) {}
 
-    private static Run run(Recorder r, Optional<Function<Throwable, ByteString>> errorEvent) {
+    private static Run run(Recorder r) {
         var mat = TestSource.<ByteString>create(system)
-                .via(ClientBody.flow(r, r.end, errorEvent))
+                .via(ClientBody.flow(r, r.end))
                 .toMat(TestSink.create(system), Keep.both()).run(system);
         return new Run(mat.first(), mat.second());
     }
@@ -86,7 +85,7 @@ class ClientBodyTest {
     @Test
     void aBodySentToItsEndCountsItsBytesAndRunsTheHooksOnce() throws Exception {
         Recorder r = new Recorder();
-        Run run = run(r, Optional.empty());
+        Run run = run(r);
         assertTrue(r.end.attached(), "ProxyHandler must know the stage runs the hooks");
         run.client().request(5);
         run.upstream().sendNext(ByteString.fromString("hello "));
@@ -104,7 +103,7 @@ class ClientBodyTest {
     @Test
     void anEventStreamWhoseUpstreamFailsEndsWithTheErrorEvent() throws Exception {
         Recorder r = new Recorder();
-        Run run = run(r, Optional.of(ERROR_EVENT));
+        Run run = eventStream(r, Duration.ofMinutes(1));
         run.client().request(5);
         run.upstream().sendNext(ByteString.fromString("data: {}\n\n"));
         assertEquals(ByteString.fromString("data: {}\n\n"), run.client().expectNext());
@@ -118,7 +117,7 @@ class ClientBodyTest {
     @Test
     void otherBodiesFailWhenTheUpstreamFails() throws Exception {
         Recorder r = new Recorder();
-        Run run = run(r, Optional.empty());
+        Run run = run(r);
         run.client().request(5);
         RuntimeException boom = new RuntimeException("connection reset");
         run.upstream().sendError(boom);
@@ -130,7 +129,7 @@ class ClientBodyTest {
     @Test
     void aClientThatGoesAwayCancelsTheUpstreamAndEndsTheExchange() throws Exception {
         Recorder r = new Recorder();
-        Run run = run(r, Optional.of(ERROR_EVENT));
+        Run run = eventStream(r, Duration.ofMinutes(1));
         run.client().request(1);
         run.upstream().sendNext(ByteString.fromString("data: a\n\n"));
         run.client().expectNext();
