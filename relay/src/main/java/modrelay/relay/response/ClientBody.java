@@ -53,7 +53,6 @@ public final class ClientBody<Out> extends GraphStage<FlowShape<ByteString, Out>
 
     private ClientBody(BodyListener listener, BodyEnd end, Optional<Function<Throwable, ByteString>> errorEvent,
             Function<ByteString, Out> wrap, Duration heartbeat) {
-        if (heartbeat.isNegative()) throw new IllegalArgumentException("heartbeat must not be negative");
         this.listener = listener;
         this.end = end;
         this.errorEvent = errorEvent;

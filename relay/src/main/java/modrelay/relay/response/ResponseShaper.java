@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.UnaryOperator;
 import modrelay.config.Settings;
 import modrelay.moderation.ModerationContext;
 import modrelay.moderation.ModerationListener;
@@ -98,13 +99,12 @@ public final class ResponseShaper {
             observer.ended(strictEntity.getData().size(), "ok");
             return done(upstream.withHeaders(headers));
         }
-        Source<ByteString, NotUsed> upstreamBody = bytesOf(entity)
-                .via(BodyDeadlines.flow(settings.upstream().idleTimeout(), remaining));
+        // the bytes counted for usage in the body's first stage, as an event stream's are
+        Source<ByteString, NotUsed> upstreamBody = metered
+                ? BodyDeadlines.bytesOf(entity, settings.upstream().idleTimeout(), remaining, counted(ex, false),
+                        ByteString::emptyByteString)
+                : BodyDeadlines.bytesOf(entity, settings.upstream().idleTimeout(), remaining);
         if (isJson(contentType)) upstreamBody = observer.tapJson(upstreamBody);
-        if (metered) upstreamBody = upstreamBody.map(chunk -> {
-            ex.usage().received(chunk, false);
-            return chunk;
-        });
         Source<ByteString, NotUsed> body = upstreamBody.via(ClientBody.flow(observer.bodyListener(false), ex.bodyEnd()));
         ResponseEntity streamed = entity.getContentLengthOption().isPresent()
                 ? HttpEntities.create(contentType, entity.getContentLengthOption().getAsLong(), body)
@@ -161,10 +161,7 @@ public final class ResponseShaper {
                 StreamUsage usage = new StreamUsage(ex.usage(), true);
                 received = BodyDeadlines.bytesOf(body, idle, remaining, usage::chunk, usage::end);
             } else if (ex.metered()) {
-                received = BodyDeadlines.bytesOf(body, idle, remaining, chunk -> {
-                    ex.usage().received(chunk, true);
-                    return chunk;
-                }, ByteString::emptyByteString);
+                received = BodyDeadlines.bytesOf(body, idle, remaining, counted(ex, true), ByteString::emptyByteString);
             } else {
                 received = BodyDeadlines.bytesOf(body, idle, remaining);
             }
@@ -245,6 +242,14 @@ public final class ResponseShaper {
                 t -> SseErrors.midStream(t, idleMillis, responsesApi), settings.server().heartbeatInterval()));
     }
 
+    /** Each chunk kept for counting as received (before the gate), and passed on as it came. */
+    private static UnaryOperator<ByteString> counted(Exchange ex, boolean eventStream) {
+        return chunk -> {
+            ex.usage().received(chunk, eventStream);
+            return chunk;
+        };
+    }
+
     private Duration remaining(Exchange ex) {
         return settings.upstream().totalTimeout().minusNanos(System.nanoTime() - ex.startNanos());
     }
@@ -270,10 +275,6 @@ public final class ResponseShaper {
         }
         out.add(RawHeader.create("X-Request-Id", ex.requestId()));
         return out;
-    }
-
-    private static Source<ByteString, NotUsed> bytesOf(ResponseEntity entity) {
-        return entity.getDataBytes().mapMaterializedValue(m -> NotUsed.getInstance());
     }
 
     static boolean isEventStream(ContentType ct) {

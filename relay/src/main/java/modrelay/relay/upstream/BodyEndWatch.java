@@ -12,9 +12,9 @@ import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
 /**
- * Passes a body (its bytes or its chunks) through and reports once how it ended: null when its source ran to the end, else the failure or the
- * cancellation. ({@code watchTermination} completes the same way for an end and a cancellation, and a connection whose
- * body was cut is not one to send on again.)
+ * Passes a body (its bytes or its chunks) through and reports once how it ended: null when its source ran to the end,
+ * else the failure or the cancellation. ({@code watchTermination} completes the same way for an end and a
+ * cancellation, and a connection whose body was cut is not one to send on again.)
  */
 final class BodyEndWatch<T> extends GraphStage<FlowShape<T, T>> {
     private final Inlet<T> in = Inlet.create("BodyEndWatch.in");
