@@ -30,6 +30,7 @@
 #   ONLY=moderation         only step 4 (the fake, the TMS and the three relays; about 5 minutes), in MOD_ROUNDS
 #                           interleaved rounds; writes load-tests/results/bench-moderation-<date>.md
 #   MOD_ROUNDS=N            interleaved rounds of step 4, the median ratio reported (default 1, 3 with ONLY=moderation)
+#   MOD_WARM_STREAMS=N      streams through each relay of step 4 before its rounds, 40 at a time (default 400; QUICK 40)
 #   WARM_SECONDS=N          wrk warm-up per target before step 1 (default 20; on a contended box the relay's JIT
 #                           needed about 100 s of load to reach its steady req/s, and 20 s measured its warm-up)
 #   RESULTS_DIR=...         where the report goes (default load-tests/results)
@@ -72,6 +73,8 @@ STREAM_OPEN_RATE=500
 PROBE_RATE=1000
 TMS_LATENCY_MS=50
 MOD_TOKEN_MS=20
+MOD_WARM_CONCURRENCY=40
+if [[ $QUICK == 1 ]]; then MOD_WARM_STREAMS=${MOD_WARM_STREAMS:-40}; else MOD_WARM_STREAMS=${MOD_WARM_STREAMS:-400}; fi
 
 # 20 tokens (the fake splits after each word and its trailing space/punctuation): ~20 s at 1 token/s.
 STREAM_TEXT="Streams stay open while the model speaks slowly, one token at a time, and the relay keeps every one alive."
@@ -291,9 +294,13 @@ hold() { # url, moderation flag, streams, concurrency, label
     --streams "$3" --concurrency "$4" --text "$MOD_TEXT" --token-interval-ms "$MOD_TOKEN_MS" --mark-chars "$first_chars" \
     --timeout-s 150 --label "$5"
 }
-hold "$URL_RELAY" absent 8 4 warm-unmoderated >/dev/null
-hold "$URL_MOD" true 8 4 warm-moderated >/dev/null
-hold "$URL_MOD0" true 8 4 warm-moderated-ctx0 >/dev/null
+# Every relay and the fake TMS serve MOD_WARM_STREAMS streams first (5 moderator calls each on the
+# moderated ones): the unmoderated relay has served steps 1-3 by now, the moderated ones nothing, and a
+# JVM's HTTP stacks answer a call several ms slower until the JIT has compiled them (measured: the fake
+# TMS alone, cold, added 2-5 ms to each call's answer), which would time the fake's warm-up, not moderation.
+hold "$URL_RELAY" absent "$MOD_WARM_STREAMS" "$MOD_WARM_CONCURRENCY" warm-unmoderated >/dev/null
+hold "$URL_MOD" true "$MOD_WARM_STREAMS" "$MOD_WARM_CONCURRENCY" warm-moderated >/dev/null
+hold "$URL_MOD0" true "$MOD_WARM_STREAMS" "$MOD_WARM_CONCURRENCY" warm-moderated-ctx0 >/dev/null
 # The floor is one moderator call as the moderated relay itself timed it in this round (its
 # modrelay_moderation_duration_seconds, from /metrics before and after the round): the fake's configured
 # latency plus what this machine's HTTP stacks add on both ends, on the relay's kept-alive connections.
@@ -335,7 +342,7 @@ TMS_CALLS_NOTE="fake TMS answers ${TMS_LATENCY_MS} ms after a request reaches it
 moderation_section() { # the report's step 4; sets MOD_RATIO_MEAN, MOD_RATIO_P50, MOD0_RATIO_MEAN, FIRST_MOD, FIRST_LIMIT
   echo "## 4. Moderated vs unmoderated streams"
   echo
-  echo "$MOD_STREAMS sequential streams through each relay; reply of 5 sentences, 60 tokens, one token every $MOD_TOKEN_MS ms; $TMS_CALLS_NOTE. First text = first non-empty delta; first sentence = when the first ${first_chars} characters had arrived. Context = MODERATION_CONTEXT_CHARS."
+  echo "$MOD_STREAMS sequential streams through each relay, after $MOD_WARM_STREAMS warm-up streams ($MOD_WARM_CONCURRENCY at a time) through each; reply of 5 sentences, 60 tokens, one token every $MOD_TOKEN_MS ms; $TMS_CALLS_NOTE. First text = first non-empty delta; first sentence = when the first ${first_chars} characters had arrived. Context = MODERATION_CONTEXT_CHARS."
   echo
   echo "| relay | ok | total mean ms | total p50 ms | first text mean ms | first text p50 ms | first sentence p50 ms | total / unmoderated (mean) |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
