@@ -173,7 +173,8 @@ tool() { java $TOOL_JAVA_OPTS -cp "$DEMO_JAR" "$@"; }
 kv() { grep -o "\b$2=[^ ]*" <<<"$1" | awk -F= 'NR == 1 { print $2 }'; }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
-median3() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+median() { # the middle of its arguments (the lower middle of an even count)
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 now_ms() { date +%s%3N; }
 wait_ready() { # url, pid, name, launch time in ms; prints the milliseconds from launch to the first 200
   local i
@@ -317,7 +318,7 @@ mean_call_ms() { # "sum count" before, "sum count" after -> mean ms per call bet
     printf "%.1f", (n > 0 ? (y[1] - x[1]) * 1000 / n : 0) }'
 }
 # MOD_ROUNDS interleaved rounds; the tables show the round whose default-context ratio is the median.
-declare -a ROUND_UN ROUND_ON ROUND_0 ROUND_RATIO ROUND_RTT ROUND_CALLS ROUND_CALLS0 ROUND_SAME
+declare -a ROUND_UN ROUND_ON ROUND_0 ROUND_RATIO ROUND_RTT ROUND_CALLS ROUND_CALLS0 ROUND_SAME ROUND_SAME_RATIO
 for round in $(seq 1 "$MOD_ROUNDS"); do
   ROUND_UN[$round]=$(hold "$URL_RELAY" absent "$MOD_STREAMS" 1 unmoderated)
   # A control: the moderated relay's own process, these streams not moderated (the request's default is off),
@@ -332,6 +333,7 @@ for round in $(seq 1 "$MOD_ROUNDS"); do
   ROUND_0[$round]=$(hold "$URL_MOD0" true "$MOD_STREAMS" 1 moderated-ctx0)
   ROUND_CALLS0[$round]=$(calls_per_stream "$calls_before" "$(moderator_calls "$P_MOD0")")
   ROUND_RATIO[$round]=$(calc "%.4f" "$(kv "${ROUND_ON[$round]}" total_ms_mean) / $(kv "${ROUND_UN[$round]}" total_ms_mean)")
+  ROUND_SAME_RATIO[$round]=$(calc "%.4f" "$(kv "${ROUND_ON[$round]}" total_ms_mean) / $(kv "${ROUND_SAME[$round]}" total_ms_mean)")
   log "moderation round $round: unmoderated $(kv "${ROUND_UN[$round]}" total_ms_mean) ms, moderated $(kv "${ROUND_ON[$round]}" total_ms_mean) ms, ctx 0 $(kv "${ROUND_0[$round]}" total_ms_mean) ms (ratio ${ROUND_RATIO[$round]}), moderator call ${ROUND_RTT[$round]} ms as the relay timed it, ${ROUND_CALLS[$round]} calls per stream (ctx 0: ${ROUND_CALLS0[$round]}); load $(load_avg)"
 done
 MEDIAN_ROUND=$(for r in $(seq 1 "$MOD_ROUNDS"); do echo "${ROUND_RATIO[$r]} $r"; done | sort -g | awk '{ v[NR] = $2 } END { print v[int((NR + 1) / 2)] }')
@@ -359,7 +361,7 @@ moderation_section() { # the report's step 4; sets MOD_RATIO_MEAN, MOD_RATIO_P50
   FIRST_LIMIT=$(calc "%.1f" "$(kv "$MOD_UN_OUT" mark_ms_p50) + $TMS_LATENCY_MS")
   FIRST_LIMIT_RTT=$(calc "%.1f" "$(kv "$MOD_UN_OUT" mark_ms_p50) + $TMS_RTT_MS")
   MOD_RATIO_FLOOR=$(calc "%.3f" "($(kv "$MOD_UN_OUT" total_ms_mean) + $TMS_RTT_MS) / $(kv "$MOD_UN_OUT" total_ms_mean)")
-  MOD_RATIO_MEDIAN=$(for r in $(seq 1 "$MOD_ROUNDS"); do echo "${ROUND_RATIO[$r]}"; done | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] }')
+  MOD_RATIO_MEDIAN=$(calc "%.3f" "$(median "${ROUND_RATIO[@]}")")
   FIRST_MOD=$(kv "$MOD_ON_OUT" first_text_ms_p50)
   echo
   echo "Total time moderated / unmoderated: default context mean **$MOD_RATIO_MEAN**, median **$MOD_RATIO_P50**; context 0 mean **$MOD0_RATIO_MEAN** (goal ≤ 1.05)." \
@@ -373,10 +375,10 @@ moderation_section() { # the report's step 4; sets MOD_RATIO_MEAN, MOD_RATIO_P50
     echo "| round | unmoderated | moderated, context 100 | moderated, context 0 | moderated / unmoderated | context 0 / unmoderated | moderator call ms | calls per stream, context 100 / 0 | floor | unmoderated through the moderated relay's process | moderated / that |"
     echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     for r in $(seq 1 "$MOD_ROUNDS"); do
-      echo "| $r | $(kv "${ROUND_UN[$r]}" total_ms_mean) | $(kv "${ROUND_ON[$r]}" total_ms_mean) | $(kv "${ROUND_0[$r]}" total_ms_mean) | $(calc "%.3f" "${ROUND_RATIO[$r]}") | $(calc "%.3f" "$(kv "${ROUND_0[$r]}" total_ms_mean) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") | ${ROUND_RTT[$r]} | ${ROUND_CALLS[$r]} / ${ROUND_CALLS0[$r]} | $(calc "%.3f" "($(kv "${ROUND_UN[$r]}" total_ms_mean) + ${ROUND_RTT[$r]}) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") | $(kv "${ROUND_SAME[$r]}" total_ms_mean) | $(calc "%.3f" "$(kv "${ROUND_ON[$r]}" total_ms_mean) / $(kv "${ROUND_SAME[$r]}" total_ms_mean)") |"
+      echo "| $r | $(kv "${ROUND_UN[$r]}" total_ms_mean) | $(kv "${ROUND_ON[$r]}" total_ms_mean) | $(kv "${ROUND_0[$r]}" total_ms_mean) | $(calc "%.3f" "${ROUND_RATIO[$r]}") | $(calc "%.3f" "$(kv "${ROUND_0[$r]}" total_ms_mean) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") | ${ROUND_RTT[$r]} | ${ROUND_CALLS[$r]} / ${ROUND_CALLS0[$r]} | $(calc "%.3f" "($(kv "${ROUND_UN[$r]}" total_ms_mean) + ${ROUND_RTT[$r]}) / $(kv "${ROUND_UN[$r]}" total_ms_mean)") | $(kv "${ROUND_SAME[$r]}" total_ms_mean) | $(calc "%.3f" "${ROUND_SAME_RATIO[$r]}") |"
     done
     echo
-    echo "Median ratio over the rounds: **$MOD_RATIO_MEDIAN** (goal ≤ 1.05). The last two columns are a control: the same moderated relay process serving the same streams unmoderated (no moderation flag), interleaved in each round; its median ratio: $(for r in $(seq 1 "$MOD_ROUNDS"); do calc "%.4f\n" "$(kv "${ROUND_ON[$r]}" total_ms_mean) / $(kv "${ROUND_SAME[$r]}" total_ms_mean)"; done | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] }')."
+    echo "Median ratio over the rounds: **$MOD_RATIO_MEDIAN** (goal ≤ 1.05). The last two columns are a control: the same moderated relay process serving the same streams unmoderated (no moderation flag), interleaved in each round; its median ratio: $(calc "%.3f" "$(median "${ROUND_SAME_RATIO[@]}")")."
     echo
   fi
 }
@@ -528,11 +530,11 @@ LAST=${STREAM_LEVELS[-1]}
       echo "| $run | $t | $(kv "$l" ok) | $(kv "$l" errors) | $(kv "$l" latency_ms_p50) | $(kv "$l" latency_ms_p90) | $(kv "$l" latency_ms_p99) | $(kv "$l" latency_ms_p999) | $(kv "$l" latency_ms_max) | $added |"
     done
   done
-  P99_OF() { local t=$1 run v=(); for run in $(seq 1 "$PROBE_RUNS"); do v+=("$(kv "${LAT[$t,$run]}" latency_ms_p99)"); done; median3 "${v[@]}"; }
-  ADDED_P99=$(median3 ${ADDED[modrelay]})
+  P99_OF() { local t=$1 run v=(); for run in $(seq 1 "$PROBE_RUNS"); do v+=("$(kv "${LAT[$t,$run]}" latency_ms_p99)"); done; median "${v[@]}"; }
+  ADDED_P99=$(median ${ADDED[modrelay]})
   echo
   echo "Median p99: direct $(P99_OF direct) ms, nginx $(P99_OF nginx) ms, bare $(P99_OF bare) ms, modrelay $(P99_OF modrelay) ms." \
-       "Median added p99 over direct: modrelay **$ADDED_P99 ms** (goal ≤ 1 ms), bare Akka $(median3 ${ADDED[bare]}) ms, nginx $(median3 ${ADDED[nginx]}) ms."
+       "Median added p99 over direct: modrelay **$ADDED_P99 ms** (goal ≤ 1 ms), bare Akka $(median ${ADDED[bare]}) ms, nginx $(median ${ADDED[nginx]}) ms."
   echo
   echo "## 3. Concurrent SSE streams held open"
   echo
