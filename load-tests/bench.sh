@@ -7,7 +7,8 @@
 # fake upstream, the fake Tencent TMS, nginx (plain streaming reverse proxy to the fake), the bare
 # Akka HTTP proxy (BareProxy: the framework's ceiling, same Akka versions, no logic; host pool, and
 # a variant with one upstream connection per client connection), modrelay (unmoderated, access log
-# off) and two moderating modrelays against the fake TMS (MODERATION_CONTEXT_CHARS default, and 0),
+# off), a second unmoderated modrelay for step 4 and two moderating modrelays against the fake TMS
+# (MODERATION_CONTEXT_CHARS default, and 0),
 # then measures, side by side:
 #   1. max requests/s of a tiny non-streaming chat completion: direct, nginx, bare Akka, modrelay (wrk);
 #   2. p50/p99 latency at a fixed 1000 req/s, open model (FixedRateProbe), three interleaved runs:
@@ -25,9 +26,9 @@
 # Environment (all optional):
 #   BUILD_DIR=target        where the jars are (relay/$BUILD_DIR/modrelay.jar, load-tests/$BUILD_DIR/modrelay-demo.jar)
 #   RELAY_JAVA_OPTS=...     JVM flags of the relays and the bare proxy (default: the README's java -jar line)
-#   PORT_BASE=19300         first of the ten loopback ports used
+#   PORT_BASE=19300         first of the thirteen loopback ports used
 #   QUICK=1                 a short smoke run (a few seconds per step, small stream counts)
-#   ONLY=moderation         only step 4 (the fake, the TMS and the three relays; about 5 minutes), in MOD_ROUNDS
+#   ONLY=moderation         only step 4 (the fake, the TMS and its three relays; about 5 minutes), in MOD_ROUNDS
 #                           interleaved rounds; writes load-tests/results/bench-moderation-<date>.md
 #   MOD_ROUNDS=N            interleaved rounds of step 4, the median ratio reported (default 1, 3 with ONLY=moderation)
 #   MOD_WARM_STREAMS=N      streams through each relay of step 4 before its rounds, 40 at a time (default 400; QUICK 40)
@@ -55,7 +56,7 @@ BARE_JAVA_OPTS=${BARE_JAVA_OPTS:-$RELAY_JAVA_OPTS}
 # The fakes and the load tools are the test harness: the same pool fix, a small fixed heap.
 TOOL_JAVA_OPTS=${TOOL_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
 FAKE_JAVA_OPTS=${FAKE_JAVA_OPTS:--Xms512m -Xmx2g -XX:+UseParallelGC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}
-# Eight JVMs start at once: on a busy 2-CPU machine Akka's 5 s for its logger to start was seen to run out.
+# Nine JVMs start at once: on a busy 2-CPU machine Akka's 5 s for its logger to start was seen to run out.
 SLOW_START=-Dakka.logger-startup-timeout=30s
 
 if [[ $QUICK == 1 ]]; then
@@ -149,8 +150,8 @@ fi
 P_FAKE=$PORT_BASE; P_TMS=$((PORT_BASE + 1)); P_NGINX=$((PORT_BASE + 2))
 P_RELAY=$((PORT_BASE + 3)); P_MOD=$((PORT_BASE + 4)); P_STREAMS=$((PORT_BASE + 5))
 P_BARE=$((PORT_BASE + 6)); P_PAIRED=$((PORT_BASE + 7)); P_MOD0=$((PORT_BASE + 8)); P_NGINX1=$((PORT_BASE + 9))
-P_FAKE_H2=$((PORT_BASE + 10)); P_STREAMS_H2=$((PORT_BASE + 11))
-for p in $P_FAKE $P_TMS $P_NGINX $P_RELAY $P_MOD $P_STREAMS $P_BARE $P_PAIRED $P_MOD0 $P_NGINX1 $P_FAKE_H2 $P_STREAMS_H2; do
+P_FAKE_H2=$((PORT_BASE + 10)); P_STREAMS_H2=$((PORT_BASE + 11)); P_UNMOD=$((PORT_BASE + 12))
+for p in $P_FAKE $P_TMS $P_NGINX $P_RELAY $P_MOD $P_STREAMS $P_BARE $P_PAIRED $P_MOD0 $P_NGINX1 $P_FAKE_H2 $P_STREAMS_H2 $P_UNMOD; do
   port_free "$p" || die "port $p is in use (set PORT_BASE)"
 done
 CHAT=/v1/chat/completions
@@ -162,6 +163,7 @@ URL_STREAMS=http://127.0.0.1:$P_STREAMS$CHAT
 URL_BARE=http://127.0.0.1:$P_BARE$CHAT
 URL_PAIRED=http://127.0.0.1:$P_PAIRED$CHAT
 URL_MOD0=http://127.0.0.1:$P_MOD0$CHAT
+URL_UNMOD=http://127.0.0.1:$P_UNMOD$CHAT
 URL_NGINX1=http://127.0.0.1:$P_NGINX1$CHAT
 URL_STREAMS_H2=http://127.0.0.1:$P_STREAMS_H2$CHAT
 url_of() {
@@ -220,6 +222,15 @@ start_relay() { # name, port, extra env...; sets BG_PID
   start_bg "$name" env "${relay_env[@]}" PORT="$port" "$@" java $RELAY_JAVA_OPTS $SLOW_START -jar "$RELAY_JAR"
 }
 start_relay relay "$P_RELAY"; PID_RELAY=$BG_PID
+# Step 4's unmoderated side is a process of its own, started with the moderated ones and idle like them until
+# step 4: the relay of steps 1-2 has served millions of requests by then, and a JVM that much further in its
+# JIT history delivered the same streams 5-9 ms sooner (1.053 vs 1.047 for the same build), which timed
+# warm-up, not moderation. With ONLY=moderation the relay above is that process.
+if [[ -z $ONLY ]]; then
+  start_relay relay-step4 "$P_UNMOD"; PID_UNMOD=$BG_PID
+else
+  P_UNMOD=$P_RELAY; URL_UNMOD=$URL_RELAY; PID_UNMOD=$PID_RELAY
+fi
 TMS_ENV=(TENCENT_CLOUD_ENDPOINT=http://127.0.0.1:$P_TMS)
 TMS_ENV+=("TENCENT_CLOUD_SID=$(tool modrelay.loadtests.bench.FakeTmsCredentials id)")
 TMS_ENV+=("TENCENT_CLOUD_SKEY=$(tool modrelay.loadtests.bench.FakeTmsCredentials key)")
@@ -229,6 +240,7 @@ start_relay relay-moderated-ctx0 "$P_MOD0" "${TMS_ENV[@]}" MODERATION_CONTEXT_CH
 wait_http "http://127.0.0.1:$P_FAKE/v1/models" "$PID_FAKE" fake
 [[ -n $ONLY ]] || wait_http "http://127.0.0.1:$P_NGINX/v1/models" "$PID_NGINX" nginx
 wait_http "http://127.0.0.1:$P_RELAY/healthz" "$PID_RELAY" relay
+wait_http "http://127.0.0.1:$P_UNMOD/healthz" "$PID_UNMOD" relay-step4
 wait_http "http://127.0.0.1:$P_MOD/healthz" "$PID_MOD" relay-moderated
 wait_http "http://127.0.0.1:$P_MOD0/healthz" "$PID_MOD0" relay-moderated-ctx0
 if [[ -z $ONLY ]]; then
@@ -238,13 +250,13 @@ fi
 for i in $(seq 1 40); do port_free "$P_TMS" || break; sleep 0.25; done
 
 BODY='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"say:ok."}]}'
-CHECK_URLS=("$URL_DIRECT" "$URL_RELAY")
+CHECK_URLS=("$URL_DIRECT" "$URL_RELAY" "$URL_UNMOD")
 [[ -n $ONLY ]] || CHECK_URLS+=("$URL_NGINX" "$URL_BARE" "$URL_PAIRED")
 for u in "${CHECK_URLS[@]}"; do
   reply=$(curl -s --max-time 5 -H 'Content-Type: application/json' -H 'Authorization: Bearer sk-bench' -d "$BODY" "$u")
   grep -q '"content":"ok."' <<<"$reply" || die "unexpected reply from $u: $reply"
 done
-log "all started: fake :$P_FAKE, TMS :$P_TMS, nginx :$P_NGINX, bare :$P_BARE, bare-paired :$P_PAIRED, modrelay :$P_RELAY, moderated :$P_MOD, moderated ctx 0 :$P_MOD0"
+log "all started: fake :$P_FAKE, TMS :$P_TMS, nginx :$P_NGINX, bare :$P_BARE, bare-paired :$P_PAIRED, modrelay :$P_RELAY, step 4 unmoderated :$P_UNMOD, moderated :$P_MOD, moderated ctx 0 :$P_MOD0"
 
 if [[ -z $ONLY ]]; then
 # ---------------------------------------------------------------- 1. max requests/s
@@ -287,7 +299,7 @@ done
 fi # steps 1 and 2
 
 # ---------------------------------------------------------------- 4. moderated vs unmoderated
-# (before the stream levels, while both relays are warm; interleaved to share the machine's noise)
+# (before the stream levels; interleaved to share the machine's noise)
 log "moderation: warm-up"
 first_chars=${#FIRST_SENTENCE}
 hold() { # url, moderation flag, streams, concurrency, label
@@ -295,11 +307,11 @@ hold() { # url, moderation flag, streams, concurrency, label
     --streams "$3" --concurrency "$4" --text "$MOD_TEXT" --token-interval-ms "$MOD_TOKEN_MS" --mark-chars "$first_chars" \
     --timeout-s 150 --label "$5"
 }
-# Every relay and the fake TMS serve MOD_WARM_STREAMS streams first (5 moderator calls each on the
-# moderated ones): the unmoderated relay has served steps 1-3 by now, the moderated ones nothing, and a
-# JVM's HTTP stacks answer a call several ms slower until the JIT has compiled them (measured: the fake
-# TMS alone, cold, added 2-5 ms to each call's answer), which would time the fake's warm-up, not moderation.
-hold "$URL_RELAY" absent "$MOD_WARM_STREAMS" "$MOD_WARM_CONCURRENCY" warm-unmoderated >/dev/null
+# Every relay of this step and the fake TMS serve MOD_WARM_STREAMS streams first (5 moderator calls each on
+# the moderated ones): the three have served nothing yet, and a JVM's HTTP stacks answer a call several ms
+# slower until the JIT has compiled them (measured: the fake TMS alone, cold, added 2-5 ms to each call's
+# answer), which would time the fake's warm-up, not moderation.
+hold "$URL_UNMOD" absent "$MOD_WARM_STREAMS" "$MOD_WARM_CONCURRENCY" warm-unmoderated >/dev/null
 hold "$URL_MOD" true "$MOD_WARM_STREAMS" "$MOD_WARM_CONCURRENCY" warm-moderated >/dev/null
 hold "$URL_MOD0" true "$MOD_WARM_STREAMS" "$MOD_WARM_CONCURRENCY" warm-moderated-ctx0 >/dev/null
 # The floor is one moderator call as the moderated relay itself timed it in this round (its
@@ -320,7 +332,7 @@ mean_call_ms() { # "sum count" before, "sum count" after -> mean ms per call bet
 # MOD_ROUNDS interleaved rounds; the tables show the round whose default-context ratio is the median.
 declare -a ROUND_UN ROUND_ON ROUND_0 ROUND_RATIO ROUND_RTT ROUND_CALLS ROUND_CALLS0 ROUND_SAME ROUND_SAME_RATIO
 for round in $(seq 1 "$MOD_ROUNDS"); do
-  ROUND_UN[$round]=$(hold "$URL_RELAY" absent "$MOD_STREAMS" 1 unmoderated)
+  ROUND_UN[$round]=$(hold "$URL_UNMOD" absent "$MOD_STREAMS" 1 unmoderated)
   # A control: the moderated relay's own process, these streams not moderated (the request's default is off),
   # so that the process's warm-up and history are the same on both sides of its ratio.
   ROUND_SAME[$round]=$(hold "$URL_MOD" absent "$MOD_STREAMS" 1 unmoderated-same-process)
@@ -347,7 +359,7 @@ TMS_CALLS_NOTE="fake TMS answers ${TMS_LATENCY_MS} ms after a request reaches it
 moderation_section() { # the report's step 4; sets MOD_RATIO_MEAN, MOD_RATIO_P50, MOD0_RATIO_MEAN, FIRST_MOD, FIRST_LIMIT
   echo "## 4. Moderated vs unmoderated streams"
   echo
-  echo "$MOD_STREAMS sequential streams through each relay, after $MOD_WARM_STREAMS warm-up streams ($MOD_WARM_CONCURRENCY at a time) through each; reply of 5 sentences, 60 tokens, one token every $MOD_TOKEN_MS ms; $TMS_CALLS_NOTE. First text = first non-empty delta; first sentence = when the first ${first_chars} characters had arrived. Context = MODERATION_CONTEXT_CHARS."
+  echo "$MOD_STREAMS sequential streams through each relay (three processes of their own, started together and idle until this step, so that their JIT histories match), after $MOD_WARM_STREAMS warm-up streams ($MOD_WARM_CONCURRENCY at a time) through each; reply of 5 sentences, 60 tokens, one token every $MOD_TOKEN_MS ms; $TMS_CALLS_NOTE. First text = first non-empty delta; first sentence = when the first ${first_chars} characters had arrived. Context = MODERATION_CONTEXT_CHARS."
   echo
   echo "| relay | ok | total mean ms | total p50 ms | first text mean ms | first text p50 ms | first sentence p50 ms | total / unmoderated (mean) |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
@@ -402,8 +414,8 @@ fi
 
 # ---------------------------------------------------------------- 3. concurrent streams
 log "stopping the relays and proxies of steps 1-4; fresh processes for start-up and the stream levels"
-kill -TERM "$PID_RELAY" "$PID_MOD" "$PID_MOD0" "$PID_BARE" "$PID_PAIRED" "$PID_NGINX" 2>/dev/null || true
-wait "$PID_RELAY" "$PID_MOD" "$PID_MOD0" "$PID_BARE" "$PID_PAIRED" "$PID_NGINX" 2>/dev/null || true
+kill -TERM "$PID_RELAY" "$PID_UNMOD" "$PID_MOD" "$PID_MOD0" "$PID_BARE" "$PID_PAIRED" "$PID_NGINX" 2>/dev/null || true
+wait "$PID_RELAY" "$PID_UNMOD" "$PID_MOD" "$PID_MOD0" "$PID_BARE" "$PID_PAIRED" "$PID_NGINX" 2>/dev/null || true
 warm_streams() { # url: 500 short streams, so that memory is measured after the JIT and the pools settled
   timeout 120 java $TOOL_JAVA_OPTS -cp "$DEMO_JAR" modrelay.loadtests.bench.StreamHolder --url "$1" --streams 500 \
     --open-rate 1000 --text "Warm up the streaming path, please." --token-interval-ms 50 --timeout-s 60 --label warm-up >/dev/null
