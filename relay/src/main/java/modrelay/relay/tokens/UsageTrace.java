@@ -25,12 +25,12 @@ public final class UsageTrace {
     private volatile Usage reported;
     private volatile UsageRecord record;
     /**
-     * The answer's first bytes, up to MAX_KEPT: a JSON answer held whole as it is, a streamed one copied into one
-     * array of its own (a rope of the network's slices would hold their whole reads and cost a node per chunk).
+     * The answer's first bytes, up to MAX_KEPT: a JSON answer held whole as it is, a streamed one copied into blocks
+     * of its own ({@link ByteBlocks}; a rope of the network's slices would hold their whole reads and cost a node per
+     * chunk). {@code kept} is null when the copy has grown since it was last read.
      */
     private ByteString kept = ByteString.emptyByteString();
-    private byte[] keptArray;
-    private int keptLength;
+    private ByteBlocks copy;
     private ByteString tail = ByteString.emptyByteString();
     private long received;
     private boolean stream;
@@ -82,20 +82,11 @@ public final class UsageTrace {
         if (!on) return;
         stream = eventStream;
         received += chunk.size();
-        if (keptArray == null && !kept.isEmpty()) { // after a whole answer (not done today): its bytes first
-            keptArray = kept.toArray();
-            keptLength = keptArray.length;
+        if (copy == null) {
+            copy = new ByteBlocks(MAX_KEPT);
+            copy.append(kept); // after a whole answer (not done today): its bytes first
         }
-        int take = Math.min(chunk.size(), MAX_KEPT - keptLength);
-        if (take > 0) {
-            if (keptArray == null || keptArray.length < keptLength + take) {
-                int size = Math.min(MAX_KEPT, Math.max(keptLength + take, keptArray == null ? 256 : 2 * keptArray.length));
-                keptArray = keptArray == null ? new byte[size] : java.util.Arrays.copyOf(keptArray, size);
-            }
-            chunk.take(take).copyToBuffer(java.nio.ByteBuffer.wrap(keptArray, keptLength, take));
-            keptLength += take;
-            kept = null; // made from the array when read
-        }
+        if (copy.append(chunk) > 0) kept = null; // made from the blocks when read
         if (!eventStream && received > MAX_KEPT) {
             tail = tail.concat(chunk);
             if (tail.size() > MAX_TAIL) tail = tail.drop(tail.size() - MAX_TAIL);
@@ -104,7 +95,7 @@ public final class UsageTrace {
 
     /** What was kept, as one ByteString. */
     private ByteString kept() {
-        if (kept == null) kept = ByteString.fromArrayUnsafe(keptArray, 0, keptLength);
+        if (kept == null) kept = copy.bytes();
         return kept;
     }
 
@@ -112,7 +103,7 @@ public final class UsageTrace {
     public synchronized void jsonEnded() {
         if (!on || reported != null) return;
         ByteString from = received > MAX_KEPT ? tail : kept();
-        byte[] bytes = from.toArrayUnsafe(); // only read: a whole answer's own array, not a copy
+        byte[] bytes = from.toArrayUnsafe(); // only read: a whole answer's own array is not copied
         UsageJson.findIn(bytes, 0, bytes.length).ifPresent(u -> reported = u);
     }
 
